@@ -1,0 +1,30 @@
+"""Who may open which screen: one decorator, used by every view that needs a role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from clients.models import Role
+
+
+def role_required(*roles: Role) -> Callable:
+    """Let in a logged-in user whose role is one of `roles` (admins always); others get 403."""
+    allowed = {Role(r).value for r in roles} | {Role.ADMIN.value}
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.user.role not in allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = frozenset(allowed)
+        return wrapper
+
+    return decorator

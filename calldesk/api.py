@@ -1,0 +1,120 @@
+"""The integration API, version 1 (../shared/API.md), mounted at /api/v1/.
+
+Each app's `api.py` holds a router; this module mounts them, authenticates Bearer tokens, and
+turns every error into the one body of API.md, so that no endpoint writes its own error JSON.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from calldesk.errors import DeskError
+from calldesk.services import desk_health
+from clients.api import router as clients_router
+from clients.services import authenticate_api_token
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`: the token's user acts with that user's role."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = authenticate_api_token(raw_token=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="calldesk API",
+    version="1",
+    description="The integration API of calldesk: telephone exchange, accounting, warehouse.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+_STATUS_CODES = {400: "validation_error", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}
+
+
+def error_response(request: HttpRequest, *, status: int, code: str, detail: str, errors=None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(DeskError)
+def on_desk_error(request: HttpRequest, exc: DeskError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [part for part in error.get("loc", ()) if part not in {"body", "query", "path", "header"}]
+        # Bulk bodies are lists: the first index is the row, the rest the field.
+        row = None
+        if location and isinstance(location[0], int):
+            row = location.pop(0)
+        if location and location[0] in {"payload", "items", "data"}:
+            location.pop(0)
+            if location and isinstance(location[0], int):
+                row = location.pop(0)
+        entry = {"field": ".".join(str(p) for p in location), "detail": error.get("msg", "")}
+        if row is not None:
+            entry["row"] = row
+        errors.append(entry)
+    return error_response(
+        request, status=400, code="validation_error", detail=_("The request is not valid."), errors=errors
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        status=401,
+        code="not_authenticated",
+        detail=_("Send a valid API token: Authorization: Bearer <token>."),
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = _STATUS_CODES.get(exc.status_code, "conflict" if exc.status_code == 409 else "error")
+    return error_response(request, status=exc.status_code, code=code, detail=str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, status=403, code="forbidden", detail=str(exc) or _("Your role may not do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, code="not_found", detail=_("Not found."))
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+    broker: str
+    worker: str
+
+
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["service"])
+def health(request: HttpRequest):
+    """For load balancers: the database and the broker (`"eager"` when tasks run in-process)."""
+    report = desk_health()
+    body = {
+        "status": "ok" if report.is_ok else "degraded",
+        "database": report.database,
+        "broker": report.broker,
+        "worker": report.worker,
+    }
+    return (200 if report.is_ok else 503), body
+
+
+api.add_router("/", clients_router)

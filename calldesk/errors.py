@@ -1,0 +1,67 @@
+"""The one error shape of the API (API.md, "Errors") and the base of every domain error.
+
+A domain exception carries its API code and status (`ClientHasDebt.code = "client_has_debt"`);
+the API turns any of them into `{"code", "detail", "errors"}`, and a screen shows `str(exc)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    detail: str
+    row: int | None = None
+
+    def as_dict(self) -> dict:
+        data: dict = {"field": self.field, "detail": self.detail}
+        if self.row is not None:
+            data["row"] = self.row
+        return data
+
+
+class DeskError(Exception):
+    """A request the desk refuses for a reason the user can act on (a 4xx, never a 500)."""
+
+    code = "conflict"
+    status = 409
+    default_detail = _("The request conflicts with the current state.")
+
+    def __init__(self, detail: str | None = None, *, errors: list[FieldError] | None = None) -> None:
+        self.detail = str(detail if detail is not None else self.default_detail)
+        self.errors = errors or []
+        super().__init__(self.detail)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "detail": self.detail, "errors": [e.as_dict() for e in self.errors]}
+
+
+class InvalidInput(DeskError):
+    code = "validation_error"
+    status = 400
+    default_detail = _("The request is not valid.")
+
+
+class NotFound(DeskError):
+    code = "not_found"
+    status = 404
+    default_detail = _("Not found.")
+
+
+class Forbidden(DeskError):
+    code = "forbidden"
+    status = 403
+    default_detail = _("Your role may not do this.")
+
+
+@dataclass
+class ErrorBody:
+    """For OpenAPI: the body of every 4xx."""
+
+    code: str
+    detail: str
+    errors: list[dict] = field(default_factory=list)

@@ -1,0 +1,27 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from calldesk.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (deterministic for --seed; does nothing twice) and the demo logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--clients", type=int, default=1000, help="How many clients (default 1000).")
+        parser.add_argument("--seed", type=int, default=42, help="Random seed: same seed, same data.")
+        parser.add_argument("--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD to build around.")
+
+    def handle(self, *args, clients: int, seed: int, today: date | None, **options) -> None:
+        if clients < 1:
+            raise CommandError("--clients must be at least 1")
+        report = seed_demo(clients=clients, seed=seed, today=today)
+        if report.created:
+            counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {counts}."))
+        else:
+            self.stdout.write("Demo data already present: left as it is.")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, full_name in report.users:
+            self.stdout.write(f"  {username:<12} {role:<11} {full_name}")

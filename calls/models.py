@@ -1,0 +1,1 @@
+"""The call register, transfers and outbound call lists (issues 5 and 6)."""

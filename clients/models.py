@@ -1,0 +1,263 @@
+"""Staff, departments, API tokens, clients, their phones and receivables.
+
+A person's role is the Django group they belong to (one of Role); groups are seeded by a
+migration so that permissions can be granted to a role in admin.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The roles of the integration API (API.md, "Reference codes")."""
+
+    OPERATOR = "operator", _("Operator")
+    MANAGER = "manager", _("Manager")
+    HEAD = "head", _("Head of department")
+    FINANCE = "finance", _("Finance")
+    COMMERCIAL = "commercial", _("Commercial management")
+    ADMIN = "admin", _("Administrator")
+
+
+class Department(models.Model):
+    """A department of the company (wholesale, retail, regional, finance, call center)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    head = models.ForeignKey(
+        "clients.User",
+        verbose_name=_("head"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff: operator, manager, head, finance, commercial or admin."""
+
+    class Presence(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        BUSY = "busy", _("Busy")
+        ABSENT = "absent", _("Absent")
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    key_account = models.BooleanField(
+        _("key-account manager"), default=False, help_text=_("Serves key clients (III.4).")
+    )
+    presence = models.CharField(
+        _("presence"), max_length=16, choices=Presence.choices, default=Presence.AVAILABLE
+    )
+    presence_changed_at = models.DateTimeField(_("presence changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name()
+
+    @property
+    def role(self) -> str | None:
+        """The user's role: the first role group they are in; a superuser without one is admin.
+
+        Cached on the instance: screens ask for it several times per request.
+        """
+        if not hasattr(self, "_role_cache"):
+            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            role = next((r.value for r in Role if r.value in names), None)
+            if role is None and self.is_superuser:
+                role = Role.ADMIN.value
+            self._role_cache = role
+        return self._role_cache
+
+    def is_reachable(self) -> bool:
+        """Only an available person counts as reachable (API.md, "Staff presence")."""
+        return self.is_active and self.presence == self.Presence.AVAILABLE
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system (exchange, accounting, warehouse) acting as a user.
+
+    Only the SHA-256 of the token is stored: tokens are 256-bit random strings, so a plain
+    hash is enough, and it lets a request find its token with one indexed lookup.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=16, help_text=_("The token's first characters."))
+    key_hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ClientType(models.Model):
+    """A client type (III.2) with the department it belongs to and the rules that apply."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="client_types"
+    )
+    operator_takes_orders = models.BooleanField(
+        _("operator takes orders"),
+        default=True,
+        help_text=_("Off for key clients, whose orders go to their key-account manager (III.3, III.4)."),
+    )
+    watch_dormancy = models.BooleanField(
+        _("watched for dormancy"), default=False, help_text=_("Put on the nightly dormant list (III.16).")
+    )
+    regional_terms = models.BooleanField(
+        _("regional terms"), default=False, help_text=_("Payment form and pick-up or shipping (III.13).")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("client type")
+        verbose_name_plural = _("client types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Client(models.Model):
+    """A client of the distributor: a shop, a market stall, an outlet, a chain, a regional buyer."""
+
+    name = models.CharField(_("name"), max_length=200)
+    tax_id = models.CharField(_("tax id"), max_length=20, unique=True)
+    type = models.ForeignKey(ClientType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="clients")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="clients"
+    )
+    manager = models.ForeignKey(
+        User,
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_clients",
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    credit_limit = models.DecimalField(
+        _("credit limit"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit is set. 0.00: no credit."),
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms, days"), default=0)
+    joined_on = models.DateField(_("joined on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            models.Index(fields=["department", "manager"], name="client_department_manager"),
+            models.Index(fields=["type"], name="client_type"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_limit__isnull=True) | Q(credit_limit__gte=0),
+                name="client_credit_limit_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientPhone(models.Model):
+    """A client's phone, stored normalised to E.164 so the exchange's caller id finds it."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("number"), max_length=20, unique=True, help_text=_("E.164, e.g. +74951234567"))
+    label = models.CharField(_("label"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Receivable(models.Model):
+    """An invoice imported from accounting: what the client owes and by when (III.5)."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="receivables"
+    )
+    document = models.CharField(_("document"), max_length=50, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["due_on", "document"]
+        verbose_name = _("receivable")
+        verbose_name_plural = _("receivables")
+        indexes = [
+            # The debt check sums one client's unpaid invoices by due date.
+            models.Index(
+                fields=["client", "due_on"],
+                name="receivable_unpaid_by_due",
+                condition=Q(paid__lt=F("amount")),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="receivable_amount_not_negative"),
+            models.CheckConstraint(condition=Q(paid__gte=0), name="receivable_paid_not_negative"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("issued_on")), name="receivable_due_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.document
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount - self.paid

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from orders import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("mine/", views.my_orders, name="my-orders"),
+    path("price-list/", views.price_list, name="price-list"),
+]

@@ -1,0 +1,1 @@
+"""Pre-aggregated report rows (issue 7)."""
