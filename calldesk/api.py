@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -41,7 +41,9 @@ _STATUS_CODES = {400: "validation_error", 401: "not_authenticated", 403: "forbid
 
 
 def error_response(request: HttpRequest, *, status: int, code: str, detail: str, errors=None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "detail": detail, "errors": errors or []}, status=status)
+    return api.create_response(
+        request, {"code": code, "detail": detail, "errors": errors or []}, status=status
+    )
 
 
 @api.exception_handler(DeskError)
@@ -89,7 +91,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, status=403, code="forbidden", detail=str(exc) or _("Your role may not do this."))
+    return error_response(
+        request, status=403, code="forbidden", detail=str(exc) or _("Your role may not do this.")
+    )
 
 
 @api.exception_handler(Http404)
@@ -114,7 +118,7 @@ def health(request: HttpRequest):
         "broker": report.broker,
         "worker": report.worker,
     }
-    return (200 if report.is_ok else 503), body
+    return Status(200 if report.is_ok else 503, body)
 
 
 api.add_router("/", clients_router)

@@ -94,9 +94,33 @@ TYPE_TASTE = {
     "own_outlet": ["Beer", "Wine and spirits", "Snacks", "Soft drinks"],
     "key": ["Wine and spirits", "Beer", "Juices", "Dairy", "Grocery"],
 }
-NAME_FIRST = ["Rodnik", "Kolos", "Zarya", "Solnyshko", "Vesna", "Lakomka", "Sever", "Yug", "Teremok",
-              "Ryabinka", "Berezka", "Ogonyok", "Dubrava", "Kalinka", "Izumrud", "Almaz", "Raduga",
-              "Vityaz", "Sokol", "Yantar", "Mayak", "Prostor", "Uyut", "Dobrynya", "Zhuravl"]
+NAME_FIRST = [
+    "Rodnik",
+    "Kolos",
+    "Zarya",
+    "Solnyshko",
+    "Vesna",
+    "Lakomka",
+    "Sever",
+    "Yug",
+    "Teremok",
+    "Ryabinka",
+    "Berezka",
+    "Ogonyok",
+    "Dubrava",
+    "Kalinka",
+    "Izumrud",
+    "Almaz",
+    "Raduga",
+    "Vityaz",
+    "Sokol",
+    "Yantar",
+    "Mayak",
+    "Prostor",
+    "Uyut",
+    "Dobrynya",
+    "Zhuravl",
+]
 NAME_KIND = {
     "market": ["stall", "pavilion", "market trader", "kiosk"],
     "retail": ["shop", "minimarket", "grocery", "store"],
@@ -108,8 +132,20 @@ REGIONS = {
     "regional": ["Tver", "Tula", "Ryazan", "Kaluga", "Vladimir", "Yaroslavl", "Smolensk", "Kostroma"],
     "other": ["Moscow", "Moscow", "Moscow", "Moscow region"],
 }
-STREETS = ["Lenina", "Mira", "Sadovaya", "Tverskaya", "Profsoyuznaya", "Lesnaya", "Shkolnaya",
-           "Sovetskaya", "Zavodskaya", "Polevaya", "Tsentralnaya", "Molodezhnaya"]
+STREETS = [
+    "Lenina",
+    "Mira",
+    "Sadovaya",
+    "Tverskaya",
+    "Profsoyuznaya",
+    "Lesnaya",
+    "Shkolnaya",
+    "Sovetskaya",
+    "Zavodskaya",
+    "Polevaya",
+    "Tsentralnaya",
+    "Molodezhnaya",
+]
 
 
 @dataclass
@@ -141,7 +177,9 @@ def ensure_demo_staff() -> list[tuple[str, str, str]]:
         if created:
             set_role(user=user, role=role)
     for code, username in DEPARTMENT_HEADS.items():
-        Department.objects.filter(code=code, head__isnull=True).update(head=User.objects.get(username=username))
+        Department.objects.filter(code=code, head__isnull=True).update(
+            head=User.objects.get(username=username)
+        )
     return [(username, str(role.value), full_name) for username, full_name, role, *_ in DEMO_LOGINS]
 
 
@@ -156,7 +194,9 @@ def _working_day(day: date) -> date:
     return day
 
 
-def _make_catalog(rng: random.Random, today: date) -> tuple[list[Product], dict[int, Decimal], dict[str, list[Product]]]:
+def _make_catalog(
+    rng: random.Random, today: date
+) -> tuple[list[Product], dict[int, Decimal], dict[str, list[Product]]]:
     products: list[Product] = []
     number = 0
     for category, items in CATEGORIES.items():
@@ -179,11 +219,20 @@ def _make_catalog(rng: random.Random, today: date) -> tuple[list[Product], dict[
     Product.objects.bulk_create(products, batch_size=1000)
     products = list(Product.objects.order_by("id"))
     columns = list(PriceColumn.objects.order_by("position"))
-    factors = [Decimal("1.00"), Decimal("0.97"), Decimal("0.94"), Decimal("0.90"), Decimal("0.87"), Decimal("0.85")]
+    factors = [
+        Decimal("1.00"),
+        Decimal("0.97"),
+        Decimal("0.94"),
+        Decimal("0.90"),
+        Decimal("0.87"),
+        Decimal("0.85"),
+    ]
     base_price: dict[int, Decimal] = {}
     prices = []
     for product in products:
-        base = money(rng.uniform(25, 1500) if product.category == "Wine and spirits" else rng.uniform(15, 400))
+        base = money(
+            rng.uniform(25, 1500) if product.category == "Wine and spirits" else rng.uniform(15, 400)
+        )
         base_price[product.pk] = base
         for column, factor in zip(columns, factors, strict=False):
             prices.append(Price(product=product, column=column, amount=money(base * factor)))
@@ -214,7 +263,9 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     rng = random.Random(seed)
     today = today or timezone.localdate()
     types = {t.code: t for t in ClientType.objects.select_related("department")}
-    staff = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in DEMO_LOGINS + OTHER_STAFF])}
+    staff = {
+        u.username: u for u in User.objects.filter(username__in=[s[0] for s in DEMO_LOGINS + OTHER_STAFF])
+    }
     managers_of = {
         "wholesale": [staff["manager"], staff["manager2"]],
         "key": [staff["kam"], staff["kam2"]],
@@ -225,8 +276,12 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
 
     products, base_price, by_category = _make_catalog(rng, today)
     columns = {c.code: c for c in PriceColumn.objects.all()}
-    column_factor = {"base": Decimal("1.00"), "column_2": Decimal("0.97"), "column_3": Decimal("0.94"),
-                     "column_4": Decimal("0.90")}
+    column_factor = {
+        "base": Decimal("1.00"),
+        "column_2": Decimal("0.97"),
+        "column_3": Decimal("0.94"),
+        "column_4": Decimal("0.90"),
+    }
 
     # Clients, phones.
     client_rows: list[Client] = []
@@ -243,8 +298,18 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
         if code == "key":
             limit = None if rng.random() < 0.5 else money(rng.choice([1_000_000, 2_000_000, 5_000_000]))
         else:
-            limit = rng.choice([None, money(0), money(30_000), money(50_000), money(100_000), money(200_000),
-                                money(300_000), money(500_000)])
+            limit = rng.choice(
+                [
+                    None,
+                    money(0),
+                    money(30_000),
+                    money(50_000),
+                    money(100_000),
+                    money(200_000),
+                    money(300_000),
+                    money(500_000),
+                ]
+            )
         region = rng.choice(REGIONS["regional"] if code == "regional" else REGIONS["other"])
         client_rows.append(
             Client(

@@ -109,7 +109,9 @@ class ApiToken(models.Model):
     hash is enough, and it lets a request find its token with one indexed lookup.
     """
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=16, help_text=_("The token's first characters."))
     key_hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
@@ -164,7 +166,9 @@ class Client(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     tax_id = models.CharField(_("tax id"), max_length=20, unique=True)
-    type = models.ForeignKey(ClientType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="clients")
+    type = models.ForeignKey(
+        ClientType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="clients"
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="clients"
     )
@@ -212,8 +216,12 @@ class Client(models.Model):
 class ClientPhone(models.Model):
     """A client's phone, stored normalised to E.164 so the exchange's caller id finds it."""
 
-    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField(_("number"), max_length=20, unique=True, help_text=_("E.164, e.g. +74951234567"))
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(
+        _("number"), max_length=20, unique=True, help_text=_("E.164, e.g. +74951234567")
+    )
     label = models.CharField(_("label"), max_length=50, blank=True)
 
     class Meta:
@@ -252,7 +260,9 @@ class Receivable(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="receivable_amount_not_negative"),
             models.CheckConstraint(condition=Q(paid__gte=0), name="receivable_paid_not_negative"),
-            models.CheckConstraint(condition=Q(due_on__gte=F("issued_on")), name="receivable_due_after_issue"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("issued_on")), name="receivable_due_after_issue"
+            ),
         ]
 
     def __str__(self) -> str:

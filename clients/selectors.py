@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -36,14 +37,12 @@ def search_clients(term: str, *, limit: int = 20) -> list[Client]:
     digits = _DIGITS.sub("", term)
     if len(digits) >= 5 and len(digits) >= len(term.replace(" ", "")) - 4:
         condition = Q(tax_id__startswith=digits) | Q(phones__number__endswith=digits[-10:])
-        try:
+        with contextlib.suppress(InvalidInput):  # digits that are no phone: tax id / suffix only
             condition |= Q(phones__number=normalize_phone(term))
-        except InvalidInput:
-            pass
     else:
         condition = Q(name__icontains=term)
-    ids = list(Client.objects.filter(condition).order_by("name", "id").values_list("id", flat=True).distinct()[:limit])
-    return list(_with_card_data(Client.objects.filter(id__in=ids)).order_by("name", "id"))
+    # distinct(): a client with two matching phones is listed once.
+    return list(_with_card_data(Client.objects.filter(condition).distinct()).order_by("name", "id")[:limit])
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clients.models import ApiToken, Department, Role, User
 
-TOKEN_PREFIX = "cd_"
+TOKEN_PREFIX = "cd_"  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
 # API read into a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)

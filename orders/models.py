@@ -33,7 +33,9 @@ class Product(models.Model):
     pack = models.PositiveIntegerField(_("pack"), default=1, help_text=_("Units in one pack."))
     category = models.CharField(_("category"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    new_until = models.DateField(_("new until"), null=True, blank=True, help_text=_("Offered as new (III.7)."))
+    new_until = models.DateField(
+        _("new until"), null=True, blank=True, help_text=_("Offered as new (III.7).")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -47,8 +49,12 @@ class Product(models.Model):
 class Price(models.Model):
     """The price of one product in one column."""
 
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="prices")
-    column = models.ForeignKey(PriceColumn, verbose_name=_("column"), on_delete=models.PROTECT, related_name="prices")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="prices"
+    )
+    column = models.ForeignKey(
+        PriceColumn, verbose_name=_("column"), on_delete=models.PROTECT, related_name="prices"
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
 
     class Meta:
@@ -128,7 +134,9 @@ class Order(models.Model):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
@@ -144,4 +152,4 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product_id} × {self.quantity}"
+        return f"{self.product_id} x {self.quantity}"

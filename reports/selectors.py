@@ -78,7 +78,10 @@ def department_day(*, department: Department, day: date) -> DepartmentDay:
     # count each order once per client row.
     values = dict(
         Order.objects.filter(
-            client__department=department, status__in=TAKEN, confirmed_at__gte=month_start, confirmed_at__lt=day_end
+            client__department=department,
+            status__in=TAKEN,
+            confirmed_at__gte=month_start,
+            confirmed_at__lt=day_end,
         )
         .values_list("client__manager_id")
         .annotate(v=Sum("total"))
@@ -93,7 +96,9 @@ def department_day(*, department: Department, day: date) -> DepartmentDay:
         orders_month=totals["orders_month"],
         value_month=totals["value_month"],
         managers=[
-            ManagerFigures(manager=m, clients=m.n_clients, orders=m.n_orders, value=values.get(m.pk, Decimal("0.00")))
+            ManagerFigures(
+                manager=m, clients=m.n_clients, orders=m.n_orders, value=values.get(m.pk, Decimal("0.00"))
+            )
             for m in managers
         ],
     )

@@ -5,8 +5,8 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from calldesk.settings.base import *  # noqa: E402,F403
-from calldesk.settings.base import DATABASES, REDIS_URL  # noqa: E402
+from calldesk.settings.base import *  # noqa: F403
+from calldesk.settings.base import DATABASES, REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "calldesk-test-key"

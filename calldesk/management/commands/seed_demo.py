@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--clients", type=int, default=1000, help="How many clients (default 1000).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed: same seed, same data.")
-        parser.add_argument("--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD to build around.")
+        parser.add_argument(
+            "--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD to build around."
+        )
 
     def handle(self, *args, clients: int, seed: int, today: date | None, **options) -> None:
         if clients < 1:

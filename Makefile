@@ -1,0 +1,54 @@
+# calldesk: two commands.
+#   make run    serve the desk on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
+#   make test   lint + unit/view tests (SQLite) + integration tests (real PostgreSQL, Redis,
+#               Celery worker, started here) + browser tests (headless Chromium)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_CLIENTS ?= 1000
+
+.PHONY: run test lint fmt check-python migrate demo messages clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "calldesk needs Python 3.11 or newer (found: $$($(PYTHON) --version 2>&1))."; exit 1; }
+
+$(VENV)/.runtime-installed: requirements.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.runtime-installed
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+migrate: $(VENV)/.runtime-installed
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py seed_demo --clients $(DEMO_CLIENTS)
+
+run: demo
+	@echo "calldesk: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	@bash scripts/test.sh
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.runtime-installed
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=staticfiles
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var

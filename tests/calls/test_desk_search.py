@@ -1,0 +1,86 @@
+"""The operator's desk finds the caller by phone (any notation), tax id or name (III.1, III.2)."""
+
+import pytest
+from django.urls import reverse
+
+from clients.models import Role
+from clients.selectors import search_clients
+from tests.factories import ClientFactory, ClientPhoneFactory, client_type
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kolos(staff_of):
+    manager = staff_of(Role.MANAGER, full_name="Oleg Ivanov")
+    client = ClientFactory(name="Kolos grocery", tax_id="7701234567", manager=manager)
+    ClientPhoneFactory(client=client, number="+74951234567")
+    ClientPhoneFactory(client=client, number="+79161112233")
+    return client
+
+
+@pytest.mark.parametrize(
+    "term", ["8 (495) 123-45-67", "+7 495 123 45 67", "1234567", "7701234567", "kolos", "GROCERY"]
+)
+def test_search_finds_the_client_by_phone_tax_id_or_name(kolos, term):
+    assert search_clients(term) == [kolos]
+
+
+def test_search_of_one_letter_returns_nothing(kolos):
+    assert search_clients("k") == []
+
+
+def test_search_lists_each_client_once_even_with_two_matching_phones(kolos):
+    ClientFactory(name="Other", tax_id="5000000001")
+    assert search_clients("7") == []  # too short
+    assert [c.pk for c in search_clients("Kolos")] == [kolos.pk]
+
+
+def test_search_query_count_does_not_grow_with_results(django_assert_num_queries, staff_of):
+    for n in range(15):
+        client = ClientFactory(
+            name=f"Zarya shop {n}", manager=staff_of(Role.MANAGER), type=client_type("retail")
+        )
+        ClientPhoneFactory(client=client)
+    with django_assert_num_queries(2):
+        results = search_clients("zarya")
+        assert len(results) == 15
+        for client in results:  # everything the result table reads is already loaded
+            _ = (client.type.name, client.manager.full_name, [p.number for p in client.phones.all()])
+
+
+def test_desk_page_shows_the_client_card_row(client, operator, kolos):
+    client.force_login(operator)
+    response = client.get(reverse("calls:desk"), {"q": "8 495 123-45-67"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kolos grocery" in html
+    assert "Oleg Ivanov" in html
+    assert "+74951234567, +79161112233" in html
+    assert "<html" in html
+
+
+def test_desk_htmx_search_returns_only_the_results_fragment(client, operator, kolos):
+    client.force_login(operator)
+    response = client.get(reverse("calls:desk"), {"q": "kolos"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.strip().startswith('<section id="client-results"')
+    assert "<html" not in html
+    assert "Kolos grocery" in html
+
+
+def test_desk_says_when_nobody_matches(client, operator, kolos):
+    client.force_login(operator)
+    response = client.get(reverse("calls:desk"), {"q": "nobody here"}, headers={"HX-Request": "true"})
+    assert "No client matches “nobody here”." in response.content.decode()
+
+
+def test_desk_screen_runs_a_constant_number_of_queries(client, operator, staff_of, django_assert_num_queries):
+    for n in range(10):
+        ClientPhoneFactory(client=ClientFactory(name=f"Vesna {n}", manager=staff_of(Role.MANAGER)))
+    client.force_login(operator)
+    # session, user, role groups, clients with type/department/manager, phones, then the
+    # session save (idle timeout) wrapped in a savepoint by the test transaction: 8, for any n.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("calls:desk"), {"q": "vesna"})
+    assert response.content.decode().count("Vesna ") == 10

@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client as HttpClient
+
+from clients.models import Role
+from clients.services import issue_api_token
+from tests.factories import make_staff
+
+
+@pytest.fixture
+def operator(db):
+    return make_staff(Role.OPERATOR, department_code="call_center", username="op", full_name="Olga Smirnova")
+
+
+@pytest.fixture
+def staff_of(db):
+    """staff_of(role, department_code=...) makes a member of staff with that role."""
+
+    def make(role: Role, department_code: str | None = "wholesale", **kwargs):
+        return make_staff(role, department_code=department_code, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def api(db):
+    """api(user) -> a test client that sends the user's Bearer token on every request."""
+
+    def make(user):
+        issued = issue_api_token(user=user, name="tests")
+        return HttpClient(headers={"Authorization": f"Bearer {issued.raw}"})
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests under tests/integration/ and tests/browser/ carry their layer's marker, so a test
+    placed there can never run in the wrong layer, or in none."""
+    for item in items:
+        parts = item.path.parts
+        if "integration" in parts:
+            item.add_marker(pytest.mark.integration)
+        if "browser" in parts:
+            item.add_marker(pytest.mark.browser)

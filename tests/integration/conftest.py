@@ -1,0 +1,79 @@
+"""The integration layer: real PostgreSQL and Redis (started by `make test`), and a real Celery
+worker started here against the test database. A missing server fails the layer, never skips it."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_servers_are_configured():
+    engine = settings.DATABASES["default"]["ENGINE"]
+    assert engine == "django.db.backends.postgresql", (
+        "the integration layer needs DATABASE_URL=postgres://... (run it through `make test`)"
+    )
+    assert settings.REDIS_URL.startswith("redis://"), (
+        "the integration layer needs REDIS_URL (run `make test`)"
+    )
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, tmp_path_factory):
+    """A real `celery worker` process on the test database, stopped at the end of the session."""
+    from calldesk.celery import app
+
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "calldesk.settings.test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "calldesk",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--hostname=calldesk-test@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    pytest.fail("the Celery worker exited at start-up:\n" + log_path.read_text())
+                if app.control.ping(timeout=0.5):
+                    break
+            else:
+                pytest.fail("the Celery worker did not answer a ping within 60 s:\n" + log_path.read_text())
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)

@@ -1,0 +1,90 @@
+"""The same parts production uses: PostgreSQL with Django's pool, Redis, a Celery worker."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test import Client as HttpClient
+
+from calldesk.demo import seed_demo
+from calldesk.models import WorkerHeartbeat
+from calldesk.tasks import record_worker_heartbeat_task
+from clients.models import Client, Role
+from clients.selectors import overdue_clients, search_clients
+from clients.services import issue_api_token
+from reports.selectors import department_day
+from tests.factories import ClientFactory, ReceivableFactory, department, make_staff
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_runs_on_the_real_worker_and_health_sees_it(celery_worker, client):
+    result = record_worker_heartbeat_task.delay()
+    seen_at = result.get(timeout=30)
+    heartbeat = WorkerHeartbeat.objects.get()
+    assert heartbeat.worker.startswith("celery@")
+    assert heartbeat.seen_at.isoformat() == seen_at
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_is_degraded_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
+    assert response.json()["status"] == "degraded"
+
+
+@pytest.mark.django_db
+def test_postgres_uses_djangos_connection_pool():
+    assert connection.vendor == "postgresql"
+    assert connection.settings_dict["CONN_MAX_AGE"] == 0
+    assert connection.pool is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version_num')::int")
+        assert cursor.fetchone()[0] >= 150000
+
+
+@pytest.mark.django_db
+def test_debt_index_is_partial_on_unpaid_invoices():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'receivable_unpaid_by_due'")
+        (definition,) = cursor.fetchone()
+    assert "(client_id, due_on)" in definition
+    assert "WHERE (paid < amount)" in definition
+
+
+@pytest.mark.django_db
+def test_database_refuses_an_invoice_due_before_it_was_issued():
+    client = ClientFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReceivableFactory(client=client, issued_on=date(2026, 11, 10), due_on=date(2026, 11, 1))
+
+
+@pytest.mark.django_db
+def test_demo_data_and_screens_queries_run_on_postgres():
+    report = seed_demo(clients=300, seed=3, today=TODAY)
+    assert report.counts["clients"] == 300
+    assert Client.objects.count() == 300
+    debtors = overdue_clients(on=TODAY)
+    assert debtors and all(d.overdue > Decimal("0.00") for d in debtors)
+    someone = Client.objects.order_by("id").first()
+    assert someone in search_clients(someone.name)
+    assert someone in search_clients(someone.phones.first().number)
+    figures = department_day(department=department("wholesale"), day=TODAY)
+    assert figures.orders_month >= 1
+    assert sum(m.orders for m in figures.managers) <= figures.orders_month
+
+
+@pytest.mark.django_db
+def test_api_token_round_trip_on_postgres():
+    user = make_staff(Role.FINANCE, department_code="finance", username="norlova")
+    issued = issue_api_token(user=user)
+    response = HttpClient(headers={"Authorization": f"Bearer {issued.raw}"}).get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json()["role"] == "finance"
