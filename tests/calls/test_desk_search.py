@@ -56,7 +56,9 @@ def test_desk_page_shows_the_client_card_row(client, operator, kolos):
     html = response.content.decode()
     assert "Kolos grocery" in html
     assert "Oleg Ivanov" in html
-    assert "+74951234567, +79161112233" in html
+    first = '<span class="phone" title="+74951234567">8 (495) 123-45-67</span>'
+    second = '<span class="phone" title="+79161112233">8 (916) 111-22-33</span>'
+    assert f"{first}, {second}" in html
     assert "<html" in html
 
 
