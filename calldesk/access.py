@@ -28,3 +28,13 @@ def role_required(*roles: Role) -> Callable:
         return wrapper
 
     return decorator
+
+
+def require_role(user, *roles: Role) -> None:
+    """For API endpoints and services: raise Forbidden (403) unless the user has one of `roles`
+    (admins always may)."""
+    from calldesk.errors import Forbidden
+
+    allowed = {Role(r).value for r in roles} | {Role.ADMIN.value}
+    if getattr(user, "role", None) not in allowed:
+        raise Forbidden()

@@ -65,3 +65,8 @@ class ErrorBody:
     code: str
     detail: str
     errors: list[dict] = field(default_factory=list)
+
+
+class Conflict(DeskError):
+    code = "conflict"
+    status = 409

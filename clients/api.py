@@ -1,11 +1,45 @@
-"""Clients and staff endpoints of the API (API.md, "Service endpoints", "Staff", "Clients")."""
+"""Staff and clients endpoints of the API (API.md, "Service endpoints", "Staff", "Clients").
+
+Thin doors: a Schema parses, a selector or service does the work (and checks the role), a
+Schema shapes the answer. Errors are DeskErrors, turned into API.md's body by calldesk/api.py.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
 
-router = Router(tags=["staff"])
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator
+
+from calldesk.access import require_role
+from calldesk.errors import FieldError, InvalidInput
+from clients.models import Client, Role, User
+from clients.rules import Debt, Purpose
+from clients.selectors import client_card, debt_of, lookup_call, search_clients, staff_list
+from clients.services import create_staff, register_client, set_presence, update_client
+
+router = Router(tags=["staff and clients"])
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+# --- Schemas ------------------------------------------------------------------------------------
+
+
+def reject_float(value: Any) -> Any:
+    """API.md: money is a decimal string ("1234.50"), never a float."""
+    if isinstance(value, float):
+        raise ValueError('send money as a decimal string, e.g. "50000.00"')
+    return value
+
+
+MoneyIn = Annotated[Decimal, BeforeValidator(reject_float), Field(ge=0, max_digits=14, decimal_places=2)]
 
 
 class MeOut(Schema):
@@ -15,7 +49,152 @@ class MeOut(Schema):
     department: str | None
 
 
-@router.get("/me", response=MeOut)
+class StaffIn(Schema):
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    full_name: str = Field(min_length=1, max_length=150)
+    role: Role
+    department: str | None = None
+    key_account: bool = False
+    email: str = ""
+    password: str | None = Field(default=None, min_length=8)
+
+
+class StaffOut(Schema):
+    username: str
+    full_name: str
+    role: str | None
+    department: str | None
+    key_account: bool
+    presence: str
+
+
+class PresenceIn(Schema):
+    status: str
+
+
+class ClientIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    tax_id: str = Field(min_length=1, max_length=20)
+    type: str
+    phones: list[str] = []
+    manager: str | None = None
+    credit_limit: MoneyIn | None = None
+    payment_terms_days: int = Field(default=0, ge=0, le=365)
+    region: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=300)
+
+
+class ClientPatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    type: str | None = None
+    manager: str | None = None
+    credit_limit: MoneyIn | None = None
+    payment_terms_days: int | None = Field(default=None, ge=0, le=365)
+    region: str | None = Field(default=None, max_length=100)
+    address: str | None = Field(default=None, max_length=300)
+    phones: list[str] | None = None
+
+
+class ManagerOut(Schema):
+    username: str
+    full_name: str
+    presence: str
+
+
+class ClientOut(Schema):
+    id: int
+    name: str
+    tax_id: str
+    type: str
+    department: str
+    manager: ManagerOut | None
+    phones: list[str]
+    region: str
+    address: str
+    credit_limit: str | None
+    payment_terms_days: int
+
+
+class ClientList(Schema):
+    count: int
+    items: list[ClientOut]
+
+
+class DebtOut(Schema):
+    overdue: str
+    outstanding: str
+    open_orders: str
+    credit_limit: str | None
+    headroom: str | None
+    blocks_order: bool
+    reasons: list[str]
+
+
+class RouteOut(Schema):
+    handler: str
+    user: str | None
+    clause: str
+    reason: str
+
+
+class LookupOut(Schema):
+    client: ClientOut | None
+    debt: DebtOut | None
+    route: RouteOut
+
+
+def client_out(client: Client) -> dict:
+    manager = client.manager
+    return {
+        "id": client.pk,
+        "name": client.name,
+        "tax_id": client.tax_id,
+        "type": client.type.code,
+        "department": client.department.code,
+        "manager": None
+        if manager is None
+        else {
+            "username": manager.username,
+            "full_name": manager.get_full_name(),
+            "presence": manager.presence,
+        },
+        "phones": [phone.number for phone in client.phones.all()],
+        "region": client.region,
+        "address": client.address,
+        "credit_limit": money(client.credit_limit),
+        "payment_terms_days": client.payment_terms_days,
+    }
+
+
+def debt_out(debt: Debt) -> dict:
+    return {
+        "overdue": money(debt.overdue),
+        "outstanding": money(debt.outstanding),
+        "open_orders": money(debt.open_orders),
+        "credit_limit": money(debt.credit_limit),
+        "headroom": money(debt.headroom),
+        "blocks_order": debt.blocks_order,
+        "reasons": list(debt.reasons),
+    }
+
+
+def staff_out(user: User) -> dict:
+    roles = [group.name for group in user.groups.all()]
+    role = next((r.value for r in Role if r.value in roles), Role.ADMIN.value if user.is_superuser else None)
+    return {
+        "username": user.username,
+        "full_name": user.get_full_name(),
+        "role": role,
+        "department": user.department.code if user.department_id else None,
+        "key_account": user.key_account,
+        "presence": user.presence,
+    }
+
+
+# --- Service endpoints --------------------------------------------------------------------------
+
+
+@router.get("/me", response=MeOut, tags=["service"])
 def me(request: HttpRequest):
     """The token's user, their role and department."""
     user = request.auth
@@ -24,4 +203,124 @@ def me(request: HttpRequest):
         "full_name": user.get_full_name(),
         "role": user.role,
         "department": user.department.code if user.department_id else None,
+    }
+
+
+# --- Staff --------------------------------------------------------------------------------------
+
+
+class StaffList(Schema):
+    count: int
+    items: list[StaffOut]
+
+
+def page_bounds(limit: int, offset: int) -> tuple[int, int]:
+    """API.md: `?limit=` (default 50, max 500) and `?offset=`."""
+    if limit < 1 or limit > 500 or offset < 0:
+        raise InvalidInput(
+            "limit is 1 to 500 and offset 0 or more.",
+            errors=[FieldError(field="limit" if not 1 <= limit <= 500 else "offset", detail="Out of range.")],
+        )
+    return offset, offset + limit
+
+
+@router.post("/staff", response={201: StaffOut})
+def create_staff_member(request: HttpRequest, payload: StaffIn):
+    """Create a member of staff (admin)."""
+    require_role(request.auth)  # admins only
+    user = create_staff(
+        username=payload.username,
+        full_name=payload.full_name,
+        role=payload.role,
+        department_code=payload.department,
+        password=payload.password,
+        email=payload.email,
+        key_account=payload.key_account,
+    )
+    return Status(201, staff_out(staff_list().get(pk=user.pk)))
+
+
+@router.get("/staff", response=StaffList)
+def list_staff(request: HttpRequest, role: str = "", department: str = "", limit: int = 50, offset: int = 0):
+    """Active staff with role, department, key-account flag and presence."""
+    start, end = page_bounds(limit, offset)
+    staff = staff_list()
+    if role:
+        staff = staff.filter(groups__name=role)
+    if department:
+        staff = staff.filter(department__code=department)
+    return {"count": staff.count(), "items": [staff_out(user) for user in staff[start:end]]}
+
+
+@router.put("/staff/{username}/presence", response=StaffOut)
+def put_presence(request: HttpRequest, username: str, payload: PresenceIn):
+    """Set presence: the person, their head, an admin, or the telephone exchange."""
+    person = set_presence(actor=request.auth, username=username, presence=payload.status)
+    return staff_out(staff_list().get(pk=person.pk))
+
+
+# --- Clients --------------------------------------------------------------------------------------
+
+
+@router.post("/clients", response={201: ClientOut})
+def create_client(request: HttpRequest, payload: ClientIn):
+    """Register a client; its department comes from its type (III.15)."""
+    client = register_client(
+        actor=request.auth,
+        name=payload.name,
+        tax_id=payload.tax_id,
+        type_code=payload.type,
+        phones=payload.phones,
+        manager=payload.manager,
+        credit_limit=payload.credit_limit,
+        payment_terms_days=payload.payment_terms_days,
+        region=payload.region,
+        address=payload.address,
+    )
+    return Status(201, client_out(client_card(client_id=client.pk)))
+
+
+@router.get("/clients", response=ClientList)
+def find_clients(request: HttpRequest, search: str = "", limit: int = 50, offset: int = 0):
+    """Clients by name, tax id or phone (any notation)."""
+    start, end = page_bounds(limit, offset)
+    found = search_clients(search, limit=end) if search else []
+    return {"count": len(found), "items": [client_out(c) for c in found[start:end]]}
+
+
+@router.get("/clients/{client_id}", response=ClientOut)
+def get_client(request: HttpRequest, client_id: int):
+    return client_out(client_card(client_id=client_id))
+
+
+@router.patch("/clients/{client_id}", response=ClientOut)
+def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
+    """Change a client: heads the type and manager, finance the credit limit and terms (III.2)."""
+    changes = payload.dict(exclude_unset=True)
+    if not changes:
+        raise InvalidInput("Send at least one field to change.")
+    update_client(actor=request.auth, client_id=client_id, changes=changes)
+    return client_out(client_card(client_id=client_id))
+
+
+@router.get("/clients/{client_id}/debt", response=DebtOut)
+def get_debt(request: HttpRequest, client_id: int, on: date | None = None):
+    """The debt check (III.5) on a day (default today)."""
+    return debt_out(debt_of(client_id=client_id, on=on or timezone.localdate()))
+
+
+@router.get("/lookup", response=LookupOut)
+def lookup(request: HttpRequest, phone: str, purpose: str = Purpose.ORDER):
+    """The screen pop: who is calling, their debt, and who serves the call (III.3-III.6, III.15-III.19)."""
+    found = lookup_call(phone=phone, purpose=purpose, on=timezone.localdate())
+    route = found.route
+    return {
+        "client": client_out(found.client) if found.client else None,
+        "debt": debt_out(found.debt) if found.debt else None,
+        "route": {
+            "handler": route.handler,
+            "user": route.user,
+            "clause": route.clause,
+            "reason": route.reason,
+        },
     }

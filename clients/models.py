@@ -76,6 +76,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+        permissions = [("set_any_presence", _("Can set anyone's presence (the telephone exchange)"))]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -271,3 +272,56 @@ class Receivable(models.Model):
     @property
     def unpaid(self) -> Decimal:
         return self.amount - self.paid
+
+
+class Contact(models.Model):
+    """A person at the client: who orders, who is authorised to receive goods (III.12)."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("E.164"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    may_receive_goods = models.BooleanField(_("authorised to receive goods"), default=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientChange(models.Model):
+    """One change of a client's type, manager, credit limit or payment terms: who, when, old,
+    new (III.2, III.15). Written by the services in the same transaction; never edited."""
+
+    class Field(models.TextChoices):
+        TYPE = "type", _("Type")
+        MANAGER = "manager", _("Manager")
+        CREDIT_LIMIT = "credit_limit", _("Credit limit")
+        PAYMENT_TERMS = "payment_terms_days", _("Payment terms, days")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="changes"
+    )
+    field = models.CharField(_("field"), max_length=32, choices=Field.choices)
+    old_value = models.CharField(_("old value"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        User, verbose_name=_("changed by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("client change")
+        verbose_name_plural = _("client changes")
+        indexes = [models.Index(fields=["client", "-changed_at"], name="clientchange_client_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.field}: {self.old_value} → {self.new_value}"

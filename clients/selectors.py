@@ -8,12 +8,31 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db.models import (
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from calldesk.errors import InvalidInput
-from clients.models import Client, ClientPhone
+from calldesk.errors import FieldError, InvalidInput
+from clients.exceptions import ClientNotFound
+from clients.models import Client, ClientPhone, Department, Receivable, Role, User
 from clients.phones import normalize_phone
+from clients.rules import CallFacts, Debt, Person, Purpose, Route, assess_debt, debt_sentence, route_call
+
+WHOLESALE = "wholesale"
 
 _DIGITS = re.compile(r"\D")
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -67,3 +86,172 @@ def overdue_clients(*, on: date, department_id: int | None = None, limit: int = 
         clients = clients.filter(department_id=department_id)
     clients = clients.select_related("type", "manager").order_by("-overdue", "name")[:limit]
     return [Debtor(client=c, overdue=c.overdue, outstanding=c.outstanding) for c in clients]
+
+
+# --- III.5: the debt check, aggregated in the database ----------------------------------------
+
+OPEN_ORDER_STATUSES = ("confirmed", "in_fulfilment")  # confirmed, not yet invoiced
+
+
+def _money_sum(queryset: QuerySet, expression) -> Subquery:
+    """A correlated subquery summing `expression` over `queryset` (per client)."""
+    return Subquery(
+        queryset.order_by().values("client_id").annotate(total=Sum(expression)).values("total")[:1],
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def debt_of(*, client_id: int, on: date) -> Debt:
+    """The client's debt on `on`, as `GET /clients/{id}/debt` defines it. One query.
+
+    outstanding: unpaid receivables issued by that day; overdue: those due before that day (due
+    that day is not overdue); open orders: confirmed or in fulfilment. Raises ClientNotFound.
+    """
+    from orders.models import Order
+
+    unpaid = ExpressionWrapper(
+        F("amount") - F("paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
+    receivables = Receivable.objects.filter(client_id=OuterRef("pk"), paid__lt=F("amount"), issued_on__lte=on)
+    open_orders = Order.objects.filter(client_id=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
+    row = (
+        Client.objects.filter(pk=client_id)
+        .annotate(
+            outstanding_sum=Coalesce(_money_sum(receivables, unpaid), ZERO),
+            overdue_sum=Coalesce(_money_sum(receivables.filter(due_on__lt=on), unpaid), ZERO),
+            open_orders_sum=Coalesce(_money_sum(open_orders, F("total")), ZERO),
+        )
+        .values("credit_limit", "outstanding_sum", "overdue_sum", "open_orders_sum")
+        .first()
+    )
+    if row is None:
+        raise ClientNotFound()
+    return assess_debt(
+        overdue=_cents(row["overdue_sum"]),
+        outstanding=_cents(row["outstanding_sum"]),
+        open_orders=_cents(row["open_orders_sum"]),
+        credit_limit=None if row["credit_limit"] is None else _cents(row["credit_limit"]),
+    )
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+# --- Reads for the API and the head's screens ---------------------------------------------------
+
+
+def client_card(*, client_id: int) -> Client:
+    """One client with type, department, manager and phones. Two queries. Raises ClientNotFound."""
+    client = _with_card_data(Client.objects.filter(pk=client_id)).first()
+    if client is None:
+        raise ClientNotFound()
+    return client
+
+
+def client_by_phone(*, phone: str) -> Client | None:
+    """The client whose phone this is, in any notation. Two queries; InvalidInput if no phone."""
+    number = normalize_phone(phone)
+    return (
+        _with_card_data(Client.objects.filter(phones__number=number))
+        .select_related("department__head")
+        .first()
+    )
+
+
+def clients_waiting_for_a_manager(*, department_id: int) -> QuerySet[Client]:
+    """The head's queue (III.15): clients of the department with no manager, oldest first."""
+    return _with_card_data(Client.objects.filter(department_id=department_id, manager__isnull=True)).order_by(
+        "created_at", "id"
+    )
+
+
+def department_clients(*, department_id: int, search: str = "") -> QuerySet[Client]:
+    clients = Client.objects.filter(department_id=department_id)
+    if search:
+        clients = clients.filter(Q(name__icontains=search) | Q(tax_id__startswith=search))
+    return _with_card_data(clients).order_by("name", "id")
+
+
+def managers_of_department(*, department_id: int) -> list[User]:
+    """Who may be a client's manager in a department: its active managers and head."""
+    return list(
+        User.objects.filter(
+            Q(department_id=department_id) | Q(headed_departments__id=department_id),
+            is_active=True,
+            groups__name__in=[Role.MANAGER.value, Role.HEAD.value],
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def staff_list() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True)
+        .select_related("department")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values)))
+        .order_by("username")
+    )
+
+
+# --- The routing facts (III.3, III.4, III.6, III.15, III.19) ------------------------------------
+
+
+def _person(user: User | None) -> Person | None:
+    if user is None:
+        return None
+    return Person(
+        username=user.username,
+        full_name=user.get_full_name() or user.username,
+        presence=user.presence,
+        is_active=user.is_active,
+    )
+
+
+def call_facts(*, client: Client | None, purpose: str, debt: Debt | None) -> CallFacts:
+    """Gather, in two queries, the values the routing rule needs for this client and purpose."""
+    if client is None:
+        return CallFacts(purpose=purpose, client_known=False)
+    finance_members = Group.objects.filter(name=Role.FINANCE.value, user=OuterRef("pk"))
+    staff = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(key_account=True) | Q(groups__name=Role.FINANCE.value))
+        .annotate(is_finance=Exists(finance_members))
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    wholesale = Department.objects.select_related("head").filter(code=WHOLESALE).first()
+    return CallFacts(
+        purpose=purpose,
+        client_known=True,
+        is_key_client=not client.type.operator_takes_orders,
+        manager=_person(client.manager),
+        department_name=client.department.name,
+        department_head=_person(client.department.head),
+        key_account_managers=tuple(_person(u) for u in staff if u.key_account),
+        wholesale_head=_person(wholesale.head if wholesale else None),
+        finance=tuple(_person(u) for u in staff if u.is_finance),
+        debt_blocks_order=bool(debt and debt.blocks_order),
+        debt_sentence=debt_sentence(debt, currency=settings.CURRENCY) if debt else "",
+    )
+
+
+@dataclass(frozen=True)
+class Lookup:
+    client: Client | None
+    debt: Debt | None
+    route: Route
+
+
+def lookup_call(*, phone: str, purpose: str = Purpose.ORDER, on: date) -> Lookup:
+    """The screen pop's data: the caller, their debt and who serves the call. Six queries."""
+    if purpose not in Purpose.ALL:
+        raise InvalidInput(
+            _("Unknown purpose %(purpose)s.") % {"purpose": purpose},
+            errors=[FieldError(field="purpose", detail=_("One of: order, reference, other."))],
+        )
+    client = client_by_phone(phone=phone)
+    debt = debt_of(client_id=client.pk, on=on) if client is not None else None
+    route = route_call(call_facts(client=client, purpose=purpose, debt=debt))
+    return Lookup(client=client, debt=debt, route=route)

@@ -6,12 +6,18 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clients.models import ApiToken, Department, Role, User
+from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput
+from clients.exceptions import ClientNotFound, DuplicateClient, InvalidClientData, StaffNotFound
+from clients.models import ApiToken, Client, ClientChange, ClientPhone, ClientType, Department, Role, User
+from clients.phones import normalize_phone
 
 TOKEN_PREFIX = "cd_"  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
@@ -89,8 +95,15 @@ def create_staff(
     email: str = "",
     key_account: bool = False,
 ) -> User:
-    """Create a member of staff with their role and department."""
-    department = Department.objects.get(code=department_code) if department_code else None
+    """Create a member of staff with their role and department. Raises Conflict, InvalidInput."""
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("%(username)s already exists.") % {"username": username})
+    department = Department.objects.filter(code=department_code).first() if department_code else None
+    if department_code and department is None:
+        raise InvalidInput(
+            _("Unknown department %(code)s.") % {"code": department_code},
+            errors=[FieldError(field="department", detail=_("Unknown department."))],
+        )
     user = User(
         username=username,
         full_name=full_name,
@@ -105,3 +118,340 @@ def create_staff(
     user.save()
     set_role(user=user, role=role)
     return user
+
+
+# --- Clients (III.2, III.15) ---------------------------------------------------------------------
+
+TRACKED_FIELDS = {
+    "type": ClientChange.Field.TYPE,
+    "manager": ClientChange.Field.MANAGER,
+    "credit_limit": ClientChange.Field.CREDIT_LIMIT,
+    "payment_terms_days": ClientChange.Field.PAYMENT_TERMS,
+}
+# Who may change what (issue 3): heads and admins assign managers and types, finance and admins
+# set credit limits and payment terms; the client's manager, heads and admins edit the rest.
+FIELD_ROLES = {
+    "type": {Role.HEAD},
+    "manager": {Role.HEAD},
+    "credit_limit": {Role.FINANCE},
+    "payment_terms_days": {Role.FINANCE},
+}
+CONTACT_ROLES = {Role.MANAGER, Role.HEAD}
+REGISTER_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
+
+
+def _display(field: str, value) -> str:
+    if value is None:
+        return ""
+    if field == "type":
+        return value.code
+    if field == "manager":
+        return value.username
+    return str(value)
+
+
+def _may(actor: User, roles: set[Role]) -> bool:
+    return actor.role == Role.ADMIN or actor.role in {r.value for r in roles}
+
+
+def _check_head_of(actor: User, client: Client) -> None:
+    """A head acts only on the clients of their own department (admins on all)."""
+    if actor.role == Role.HEAD and actor.department_id != client.department_id:
+        raise Forbidden(_("Only the head of %(department)s may do this.") % {"department": client.department})
+
+
+def _resolve_manager(username: str | None, *, department_id: int, key_client: bool) -> User | None:
+    if username is None:
+        return None
+    manager = (
+        User.objects.filter(username=username, is_active=True)
+        .filter(Q(department_id=department_id) | Q(headed_departments__id=department_id))
+        .filter(groups__name__in=[Role.MANAGER.value, Role.HEAD.value])
+        .first()
+    )
+    if manager is None:
+        raise InvalidClientData(
+            _("%(username)s is not a manager of the client's department.") % {"username": username},
+            errors=[FieldError(field="manager", detail=_("Not a manager of this department."))],
+        )
+    if key_client and not manager.key_account and manager.role != Role.HEAD:
+        raise InvalidClientData(
+            _("A key client needs a key-account manager (III.4)."),
+            errors=[FieldError(field="manager", detail=_("Not a key-account manager."))],
+        )
+    return manager
+
+
+def _resolve_type(code: str) -> ClientType:
+    client_type = ClientType.objects.select_related("department").filter(code=code).first()
+    if client_type is None:
+        raise InvalidClientData(
+            _("Unknown client type %(code)s.") % {"code": code},
+            errors=[FieldError(field="type", detail=_("Unknown client type."))],
+        )
+    return client_type
+
+
+def _normalise_phones(phones: list[str], *, client_id: int | None) -> list[str]:
+    numbers: list[str] = []
+    errors = []
+    for index, raw in enumerate(phones):
+        try:
+            number = normalize_phone(raw)
+        except InvalidInput:
+            errors.append(
+                FieldError(
+                    field=f"phones.{index}", detail=_("%(phone)s is not a phone number.") % {"phone": raw}
+                )
+            )
+            continue
+        if number not in numbers:
+            numbers.append(number)
+    if errors:
+        raise InvalidClientData(_("Some phones are not valid."), errors=errors)
+    taken = (
+        ClientPhone.objects.filter(number__in=numbers)
+        .exclude(client_id=client_id)
+        .values_list("number", flat=True)
+    )
+    taken = sorted(taken)
+    if taken:
+        raise DuplicateClient(
+            _("Another client already has the phone %(phones)s.") % {"phones": ", ".join(taken)},
+            errors=[
+                FieldError(field="phones", detail=_("Already another client's: %(n)s") % {"n": n})
+                for n in taken
+            ],
+        )
+    return numbers
+
+
+def _money_or_none(value, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidClientData(
+            _("%(field)s must be an amount of money, not %(value)s.") % {"field": field, "value": value},
+            errors=[FieldError(field=field, detail=_("A non-negative amount with at most two decimals."))],
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def _record(client: Client, field: str, old, new, actor: User | None, note: str = "") -> ClientChange | None:
+    old_text, new_text = _display(field, old), _display(field, new)
+    if old_text == new_text:
+        return None
+    return ClientChange(
+        client=client,
+        field=TRACKED_FIELDS[field],
+        old_value=old_text,
+        new_value=new_text,
+        changed_by=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def register_client(
+    *,
+    actor: User,
+    name: str,
+    tax_id: str,
+    type_code: str,
+    phones: list[str],
+    manager: str | None = None,
+    credit_limit=None,
+    payment_terms_days: int = 0,
+    region: str = "",
+    address: str = "",
+) -> Client:
+    """Register a client (III.15). Its department comes from its type; without a manager it waits
+    in the department head's queue. Raises Forbidden, InvalidClientData, DuplicateClient."""
+    if not _may(actor, REGISTER_ROLES):
+        raise Forbidden()
+    if manager is not None and not _may(actor, FIELD_ROLES["manager"]):
+        raise Forbidden(_("Only a head assigns a manager (III.15)."))
+    limit = _money_or_none(credit_limit, "credit_limit")
+    if (limit is not None or payment_terms_days) and not _may(actor, FIELD_ROLES["credit_limit"]):
+        raise Forbidden(_("Only finance sets credit limits and payment terms."))
+    name, tax_id = name.strip(), tax_id.strip()
+    if not name or not tax_id:
+        raise InvalidClientData(
+            _("A client needs a name and a tax id."),
+            errors=[
+                FieldError(field=f, detail=_("Required."))
+                for f, v in (("name", name), ("tax_id", tax_id))
+                if not v
+            ],
+        )
+    client_type = _resolve_type(type_code)
+    if Client.objects.filter(tax_id=tax_id).exists():
+        raise DuplicateClient(
+            _("A client with tax id %(tax_id)s already exists.") % {"tax_id": tax_id},
+            errors=[FieldError(field="tax_id", detail=_("Already registered."))],
+        )
+    numbers = _normalise_phones(phones, client_id=None)
+    client = Client(
+        name=name,
+        tax_id=tax_id,
+        type=client_type,
+        department=client_type.department,
+        manager=_resolve_manager(
+            manager, department_id=client_type.department_id, key_client=not client_type.operator_takes_orders
+        ),
+        region=region,
+        address=address,
+        credit_limit=limit,
+        payment_terms_days=payment_terms_days,
+        joined_on=timezone.localdate(),
+    )
+    if client.manager is not None and actor.role == Role.HEAD and actor.department_id != client.department_id:
+        raise Forbidden(_("Only the head of %(department)s may do this.") % {"department": client.department})
+    try:
+        with transaction.atomic():
+            client.save()
+            ClientPhone.objects.bulk_create([ClientPhone(client=client, number=n) for n in numbers])
+    except IntegrityError:  # a concurrent registration took the tax id or a phone first
+        raise DuplicateClient(
+            _("The tax id or a phone was registered a moment ago by someone else.")
+        ) from None
+    return client
+
+
+@transaction.atomic
+def update_client(*, actor: User, client_id: int, changes: dict, note: str = "") -> Client:
+    """Change a client's fields, each as the actor's role allows; type, manager, credit limit and
+    payment terms keep history (who, when, old, new). Locks the client row.
+
+    `changes` keys: name, type (code), manager (username or None), credit_limit, payment_terms_days,
+    region, address, phones (the full list). Raises ClientNotFound, Forbidden, InvalidClientData,
+    DuplicateClient; on any error nothing is written.
+    """
+    client = (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("type", "department", "manager")
+        .filter(pk=client_id)
+        .first()
+    )
+    if client is None:
+        raise ClientNotFound()
+    for field in changes:
+        if field in FIELD_ROLES:
+            if not _may(actor, FIELD_ROLES[field]):
+                raise Forbidden(_("Your role may not change %(field)s.") % {"field": field})
+            if field in {"type", "manager"}:
+                _check_head_of(actor, client)
+        elif field in {"name", "region", "address", "phones"}:
+            is_their_manager = actor.role == Role.MANAGER and client.manager_id == actor.pk
+            if not (is_their_manager or _may(actor, {Role.HEAD})):
+                raise Forbidden(
+                    _("Only the client's manager or a head may change %(field)s.") % {"field": field}
+                )
+        else:
+            raise InvalidClientData(
+                _("%(field)s cannot be changed.") % {"field": field},
+                errors=[FieldError(field=field, detail=_("Unknown or read-only field."))],
+            )
+
+    history: list[ClientChange | None] = []
+    if "type" in changes:
+        new_type = _resolve_type(changes["type"])
+        history.append(_record(client, "type", client.type, new_type, actor, note))
+        if new_type.department_id != client.department_id and "manager" not in changes and client.manager:
+            # A new department: the client waits in its new head's queue (III.15).
+            history.append(_record(client, "manager", client.manager, None, actor, note))
+            client.manager = None
+        client.type, client.department = new_type, new_type.department
+    if "manager" in changes:
+        manager = _resolve_manager(
+            changes["manager"],
+            department_id=client.department_id,
+            key_client=not client.type.operator_takes_orders,
+        )
+        history.append(_record(client, "manager", client.manager, manager, actor, note))
+        client.manager = manager
+    elif "type" in changes and client.manager is not None:
+        _resolve_manager(
+            client.manager.username,
+            department_id=client.department_id,
+            key_client=not client.type.operator_takes_orders,
+        )
+    if "credit_limit" in changes:
+        limit = _money_or_none(changes["credit_limit"], "credit_limit")
+        history.append(_record(client, "credit_limit", client.credit_limit, limit, actor, note))
+        client.credit_limit = limit
+    if "payment_terms_days" in changes:
+        days = changes["payment_terms_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
+            raise InvalidClientData(
+                _("Payment terms are a number of days from 0 to 365."),
+                errors=[FieldError(field="payment_terms_days", detail=_("0 to 365."))],
+            )
+        history.append(_record(client, "payment_terms_days", client.payment_terms_days, days, actor, note))
+        client.payment_terms_days = days
+    for field in ("name", "region", "address"):
+        if field in changes:
+            value = str(changes[field] or "").strip()
+            if field == "name" and not value:
+                raise InvalidClientData(
+                    _("A client needs a name."), errors=[FieldError(field="name", detail=_("Required."))]
+                )
+            setattr(client, field, value)
+    client.save()
+    if "phones" in changes:
+        numbers = _normalise_phones(list(changes["phones"] or []), client_id=client.pk)
+        client.phones.exclude(number__in=numbers).delete()
+        existing = set(client.phones.values_list("number", flat=True))
+        ClientPhone.objects.bulk_create(
+            [ClientPhone(client=client, number=n) for n in numbers if n not in existing]
+        )
+    ClientChange.objects.bulk_create([change for change in history if change is not None])
+    return client
+
+
+def assign_manager(*, actor: User, client_id: int, manager: str | None, note: str = "") -> Client:
+    """A head assigns (or reassigns, or removes) a client's manager (III.2, III.15)."""
+    return update_client(actor=actor, client_id=client_id, changes={"manager": manager}, note=note)
+
+
+def change_client_type(*, actor: User, client_id: int, type_code: str, note: str = "") -> Client:
+    """A head changes a client's type (III.2); a new department sends it to that head's queue."""
+    return update_client(actor=actor, client_id=client_id, changes={"type": type_code}, note=note)
+
+
+# --- Presence ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_presence(*, actor: User, username: str, presence: str) -> User:
+    """Set someone's presence: the person, a head of their department, an admin, or the telephone
+    exchange (a token whose user has the `set_any_presence` permission)."""
+    if presence not in User.Presence.values:
+        raise InvalidInput(
+            _("Presence is one of: available, busy, absent."),
+            errors=[FieldError(field="status", detail=_("One of: available, busy, absent."))],
+        )
+    person = User.objects.select_for_update().filter(username=username, is_active=True).first()
+    if person is None:
+        raise StaffNotFound()
+    allowed = (
+        person.pk == actor.pk
+        or actor.role == Role.ADMIN
+        or (
+            actor.role == Role.HEAD
+            and actor.department_id is not None
+            and actor.department_id == person.department_id
+        )
+        or actor.has_perm("clients.set_any_presence")
+    )
+    if not allowed:
+        raise Forbidden(_("Only the person, their head or the telephone exchange sets presence."))
+    if person.presence != presence:
+        person.presence = presence
+        person.presence_changed_at = timezone.now()
+        person.save(update_fields=["presence", "presence_changed_at"])
+    return person

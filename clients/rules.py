@@ -1,0 +1,277 @@
+"""Pure rules of the first seconds of a call: the debt check (III.5) and who serves the call
+(III.3, III.4, III.6, III.15, III.18, III.19). No ORM, no request: values in, values out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ZERO = Decimal("0.00")
+
+
+# --- III.5: the debt check ---------------------------------------------------------------------
+
+
+class DebtReason:
+    OVERDUE = "overdue"
+    OVER_LIMIT = "over_limit"
+
+
+@dataclass(frozen=True)
+class Debt:
+    """A client's debt on a day, as `GET /clients/{id}/debt` defines it."""
+
+    overdue: Decimal
+    outstanding: Decimal
+    open_orders: Decimal
+    credit_limit: Decimal | None
+    headroom: Decimal | None
+    reasons: tuple[str, ...]
+
+    @property
+    def blocks_order(self) -> bool:
+        return bool(self.reasons)
+
+
+def debt_reasons(*, overdue: Decimal, outstanding: Decimal, credit_limit: Decimal | None) -> tuple[str, ...]:
+    """III.5: an order is accepted only with nothing overdue and the outstanding debt within the
+    limit. Outstanding exactly at the limit does not block; without a limit only overdue does."""
+    reasons = []
+    if overdue > ZERO:
+        reasons.append(DebtReason.OVERDUE)
+    if credit_limit is not None and outstanding > credit_limit:
+        reasons.append(DebtReason.OVER_LIMIT)
+    return tuple(reasons)
+
+
+def assess_debt(
+    *, overdue: Decimal, outstanding: Decimal, open_orders: Decimal, credit_limit: Decimal | None
+) -> Debt:
+    headroom = None if credit_limit is None else credit_limit - outstanding - open_orders
+    return Debt(
+        overdue=overdue,
+        outstanding=outstanding,
+        open_orders=open_orders,
+        credit_limit=credit_limit,
+        headroom=headroom,
+        reasons=debt_reasons(overdue=overdue, outstanding=outstanding, credit_limit=credit_limit),
+    )
+
+
+def debt_sentence(debt: Debt, *, currency: str) -> str:
+    """What the operator tells the client about the debt (III.5)."""
+    parts = []
+    if DebtReason.OVERDUE in debt.reasons:
+        parts.append(
+            _("%(amount)s %(currency)s is overdue") % {"amount": f"{debt.overdue:,.2f}", "currency": currency}
+        )
+    if DebtReason.OVER_LIMIT in debt.reasons:
+        parts.append(
+            _("the debt of %(outstanding)s %(currency)s is over the credit limit of %(limit)s %(currency)s")
+            % {
+                "outstanding": f"{debt.outstanding:,.2f}",
+                "limit": f"{debt.credit_limit:,.2f}",
+                "currency": currency,
+            }
+        )
+    if not parts:
+        return ""
+    return _("The order cannot be taken: %(what)s.") % {"what": _("; ").join(parts)}
+
+
+# --- Who serves the call ------------------------------------------------------------------------
+
+
+class Purpose:
+    ORDER = "order"
+    REFERENCE = "reference"
+    OTHER = "other"
+    ALL = (ORDER, REFERENCE, OTHER)
+
+
+class Handler:
+    OPERATOR = "operator"
+    MANAGER = "manager"
+    KEY_ACCOUNT_MANAGER = "key_account_manager"
+    DEPARTMENT_HEAD = "department_head"
+    WHOLESALE_HEAD = "wholesale_head"
+    FINANCE = "finance"
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    full_name: str
+    presence: str = "available"
+    is_active: bool = True
+
+    @property
+    def is_reachable(self) -> bool:
+        return self.is_active and self.presence == "available"
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """Everything the routing decision needs, as plain values gathered by the service."""
+
+    purpose: str
+    client_known: bool
+    is_key_client: bool = False  # the type's operator may not take its orders (III.3, III.4)
+    manager: Person | None = None
+    department_name: str = ""
+    department_head: Person | None = None
+    key_account_managers: tuple[Person, ...] = field(default_factory=tuple)  # all, reachable or not
+    wholesale_head: Person | None = None
+    finance: tuple[Person, ...] = field(default_factory=tuple)
+    debt_blocks_order: bool = False
+    debt_sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: str
+    user: str | None
+    clause: str
+    reason: str
+
+
+PRESENCE_WORDS = {
+    "available": gettext_lazy("available"),
+    "busy": gettext_lazy("busy"),
+    "absent": gettext_lazy("absent"),
+}
+
+
+def _absent(person: Person) -> str:
+    if not person.is_active:
+        return _("%(name)s no longer works here") % {"name": person.full_name}
+    presence = PRESENCE_WORDS.get(person.presence, person.presence)
+    return _("%(name)s is %(presence)s") % {"name": person.full_name, "presence": presence}
+
+
+def _to_head(head: Person | None, department: str, clause: str, why: str) -> Route:
+    if head is None:
+        reason = _("%(why)s: pass to the head of %(department)s (no head is set).") % {
+            "why": why,
+            "department": department,
+        }
+        return Route(Handler.DEPARTMENT_HEAD, None, clause, reason)
+    reason = _("%(why)s: pass to %(head)s (head of %(department)s).") % {
+        "why": why,
+        "head": head.full_name,
+        "department": department,
+    }
+    if not head.is_reachable:
+        reason += " " + _("%(absent)s: leave a callback request.") % {"absent": _absent(head)}
+    return Route(Handler.DEPARTMENT_HEAD, head.username, clause, reason)
+
+
+def route_call(facts: CallFacts) -> Route:
+    """The seven rules of `GET /lookup` (API.md); the first that fits decides."""
+    # 1. A request for reference information: the operator gives it (III.18).
+    if facts.purpose == Purpose.REFERENCE:
+        return Route(
+            Handler.OPERATOR,
+            None,
+            "III.18",
+            _("Reference request: give the prices, assortment and terms, and offer to send them."),
+        )
+    # 2. Unknown phone: register the client; the department head assigns a manager (III.15).
+    if not facts.client_known:
+        return Route(
+            Handler.DEPARTMENT_HEAD,
+            None,
+            "III.15",
+            _("New client: register the client, then pass the call to the head of its department."),
+        )
+    # 3. A client with no manager yet goes to the head of its department (III.15).
+    if facts.manager is None:
+        return _to_head(facts.department_head, facts.department_name, "III.15", _("No manager assigned yet"))
+    # 4. Any other purpose: the client's manager, else the department head (III.19).
+    if facts.purpose == Purpose.OTHER:
+        if facts.manager.is_reachable:
+            return Route(
+                Handler.MANAGER,
+                facts.manager.username,
+                "III.19",
+                _("Not an order: pass to %(manager)s (manager).") % {"manager": facts.manager.full_name},
+            )
+        return _to_head(
+            facts.department_head,
+            facts.department_name,
+            "III.19",
+            _("Not an order; %(absent)s") % {"absent": _absent(facts.manager)},
+        )
+    # 5. A key client: its manager, another key-account manager, the head of wholesale (III.4).
+    #    Debt does not change this: the key-account chain handles it.
+    if facts.is_key_client:
+        if facts.manager.is_reachable:
+            return Route(
+                Handler.MANAGER,
+                facts.manager.username,
+                "III.4",
+                _("Key client: pass to %(manager)s (key-account manager).")
+                % {"manager": facts.manager.full_name},
+            )
+        others = [
+            p for p in facts.key_account_managers if p.is_reachable and p.username != facts.manager.username
+        ]
+        if others:
+            other = others[0]
+            return Route(
+                Handler.KEY_ACCOUNT_MANAGER,
+                other.username,
+                "III.4",
+                _("Key client: pass to %(other)s (key-account manager); %(absent)s.")
+                % {"other": other.full_name, "absent": _absent(facts.manager)},
+            )
+        head = facts.wholesale_head
+        why = _("Key client: %(absent)s and no other key-account manager is available") % {
+            "absent": _absent(facts.manager)
+        }
+        if head is None:
+            return Route(
+                Handler.WHOLESALE_HEAD, None, "III.4", why + ": " + _("pass to the head of wholesale sales.")
+            )
+        return Route(
+            Handler.WHOLESALE_HEAD,
+            head.username,
+            "III.4",
+            why + ": " + _("pass to %(head)s (head of wholesale sales).") % {"head": head.full_name},
+        )
+    # 6. Debt blocks the order: tell the client, pass to the manager, else finance (III.5, III.6).
+    if facts.debt_blocks_order:
+        if facts.manager.is_reachable:
+            return Route(
+                Handler.MANAGER,
+                facts.manager.username,
+                "III.6",
+                facts.debt_sentence
+                + " "
+                + _("Pass to %(manager)s (manager).") % {"manager": facts.manager.full_name},
+            )
+        finance = next((p for p in facts.finance if p.is_reachable), None)
+        if finance is None:
+            return Route(
+                Handler.FINANCE,
+                None,
+                "III.6",
+                facts.debt_sentence
+                + " "
+                + _("%(absent)s and no one in finance is available: take a callback request.")
+                % {"absent": _absent(facts.manager)},
+            )
+        return Route(
+            Handler.FINANCE,
+            finance.username,
+            "III.6",
+            facts.debt_sentence
+            + " "
+            + _("Pass to %(finance)s (finance); %(absent)s.")
+            % {"finance": finance.full_name, "absent": _absent(facts.manager)},
+        )
+    # 7. Otherwise the operator takes the order (III.3).
+    return Route(Handler.OPERATOR, None, "III.3", _("Take the order."))
