@@ -6,4 +6,6 @@ app_name = "clients"
 
 urlpatterns = [
     path("debtors/", views.debtors, name="debtors"),
+    path("queue/", views.manager_queue, name="queue"),
+    path("<int:client_id>/assignment/", views.client_assignment, name="assignment"),
 ]

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from calldesk.access import role_required
-from clients.models import Role
-from clients.selectors import overdue_clients
+from calldesk.errors import DeskError
+from clients.forms import AssignmentForm
+from clients.models import ClientType, Department, Role
+from clients.selectors import (
+    client_card,
+    clients_waiting_for_a_manager,
+    department_clients,
+    managers_of_department,
+    overdue_clients,
+)
+from clients.services import update_client
 
 
 @role_required(Role.FINANCE, Role.HEAD)
@@ -18,3 +31,73 @@ def debtors(request: HttpRequest) -> HttpResponse:
     department_id = request.user.department_id if request.user.role == Role.HEAD else None
     rows = overdue_clients(on=today, department_id=department_id)
     return render(request, "clients/debtors.html", {"rows": rows, "today": today})
+
+
+def _department_for(request: HttpRequest) -> Department | None:
+    """A head works on their own department; an admin picks one (?department=code)."""
+    if request.user.role == Role.HEAD and request.user.department_id:
+        return request.user.department
+    code = request.GET.get("department") or request.POST.get("department") or "wholesale"
+    return Department.objects.filter(code=code).first()
+
+
+def _queue_context(request: HttpRequest, department: Department) -> dict:
+    show = request.GET.get("show", "waiting")
+    search = request.GET.get("q", "").strip()
+    if show == "all":
+        clients = department_clients(department_id=department.pk, search=search)
+    else:
+        show = "waiting"
+        clients = clients_waiting_for_a_manager(department_id=department.pk)
+    page = Paginator(clients, 50).get_page(request.GET.get("page", 1))
+    return {
+        "department": department,
+        "departments": Department.objects.order_by("name") if request.user.role == Role.ADMIN else [],
+        "page": page,
+        "show": show,
+        "search": search,
+        "managers": managers_of_department(department_id=department.pk),
+        "types": ClientType.objects.order_by("position", "name"),
+        "waiting": clients_waiting_for_a_manager(department_id=department.pk).count(),
+    }
+
+
+@role_required(Role.HEAD)
+def manager_queue(request: HttpRequest) -> HttpResponse:
+    """The head's queue (III.15): clients of the department waiting for a manager, and every
+    client of the department to reassign or retype (III.2)."""
+    department = _department_for(request)
+    if department is None:
+        return render(request, "clients/queue.html", {"department": None})
+    template = "clients/queue.html" + ("#client-queue" if request.htmx else "")
+    return render(request, template, _queue_context(request, department))
+
+
+@require_POST
+@role_required(Role.HEAD)
+def client_assignment(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Assign or change a client's manager and type; the service checks the head's department."""
+    client = client_card(client_id=client_id)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        changes = {}
+        manager = form.cleaned_data["manager"] or None
+        if manager != (client.manager.username if client.manager else None):
+            changes["manager"] = manager
+        if form.cleaned_data["type"] != client.type.code:
+            changes["type"] = form.cleaned_data["type"]
+        if changes:
+            try:
+                update_client(
+                    actor=request.user, client_id=client.pk, changes=changes, note=form.cleaned_data["note"]
+                )
+            except DeskError as error:
+                messages.error(request, _("%(client)s: %(error)s") % {"client": client.name, "error": error})
+            else:
+                messages.success(request, _("%(client)s: saved.") % {"client": client.name})
+    else:
+        messages.error(request, _("%(client)s: choose a type.") % {"client": client.name})
+    if not request.htmx:
+        return redirect(request.POST.get("next") or "clients:queue")
+    department = _department_for(request)
+    return render(request, "clients/queue.html#client-queue", _queue_context(request, department))
