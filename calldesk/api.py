@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from calldesk.errors import DeskError
 from calldesk.services import desk_health
 from clients.api import router as clients_router
+from clients.api_receivables import router as receivables_router
 from clients.services import authenticate_api_token
 
 
@@ -122,3 +123,4 @@ def health(request: HttpRequest):
 
 
 api.add_router("/", clients_router)
+api.add_router("/", receivables_router)

@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, ClientPhone, ClientType, Department, Receivable, Role, User
+from clients.models import Client, ClientPhone, ClientType, Contact, Department, Receivable, Role, User
 from clients.services import set_role
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
 
@@ -54,6 +54,13 @@ OTHER_STAFF = [
     ("head_regional", "Ekaterina Kozlova", Role.HEAD, "regional", False),
     ("head_calls", "Roman Lebedev", Role.HEAD, "call_center", False),
 ]
+# Who is away when the demo starts, so that every routing rule has a live example (III.4, III.6):
+# Elena's key clients go to Irina, Andrey's debtors go to finance. Set once, at creation.
+AWAY_AT_START = {
+    "kam2": User.Presence.ABSENT,
+    "manager2": User.Presence.ABSENT,
+    "retail2": User.Presence.BUSY,
+}
 DEPARTMENT_HEADS = {
     "wholesale": "head",
     "retail": "head_retail",
@@ -132,6 +139,8 @@ REGIONS = {
     "regional": ["Tver", "Tula", "Ryazan", "Kaluga", "Vladimir", "Yaroslavl", "Smolensk", "Kostroma"],
     "other": ["Moscow", "Moscow", "Moscow", "Moscow region"],
 }
+CONTACT_FIRST = ["Ivan", "Maria", "Pyotr", "Anna", "Nikolai", "Olga", "Sergey", "Elena", "Mikhail", "Irina"]
+CONTACT_LAST = ["Popov", "Sidorova", "Kuzmin", "Belova", "Zaitsev", "Orlova", "Frolov", "Guseva", "Makarov"]
 STREETS = [
     "Lenina",
     "Mira",
@@ -172,6 +181,7 @@ def ensure_demo_staff() -> list[tuple[str, str, str]]:
                 "department": departments.get(department) if department else None,
                 "key_account": key_account,
                 "password": password,
+                "presence": AWAY_AT_START.get(username, User.Presence.AVAILABLE),
             },
         )
         if created:
@@ -346,6 +356,26 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     phones = [p for p in phones if not (p.number in seen or seen.add(p.number))]
     ClientPhone.objects.bulk_create(phones, batch_size=2000)
 
+    # Contacts: who orders and who may receive the goods (III.12).
+    contacts = []
+    for client in client_rows:
+        # Every client has someone authorised to receive goods: the owner, or a storekeeper.
+        if rng.random() < 0.5:
+            people = [("Owner", True)]
+        else:
+            people = [("Owner", rng.random() < 0.3), ("Storekeeper", True)]
+        for position, may_receive in people:
+            contacts.append(
+                Contact(
+                    client=client,
+                    name=f"{rng.choice(CONTACT_FIRST)} {rng.choice(CONTACT_LAST)}",
+                    position=position,
+                    phone=f"+7916{(seed * 31 + len(contacts) * 7907) % 10_000_000:07d}",
+                    may_receive_goods=may_receive,
+                )
+            )
+    Contact.objects.bulk_create(contacts, batch_size=2000)
+
     # Order history. Most clients order a little, a few a lot (Pareto); some market clients
     # stopped 7-20 months ago (dormant); some clients never ordered.
     orders: list[Order] = []
@@ -462,9 +492,31 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
         counts={
             "clients": len(client_rows),
             "phones": len(phones),
+            "contacts": len(contacts),
             "products": len(products),
             "orders": len(orders),
             "order lines": len(line_rows),
             "receivables": len(receivables),
         },
     )
+
+
+def routing_examples(*, on: date, limit: int = 600) -> dict[str, tuple[str, str]]:
+    """One demo phone per kind of route, for trying the desk: {handler: (phone, client name)}."""
+    from clients.selectors import lookup_call
+
+    examples: dict[str, tuple[str, str]] = {}
+    wanted = 6  # operator, manager, key_account_manager, department_head, finance, plus key manager
+    phones = ClientPhone.objects.select_related("client").order_by("client_id", "id")[:limit]
+    seen_clients = set()
+    for phone in phones:
+        if phone.client_id in seen_clients:
+            continue
+        seen_clients.add(phone.client_id)
+        route = lookup_call(phone=phone.number, on=on).route
+        key = f"{route.handler} ({route.clause})"
+        if key not in examples:
+            examples[key] = (phone.number, phone.client.name)
+        if len(examples) >= wanted:
+            break
+    return examples

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from clients.admin_receivables import ReceivableImportMixin
 from clients.models import ApiToken, Client, ClientPhone, ClientType, Department, Receivable, User
 from clients.services import revoke_api_token
 
@@ -45,7 +46,7 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Receivable)
-class ReceivableAdmin(admin.ModelAdmin):
+class ReceivableAdmin(ReceivableImportMixin, admin.ModelAdmin):
     list_display = ["document", "client", "issued_on", "due_on", "amount", "paid"]
     list_select_related = ["client"]
     search_fields = ["document", "client__name", "client__tax_id"]

@@ -130,3 +130,25 @@ def test_a_second_run_changes_nothing(seeded, capsys):
     call_command("seed_demo", "--clients", "50")
     assert signature() == before
     assert "Demo data already present: left as it is." in capsys.readouterr().out
+
+
+def test_every_routing_rule_has_a_live_example_on_the_demo_desk(seeded):
+    from calldesk.demo import routing_examples
+
+    examples = routing_examples(on=TODAY)
+    assert set(examples) == {
+        "operator (III.3)",
+        "manager (III.4)",
+        "key_account_manager (III.4)",
+        "department_head (III.15)",
+        "manager (III.6)",
+        "finance (III.6)",
+    }
+
+
+def test_clients_have_contacts_who_may_receive_goods(seeded):
+    from clients.models import Contact
+
+    assert Contact.objects.filter(may_receive_goods=True).values("client").distinct().count() == 400
+    assert User.objects.get(username="kam2").presence == "absent"
+    assert User.objects.get(username="kam").presence == "available"

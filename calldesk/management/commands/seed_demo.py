@@ -1,8 +1,9 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from calldesk.demo import DEMO_PASSWORD, seed_demo
+from calldesk.demo import DEMO_PASSWORD, routing_examples, seed_demo
 
 
 class Command(BaseCommand):
@@ -27,3 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, full_name in report.users:
             self.stdout.write(f"  {username:<12} {role:<11} {full_name}")
+        examples = routing_examples(on=today or timezone.localdate())
+        if examples:
+            self.stdout.write("Phones to try on the desk, one per route:")
+            for route, (phone, name) in sorted(examples.items()):
+                self.stdout.write(f"  {phone:<14} {route:<32} {name}")

@@ -1,0 +1,393 @@
+"""Receivables imported from accounting (API.md, "Receivables"; III.5 reads them for the debt check).
+
+One service, three doors: `PUT /api/v1/receivables`, the admin's file upload and
+`manage.py import_receivables FILE`. The doors turn their input into a list of loosely typed
+rows (dicts of strings, or JSON values); `import_receivables` validates every row, reports every
+bad one, and writes all rows or none.
+
+Row numbers in errors: the API reports the JSON array index (the first row is 0); the file doors
+report data rows, where row 1 is the first row after the header (`first_row=1`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any, BinaryIO
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from calldesk.access import require_role
+from calldesk.errors import DeskError, FieldError
+from clients.exceptions import InvalidImport
+from clients.models import Client, Receivable, Role, User
+
+FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount", "paid")
+REQUIRED_FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount")
+UPDATED_FIELDS = ["issued_on", "due_on", "amount", "paid"]
+
+CENT = Decimal("0.01")
+# Receivable.amount and .paid are DecimalField(max_digits=14, decimal_places=2).
+MONEY_LIMIT = Decimal(10) ** 12
+DOCUMENT_MAX_LENGTH = Receivable._meta.get_field("document").max_length
+# Plain decimal notation only: no exponent, no NaN/Infinity, no digit separators.
+DECIMAL_PATTERN = re.compile(r"[+-]?\d+(\.\d+)?")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class _ValidRow:
+    index: int  # the row number to report
+    document: str
+    client_tax_id: str
+    issued_on: date
+    due_on: date
+    amount: Decimal
+    paid: Decimal
+
+
+def import_receivables(*, rows: list[dict], actor: User | None, first_row: int = 0) -> ImportResult:
+    """Upsert receivables by `document`, all or nothing, in a constant number of queries.
+
+    `actor` must be finance or admin; None is the command line, whose user already has the
+    server. `first_row` is the number reported for `rows[0]` (0 for the API, 1 for a file).
+    Counts as updated only rows whose values changed, so importing the same data twice changes
+    nothing. Locks the existing receivables it reads (in pk order). Raises Forbidden,
+    InvalidImport (listing every bad row; nothing written), or DeskError (409) when another
+    import created one of the documents at the same time.
+    """
+    if actor is not None:
+        require_role(actor, Role.FINANCE)
+    try:
+        return _upsert(rows=rows, first_row=first_row)
+    except IntegrityError as exc:
+        # Validation leaves only the unique document to race on: a concurrent import inserted
+        # one of our new documents between our read and our insert.
+        raise DeskError(
+            _("Another import wrote some of these receivables at the same time. Send the data again.")
+        ) from exc
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """A row's document and tax id as text, checked against the batch and the database even when
+    the row's other fields are bad, so that one answer names every problem."""
+
+    index: int
+    document: str | None
+    tax_id: str | None
+    repeated: bool
+
+
+@transaction.atomic
+def _upsert(*, rows: list[dict], first_row: int) -> ImportResult:
+    errors: list[FieldError] = []
+    keys: list[_Keys] = []
+    valid: dict[int, _ValidRow] = {}
+    first_seen: dict[str, int] = {}  # document -> the row it was first seen in
+    for position, raw in enumerate(rows):
+        index = first_row + position
+        document, tax_id = _key(raw, "document"), _key(raw, "client_tax_id")
+        repeated = document in first_seen
+        if repeated:
+            errors.append(
+                FieldError(
+                    "document",
+                    _("Document %(document)s is already in row %(row)s of this import.")
+                    % {"document": document, "row": first_seen[document]},
+                    index,
+                )
+            )
+        elif document:
+            first_seen[document] = index
+        keys.append(_Keys(index=index, document=document, tax_id=tax_id, repeated=repeated))
+        row = _parse_row(raw, index=index, errors=errors)
+        if row is not None:
+            valid[index] = row
+
+    client_ids = dict(
+        Client.objects.filter(tax_id__in={k.tax_id for k in keys if k.tax_id})
+        .order_by()
+        .values_list("tax_id", "pk")
+    )
+    existing = {
+        receivable.document: receivable
+        for receivable in Receivable.objects.select_for_update(of=("self",))
+        .filter(document__in=list(first_seen))
+        .annotate(client_tax_id=F("client__tax_id"))
+        .order_by("pk")
+    }
+
+    to_create: list[Receivable] = []
+    to_update: list[Receivable] = []
+    for key in keys:
+        client_id = client_ids.get(key.tax_id)
+        if key.tax_id and client_id is None:
+            errors.append(
+                FieldError(
+                    "client_tax_id",
+                    _("No client has the tax id %(tax_id)s.") % {"tax_id": key.tax_id},
+                    key.index,
+                )
+            )
+        receivable = existing.get(key.document)
+        if receivable is not None and client_id is not None and receivable.client_id != client_id:
+            errors.append(
+                FieldError(
+                    "client_tax_id",
+                    _(
+                        "Document %(document)s belongs to the client with tax id %(tax_id)s; "
+                        "a receivable never moves to another client."
+                    )
+                    % {"document": key.document, "tax_id": receivable.client_tax_id},
+                    key.index,
+                )
+            )
+            continue
+        row = valid.get(key.index)
+        if row is None or client_id is None or key.repeated:
+            continue
+        if receivable is None:
+            to_create.append(
+                Receivable(
+                    client_id=client_id,
+                    document=row.document,
+                    issued_on=row.issued_on,
+                    due_on=row.due_on,
+                    amount=row.amount,
+                    paid=row.paid,
+                )
+            )
+        elif _apply(receivable, row):
+            to_update.append(receivable)
+
+    if errors:
+        # A stable sort: within a row, errors keep the order they were found in.
+        raise InvalidImport(errors=sorted(errors, key=lambda error: error.row or 0))
+    if to_create:
+        Receivable.objects.bulk_create(to_create)
+    if to_update:
+        Receivable.objects.bulk_update(to_update, UPDATED_FIELDS)
+    return ImportResult(created=len(to_create), updated=len(to_update))
+
+
+def _apply(receivable: Receivable, row: _ValidRow) -> bool:
+    """Copy the row's values onto the receivable; True if any of them changed."""
+    changed = False
+    for name in UPDATED_FIELDS:
+        value = getattr(row, name)
+        if getattr(receivable, name) != value:
+            setattr(receivable, name, value)
+            changed = True
+    return changed
+
+
+def _key(row: Any, name: str) -> str | None:
+    """The row's document or tax id as text, or None when it is missing or not text."""
+    value = row.get(name) if isinstance(row, dict) else None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value).strip() or None
+    return None
+
+
+def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow | None:
+    """The row's values, or None after adding an error for each bad field."""
+    if not isinstance(row, dict):
+        errors.append(FieldError("", _("Each row must be an object with the receivable's fields."), index))
+        return None
+    if all(_is_blank(row.get(name)) for name in FIELDS):
+        errors.append(FieldError("", _("The row is empty."), index))
+        return None
+    row_errors: list[FieldError] = []
+
+    def fail(field: str, detail: str) -> None:
+        row_errors.append(FieldError(field, detail, index))
+
+    values: dict[str, Any] = {}
+    for name in FIELDS:
+        raw = row.get(name)
+        if _is_blank(raw):
+            if name in REQUIRED_FIELDS:
+                fail(name, _("This field is required."))
+            else:
+                values[name] = Decimal("0.00")
+            continue
+        try:
+            if name in {"document", "client_tax_id"}:
+                values[name] = _text(raw)
+            elif name in {"issued_on", "due_on"}:
+                values[name] = _date(raw)
+            else:
+                values[name] = _money(raw)
+        except ValueError as exc:
+            fail(name, str(exc))
+
+    document = values.get("document")
+    if document is not None and len(document) > DOCUMENT_MAX_LENGTH:
+        fail("document", _("At most %(count)d characters.") % {"count": DOCUMENT_MAX_LENGTH})
+    issued_on, due_on = values.get("issued_on"), values.get("due_on")
+    if issued_on is not None and due_on is not None and due_on < issued_on:
+        fail("due_on", _("The due date is before the issue date."))
+
+    if row_errors:
+        errors.extend(row_errors)
+        return None
+    return _ValidRow(index=index, **values)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(_("Expected a string."))
+    return str(value).strip()
+
+
+def _date(value: Any) -> date:
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not DATE_PATTERN.fullmatch(text):
+        raise ValueError(_("Expected a date as YYYY-MM-DD."))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a valid date.") % {"value": text}) from None
+
+
+def _money(value: Any) -> Decimal:
+    """A non-negative amount with at most two decimal places. Never through float: a JSON number
+    with a fraction has already lost its exact value, so money must come as a string."""
+    if isinstance(value, float):
+        raise ValueError(_('Send money as a decimal string such as "1234.50", not as a number.'))
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(_('Expected a decimal string such as "1234.50".'))
+    text = str(value).strip()
+    if not DECIMAL_PATTERN.fullmatch(text):
+        raise ValueError(_('"%(value)s" is not a decimal number such as 1234.50.') % {"value": text[:50]})
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:  # the pattern admits only plain numbers; kept for safety
+        raise ValueError(_('"%(value)s" is not a decimal number.') % {"value": text[:50]}) from None
+    if amount < 0:
+        raise ValueError(_("Must not be negative."))
+    if amount >= MONEY_LIMIT:  # checked before quantize(), which fails on very long numbers
+        raise ValueError(_("Too large: at most 12 digits before the decimal point."))
+    if amount != amount.quantize(CENT):
+        raise ValueError(_("At most 2 decimal places."))
+    return amount.quantize(CENT) + 0  # + 0 turns "-0.00" into "0.00"
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def read_receivables_file(file: BinaryIO, filename: str) -> list[dict]:
+    """The data rows of a CSV or XLSX file, as dicts of strings keyed by the header's field names.
+
+    The first row is the header (any order, any case; `paid` may be left out; other columns are
+    ignored). CSV: UTF-8 with or without BOM, comma or semicolon. XLSX: the first sheet; dates
+    and numbers in cells are turned into the strings the service expects. Blank rows at the end
+    are dropped; a blank row in between is kept, so that row numbers match the file (row 1 is
+    the first row after the header). Raises InvalidImport for a file it cannot read.
+    """
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "csv":
+        table = _csv_table(file.read())
+    elif extension == "xlsx":
+        table = _xlsx_table(file.read())
+    else:
+        raise InvalidImport(_("Upload a .csv or .xlsx file (%(name)s is neither).") % {"name": filename})
+    while table and not any(table[-1]):
+        table.pop()
+    if not table:
+        raise InvalidImport(_("The file is empty: it needs a header row and then one row per receivable."))
+    columns = _columns(table[0])
+    return [
+        {name: (cells[position] if position < len(cells) else "") for name, position in columns.items()}
+        for cells in table[1:]
+    ]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Field name -> column position, from the header row."""
+    columns: dict[str, int] = {}
+    errors = []
+    for position, title in enumerate(header):
+        name = title.strip().lstrip("\ufeff").lower()
+        if name not in FIELDS:
+            continue
+        if name in columns:
+            errors.append(FieldError(name, _("The header has the column %(name)s twice.") % {"name": name}))
+        columns[name] = position
+    errors += [
+        FieldError(name, _("The header has no column %(name)s.") % {"name": name})
+        for name in REQUIRED_FIELDS
+        if name not in columns
+    ]
+    if errors:
+        raise InvalidImport(
+            _("The first row must name the columns: %(names)s.") % {"names": ", ".join(FIELDS)},
+            errors=errors,
+        )
+    return columns
+
+
+def _csv_table(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidImport(_("The CSV file is not UTF-8 text. Save it as CSV UTF-8.")) from None
+    first_line = text.split("\n", 1)[0]
+    # The header holds only field names, so whichever separator it uses is the delimiter.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return [
+            [cell.strip() for cell in cells] for cells in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        raise InvalidImport(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+
+
+def _xlsx_table(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # only the file doors need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
+        raise InvalidImport(_("The file is not a valid XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in cells] for cells in sheet.iter_rows(values_only=True)]
+    except Exception:
+        raise InvalidImport(_("The XLSX workbook cannot be read.")) from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text the service parses; numbers go through their shortest exact repr."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():  # a tax id or a round amount typed as a number: 7701234567, not ...0
+            return str(int(value))
+        # repr is the shortest text that reads back as the same float: 1234.5, not 1234.4999...;
+        # NaN and infinity come out as text the service rejects.
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
