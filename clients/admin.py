@@ -1,10 +1,26 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.errors import InvalidInput
 from clients.admin_receivables import ReceivableImportMixin
-from clients.models import ApiToken, Client, ClientPhone, ClientType, Department, Receivable, User
-from clients.services import revoke_api_token
+from clients.models import (
+    ApiToken,
+    Client,
+    ClientChange,
+    ClientPhone,
+    ClientType,
+    Contact,
+    Department,
+    Receivable,
+    Role,
+    User,
+)
+from clients.phones import normalize_phone
+from clients.services import resolve_manager, revoke_api_token, update_client
 
 
 @admin.register(User)
@@ -30,28 +46,167 @@ class ClientTypeAdmin(admin.ModelAdmin):
     list_select_related = ["department"]
 
 
+class PhoneForm(forms.ModelForm):
+    class Meta:
+        model = ClientPhone
+        fields = ["number", "label"]
+
+    def clean_number(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["number"])
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class PhoneInline(admin.TabularInline):
     model = ClientPhone
+    form = PhoneForm
     extra = 0
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "position", "phone", "email", "may_receive_goods"]
+
+
+class ClientChangeInline(admin.TabularInline):
+    """History of type, manager, credit limit and payment terms: read-only, never edited."""
+
+    model = ClientChange
+    extra = 0
+    fields = ["changed_at", "field", "old_value", "new_value", "changed_by", "note"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-changed_at", "-id"]
+    verbose_name_plural = _("History")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+CLIENT_FIELDS = [
+    "name",
+    "tax_id",
+    "type",
+    "department",
+    "manager",
+    "region",
+    "address",
+    "credit_limit",
+    "payment_terms_days",
+    "joined_on",
+]
+
+
+class ClientAdminForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = CLIENT_FIELDS
+
+    def clean(self) -> dict:
+        """The manager must fit the client's department and type (III.4): the service's rule."""
+        data = super().clean()
+        client_type, manager = data.get("type"), data.get("manager")
+        if client_type is not None and manager is not None:
+            try:
+                resolve_manager(
+                    manager.username,
+                    department_id=client_type.department_id,
+                    key_client=not client_type.operator_takes_orders,
+                )
+            except InvalidInput as error:
+                self.add_error("manager", str(error))
+        return data
+
+
+# Fields each role may edit in admin; every other field is read-only for them (issue 3, item 6).
+ADMIN_EDITABLE = {
+    Role.ADMIN.value: None,  # everything but the department, which follows the type
+    Role.FINANCE.value: {"credit_limit", "payment_terms_days"},
+}
+CLIENT_FIELDS = [
+    "name",
+    "tax_id",
+    "type",
+    "department",
+    "manager",
+    "region",
+    "address",
+    "credit_limit",
+    "payment_terms_days",
+    "joined_on",
+]
+SERVICE_FIELDS = ["name", "type", "manager", "region", "address", "credit_limit", "payment_terms_days"]
 
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "tax_id", "type", "department", "manager", "credit_limit"]
-    list_filter = ["type", "department"]
+    """Clients in admin. A change goes through clients.services.update_client, so role rules and
+    the history of type, manager, credit limit and terms hold here as on the screens and API."""
+
+    form = ClientAdminForm
+    list_display = ["name", "tax_id", "type", "department", "manager", "credit_limit", "payment_terms_days"]
+    list_filter = ["type", "department", ("manager", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["type", "department", "manager"]
     search_fields = ["name", "tax_id", "phones__number"]
     autocomplete_fields = ["manager"]
-    inlines = [PhoneInline]
+    fields = CLIENT_FIELDS
+    inlines = [PhoneInline, ContactInline, ClientChangeInline]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        editable = ADMIN_EDITABLE.get(request.user.role, set())
+        if editable is None:
+            return ["department"] if obj is not None else ["department", "joined_on"]
+        return [f for f in CLIENT_FIELDS if f not in editable]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.role == Role.ADMIN.value
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.role == Role.ADMIN.value and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj: Client, form, change: bool) -> None:
+        if not change:
+            obj.department = obj.type.department
+            obj.joined_on = obj.joined_on or timezone.localdate()
+            obj.save()
+            return
+        changes = {}
+        for field in SERVICE_FIELDS:
+            if field in form.changed_data:
+                value = form.cleaned_data[field]
+                if field == "type":
+                    value = value.code
+                elif field == "manager":
+                    value = value.username if value else None
+                changes[field] = value
+        if changes:
+            update_client(actor=request.user, client_id=obj.pk, changes=changes, note=gettext("in admin"))
+            obj.refresh_from_db()
 
 
 @admin.register(Receivable)
 class ReceivableAdmin(ReceivableImportMixin, admin.ModelAdmin):
+    """Receivables come from accounting: read here, changed only by an import (all or nothing)."""
+
     list_display = ["document", "client", "issued_on", "due_on", "amount", "paid"]
     list_select_related = ["client"]
     search_fields = ["document", "client__name", "client__tax_id"]
+    list_filter = ["due_on"]
     date_hierarchy = "due_on"
-    raw_id_fields = ["client"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ApiToken)

@@ -77,7 +77,9 @@ def set_role(*, user: User, role: Role | str) -> User:
     user.groups.remove(*role_groups)
     user.groups.add(Group.objects.get(name=role.value))
     is_admin = role == Role.ADMIN
-    user.is_staff = is_admin or role == Role.COMMERCIAL  # commercial edits the price list in admin
+    # Admin access: commercial edits the price list there, finance imports receivables and sets
+    # credit limits there; what each may touch is the role group's permissions (migrations).
+    user.is_staff = is_admin or role in {Role.COMMERCIAL, Role.FINANCE}
     user.is_superuser = is_admin
     user.save(update_fields=["is_staff", "is_superuser"])
     user.__dict__.pop("_role_cache", None)
@@ -160,7 +162,7 @@ def _check_head_of(actor: User, client: Client) -> None:
         raise Forbidden(_("Only the head of %(department)s may do this.") % {"department": client.department})
 
 
-def _resolve_manager(username: str | None, *, department_id: int, key_client: bool) -> User | None:
+def resolve_manager(username: str | None, *, department_id: int, key_client: bool) -> User | None:
     if username is None:
         return None
     manager = (
@@ -300,7 +302,7 @@ def register_client(
         tax_id=tax_id,
         type=client_type,
         department=client_type.department,
-        manager=_resolve_manager(
+        manager=resolve_manager(
             manager, department_id=client_type.department_id, key_client=not client_type.operator_takes_orders
         ),
         region=region,
@@ -367,7 +369,7 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
             client.manager = None
         client.type, client.department = new_type, new_type.department
     if "manager" in changes:
-        manager = _resolve_manager(
+        manager = resolve_manager(
             changes["manager"],
             department_id=client.department_id,
             key_client=not client.type.operator_takes_orders,
@@ -375,7 +377,7 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
         history.append(_record(client, "manager", client.manager, manager, actor, note))
         client.manager = manager
     elif "type" in changes and client.manager is not None:
-        _resolve_manager(
+        resolve_manager(
             client.manager.username,
             department_id=client.department_id,
             key_client=not client.type.operator_takes_orders,
