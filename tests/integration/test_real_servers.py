@@ -1,6 +1,6 @@
 """The same parts production uses: PostgreSQL with Django's pool, Redis, a Celery worker."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -88,3 +88,40 @@ def test_api_token_round_trip_on_postgres():
     response = HttpClient(headers={"Authorization": f"Bearer {issued.raw}"}).get("/api/v1/me")
     assert response.status_code == 200
     assert response.json()["role"] == "finance"
+
+
+@pytest.mark.django_db
+def test_debt_check_on_postgres_is_one_query_and_exact(django_assert_num_queries):
+    from clients.selectors import debt_of
+
+    client = ClientFactory(credit_limit=Decimal("1000.00"))
+    for n in range(40):
+        ReceivableFactory(
+            client=client,
+            issued_on=date(2026, 10, 1),
+            due_on=date(2026, 11, 1) + timedelta(days=n),
+            amount=Decimal("25.10"),
+            paid=Decimal("0.05") if n % 2 else Decimal("0.00"),
+        )
+    with django_assert_num_queries(1):
+        debt = debt_of(client_id=client.pk, on=TODAY)
+    # due 1-19 Nov: 19 invoices overdue on the 20th; 10 of all 40 (odd n) paid 0.05
+    assert debt.overdue == Decimal("25.10") * 19 - Decimal("0.05") * 9
+    assert debt.outstanding == Decimal("25.10") * 40 - Decimal("0.05") * 20
+    assert debt.reasons == ("overdue", "over_limit")
+
+
+@pytest.mark.django_db
+def test_two_clients_cannot_share_a_phone_on_postgres():
+    from clients.exceptions import DuplicateClient
+    from clients.services import register_client
+
+    admin_user = make_staff(Role.ADMIN, department_code=None, username="boss")
+    register_client(
+        actor=admin_user, name="A", tax_id="7700000001", type_code="market", phones=["+74951112233"]
+    )
+    with pytest.raises(DuplicateClient):
+        register_client(
+            actor=admin_user, name="B", tax_id="7700000002", type_code="market", phones=["8 495 111-22-33"]
+        )
+    assert Client.objects.filter(tax_id="7700000002").count() == 0
