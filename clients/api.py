@@ -19,7 +19,7 @@ from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput
 from clients.models import Client, Role, User
 from clients.rules import Debt, Purpose
-from clients.selectors import client_card, debt_of, lookup_call, search_clients, staff_list
+from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
 from clients.services import create_staff, register_client, set_presence, update_client
 
 router = Router(tags=["staff and clients"])
@@ -179,12 +179,10 @@ def debt_out(debt: Debt) -> dict:
 
 
 def staff_out(user: User) -> dict:
-    roles = [group.name for group in user.groups.all()]
-    role = next((r.value for r in Role if r.value in roles), Role.ADMIN.value if user.is_superuser else None)
     return {
         "username": user.username,
         "full_name": user.get_full_name(),
-        "role": role,
+        "role": user.role,
         "department": user.department.code if user.department_id else None,
         "key_account": user.key_account,
         "presence": user.presence,
@@ -284,8 +282,8 @@ def create_client(request: HttpRequest, payload: ClientIn):
 def find_clients(request: HttpRequest, search: str = "", limit: int = 50, offset: int = 0):
     """Clients by name, tax id or phone (any notation)."""
     start, end = page_bounds(limit, offset)
-    found = search_clients(search, limit=end) if search else []
-    return {"count": len(found), "items": [client_out(c) for c in found[start:end]]}
+    found = matching_clients(search)
+    return {"count": found.count(), "items": [client_out(c) for c in found[start:end]]}
 
 
 @router.get("/clients/{client_id}", response=ClientOut)

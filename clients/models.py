@@ -91,7 +91,12 @@ class User(AbstractUser):
         Cached on the instance: screens ask for it several times per request.
         """
         if not hasattr(self, "_role_cache"):
-            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            if not self.pk:
+                names = set()
+            elif "groups" in getattr(self, "_prefetched_objects_cache", {}):  # a list prefetched them
+                names = {group.name for group in self.groups.all()}
+            else:
+                names = set(self.groups.values_list("name", flat=True))
             role = next((r.value for r in Role if r.value in names), None)
             if role is None and self.is_superuser:
                 role = Role.ADMIN.value

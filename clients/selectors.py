@@ -44,15 +44,16 @@ def _with_card_data(clients: QuerySet[Client]) -> QuerySet[Client]:
     )
 
 
-def search_clients(term: str, *, limit: int = 20) -> list[Client]:
-    """Clients matching a phone (any notation), a tax id, or part of a name. Two queries.
+def matching_clients(term: str) -> QuerySet[Client]:
+    """Clients matching a phone (any notation), a tax id, or part of a name, by name.
 
     A term of mostly digits is read as a phone first (exact E.164 match), then as the start of
-    a tax id or the end of a phone; anything else matches names.
+    a tax id or the end of a phone; anything else matches names. Fewer than two characters
+    match nothing. Each page of it costs two queries (clients with relations, phones).
     """
     term = term.strip()
     if len(term) < 2:
-        return []
+        return Client.objects.none()
     digits = _DIGITS.sub("", term)
     if len(digits) >= 5 and len(digits) >= len(term.replace(" ", "")) - 4:
         condition = Q(tax_id__startswith=digits) | Q(phones__number__endswith=digits[-10:])
@@ -61,7 +62,12 @@ def search_clients(term: str, *, limit: int = 20) -> list[Client]:
     else:
         condition = Q(name__icontains=term)
     # distinct(): a client with two matching phones is listed once.
-    return list(_with_card_data(Client.objects.filter(condition).distinct()).order_by("name", "id")[:limit])
+    return _with_card_data(Client.objects.filter(condition).distinct()).order_by("name", "id")
+
+
+def search_clients(term: str, *, limit: int = 20) -> list[Client]:
+    """The first `limit` clients matching `term` (see matching_clients). Two queries."""
+    return list(matching_clients(term)[:limit])
 
 
 @dataclass(frozen=True)

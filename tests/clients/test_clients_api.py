@@ -311,3 +311,23 @@ def test_bad_presence_is_400_and_unknown_person_404(api, people):
         ).status_code
         == 404
     )
+
+
+def test_client_search_is_paginated_with_the_full_count(api, operator, django_assert_num_queries):
+    for n in range(7):
+        ClientPhoneFactory(client=ClientFactory(name=f"Kalinka {n}"))
+    http = api(operator)
+    body = http.get("/api/v1/clients", {"search": "kalinka", "limit": 3, "offset": 3}).json()
+    assert body["count"] == 7
+    assert [c["name"] for c in body["items"]] == ["Kalinka 3", "Kalinka 4", "Kalinka 5"]
+    assert http.get("/api/v1/clients", {"search": "kalinka", "limit": 501}).status_code == 400
+
+
+def test_staff_list_runs_in_constant_queries(api, people, django_assert_num_queries):
+    http = api(people["admin"])
+    http.get("/api/v1/staff")  # warm the token's last-use stamp
+    # token + user, count, page, role groups prefetch
+    with django_assert_num_queries(4):
+        body = http.get("/api/v1/staff").json()
+    assert body["count"] == 7
+    assert {s["username"]: s["role"] for s in body["items"]}["norlova"] == "finance"
