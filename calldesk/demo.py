@@ -157,6 +157,15 @@ STREETS = [
 ]
 
 
+# Historic orders keep the column they were taken at, with the reason the desk gave then.
+COLUMN_REASONS = {
+    "base": "base prices: no discount rule applies",
+    "column_2": "Column 2: own outlet client",
+    "column_3": "Column 3: regional client",
+    "column_4": "Column 4: key client",
+}
+
+
 @dataclass
 class SeedReport:
     created: bool
@@ -433,6 +442,8 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
                     created_at=created,
                     confirmed_at=created + timedelta(minutes=rng.randint(3, 15)),
                     total=sum((money(q * p) for _, q, p in lines), Decimal("0.00")),
+                    base_subtotal=sum((money(q * base_price[p.pk]) for p, q, _ in lines), Decimal("0.00")),
+                    column_reason=COLUMN_REASONS[column_code],
                     delivery_date=_working_day(day + timedelta(days=1)),
                 )
             )
@@ -450,7 +461,14 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     )
     saved = dict(Order.objects.values_list("number", "id"))
     line_rows = [
-        OrderLine(order_id=saved[order.number], product=product, quantity=q, unit_price=p, total=money(q * p))
+        OrderLine(
+            order_id=saved[order.number],
+            product=product,
+            quantity=q,
+            unit_price=p,
+            base_price=base_price[product.pk],
+            total=money(q * p),
+        )
         for order, lines in zip(orders, order_lines, strict=True)
         for product, q, p in lines
     ]

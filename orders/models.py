@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,6 +70,141 @@ class Price(models.Model):
         return f"{self.product.sku} {self.column.code}: {self.amount}"
 
 
+class ProductCertificate(models.Model):
+    """A certificate of a product (quality, conformity), sent on request (III.18)."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="certificates/%Y/")
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["product", "title"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PriceChange(models.Model):
+    """One change of one price: who, when, old, new. Written by the price-list services."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    column = models.ForeignKey(
+        PriceColumn, verbose_name=_("column"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_amount = models.DecimalField(_("old amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    new_amount = models.DecimalField(_("new amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
+        indexes = [models.Index(fields=["product", "-changed_at"], name="pricechange_product_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}/{self.column_id}: {self.old_amount} → {self.new_amount}"
+
+
+class DiscountRule(models.Model):
+    """Which price column applies (III.10): among active rules whose client types include the
+    client's type (or are empty) and whose minimum subtotal at base prices is reached, the one
+    with the highest priority (ties: the larger discount); none: `base`."""
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    column = models.ForeignKey(
+        PriceColumn, verbose_name=_("column"), on_delete=models.PROTECT, related_name="rules"
+    )
+    client_types = models.ManyToManyField(
+        "clients.ClientType", verbose_name=_("client types"), blank=True, help_text=_("Empty: every type.")
+    )
+    min_subtotal = models.DecimalField(
+        _("minimum subtotal at base prices"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    priority = models.IntegerField(_("priority"), default=10)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-priority", "min_subtotal"]
+        verbose_name = _("discount rule")
+        verbose_name_plural = _("discount rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_subtotal__gte=0), name="discountrule_min_subtotal_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="discountrule_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.column} ≥ {self.min_subtotal}"
+
+
+class Special(models.Model):
+    """A special item named by commercial management (III.7, III.23), offered on every order of
+    the client types it is for, during its period; optionally at a special price."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="specials"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    client_types = models.ManyToManyField(
+        "clients.ClientType", verbose_name=_("client types"), blank=True, help_text=_("Empty: every type.")
+    )
+    note = models.CharField(_("what to say"), max_length=300, help_text=_("A line the operator reads out."))
+    special_price = models.DecimalField(
+        _("special price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("special")
+        verbose_name_plural = _("specials")
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="special_period")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="special_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(special_price__isnull=True) | Q(special_price__gte=0),
+                name="special_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.valid_from} to {self.valid_to})"
+
+
 class OrderNumberSequence(models.Model):
     """The last order number given out in a year; numbers are `YYYY-NNNNNN`, without gaps."""
 
@@ -82,6 +217,17 @@ class OrderNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_value}"
+
+
+class PaymentForm(models.TextChoices):
+    PREPAYMENT = "prepayment", _("Prepayment")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+
+
+class Fulfilment(models.TextChoices):
+    PICKUP = "pickup", _("Pick-up in the capital")
+    SHIPPING = "shipping", _("Shipping")
 
 
 class Order(models.Model):
@@ -108,9 +254,37 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(_("created at"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    column_reason = models.CharField(_("why this column"), max_length=300, blank=True)
+    base_subtotal = models.DecimalField(
+        _("subtotal at base prices"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    # Delivery (III.12)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    delivery_window = models.CharField(_("time window"), max_length=40, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=150, blank=True)
+    receiver_phone = models.CharField(_("receiver's phone"), max_length=20, blank=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    # Regional terms (III.13)
+    payment_form = models.CharField(_("payment form"), max_length=20, choices=PaymentForm.choices, blank=True)
+    fulfilment = models.CharField(_("fulfilment"), max_length=10, choices=Fulfilment.choices, blank=True)
+    pickup_at = models.DateTimeField(_("pick-up at"), null=True, blank=True)
+    shipping_address = models.CharField(_("shipping address"), max_length=300, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=150, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # An authorised exception past the debt and credit checks (III.6, III.11)
+    exception_reason = models.CharField(_("exception reason"), max_length=500, blank=True)
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exception authorised by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exception_at = models.DateTimeField(_("exception authorised at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -123,13 +297,21 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(number__isnull=False, confirmed_at__isnull=False),
+                condition=Q(status__in=["draft", "cancelled"])
+                | Q(number__isnull=False, confirmed_at__isnull=False),
                 name="order_confirmed_has_number",
             ),
         ]
 
     def __str__(self) -> str:
         return self.number or _("Draft #%(id)s") % {"id": self.pk}
+
+    def is_editable(self) -> bool:
+        """Only a draft takes lines, offers and terms; a confirmed order is never re-opened."""
+        return self.status == self.Status.DRAFT
+
+    def has_exception(self) -> bool:
+        return self.exception_by_id is not None
 
 
 class OrderLine(models.Model):
@@ -139,7 +321,13 @@ class OrderLine(models.Model):
     )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    base_price = models.DecimalField(
+        _("base price"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    special = models.ForeignKey(
+        Special, verbose_name=_("special"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -153,3 +341,61 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} x {self.quantity}"
+
+
+class Offer(models.Model):
+    """An extra item offered on an order (III.7), accepted or declined with a reason."""
+
+    class Reason(models.TextChoices):
+        NEW = "new", _("New product")
+        SPECIAL = "special", _("Special")
+        TRADITIONAL = "traditional", _("Traditional for the client")
+        ASSORTMENT = "assortment", _("Assortment advice")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="offers")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Reason.choices, default=Reason.OTHER)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True, help_text=_("Why it was declined."))
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("offered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    offered_at = models.DateTimeField(_("offered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["offered_at", "id"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [models.UniqueConstraint(fields=["order", "product"], name="offer_one_per_product")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.outcome}"
+
+
+class ConfirmRequest(models.Model):
+    """The answer given to a confirm with an Idempotency-Key: the same key gets the same answer."""
+
+    key = models.CharField(_("idempotency key"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="+")
+    status = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("confirm request")
+        verbose_name_plural = _("confirm requests")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="confirmrequest_one_per_key")]
+
+    def __str__(self) -> str:
+        return self.key

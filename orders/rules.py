@@ -1,0 +1,185 @@
+"""Pure rules of order taking: the price column (III.10), what stands between a draft and its
+confirmation (III.3, III.5, III.7, III.9, III.12, III.13), and working days. No ORM, no request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def line_total(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """Money of one line, rounded half-up to the cent."""
+    return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- III.10: which column of the price list applies ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    column_code: str
+    column_name: str
+    column_position: int  # a higher position is a larger discount
+    client_type_codes: frozenset[str]  # empty: every type
+    client_type_names: tuple[str, ...]
+    min_subtotal: Decimal
+    priority: int
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    code: str
+    reason: str
+
+
+def choose_column(
+    *, rules: list[ColumnRule], client_type_code: str, client_type_name: str, base_subtotal: Decimal, on: date
+) -> ColumnChoice:
+    """Among the rules active on `on` whose client types include the client's type (or are empty)
+    and whose minimum subtotal at base prices is reached, the one with the highest priority; ties
+    go to the larger discount. None fits: `base`."""
+    fitting = [
+        rule
+        for rule in rules
+        if rule.valid_from <= on
+        and (rule.valid_to is None or on <= rule.valid_to)
+        and (not rule.client_type_codes or client_type_code in rule.client_type_codes)
+        and rule.min_subtotal <= base_subtotal
+    ]
+    if not fitting:
+        return ColumnChoice("base", _("base prices: no discount rule applies"))
+    best = max(fitting, key=lambda rule: (rule.priority, rule.column_position, rule.min_subtotal))
+    if not best.client_type_codes:
+        who = _("any client")
+    elif client_type_name.lower().endswith("client"):
+        who = client_type_name.lower()
+    else:
+        who = _("%(type)s client") % {"type": client_type_name.lower()}
+    if best.min_subtotal > ZERO:
+        reason = _("%(column)s: %(who)s, order over %(amount)s") % {
+            "column": best.column_name,
+            "who": who,
+            "amount": f"{best.min_subtotal:,.0f}".replace(",", " "),
+        }
+    else:
+        reason = _("%(column)s: %(who)s") % {"column": best.column_name, "who": who}
+    return ColumnChoice(best.column_code, reason)
+
+
+# --- What stands between a draft and its confirmation --------------------------------------------
+
+
+class Missing:
+    """The codes of `POST /orders/{id}/confirm` (API.md), in the order they are checked."""
+
+    OPERATOR_MAY_NOT_TAKE = "operator_may_not_take"
+    CLIENT_HAS_DEBT = "client_has_debt"
+    NO_LINES = "no_lines"
+    TOO_FEW_OFFERS = "too_few_offers"
+    DELIVERY_INCOMPLETE = "delivery_incomplete"
+    REGIONAL_TERMS_INCOMPLETE = "regional_terms_incomplete"
+    OVER_CREDIT_LIMIT = "over_credit_limit"
+
+
+@dataclass(frozen=True)
+class DraftFacts:
+    actor_is_operator: bool
+    operator_may_take: bool  # the client's type lets operators take orders and it has a manager
+    debt_blocks_order: bool
+    has_exception: bool
+    line_count: int
+    offers_made: int
+    offers_required: int
+    delivery_date: date | None
+    receiver_name: str
+    receiver_phone: str
+    today: date
+    regional_terms: bool
+    payment_form: str
+    fulfilment: str
+    pickup_at_set: bool
+    shipping_address: str
+    credit_limit: Decimal | None
+    outstanding: Decimal
+    open_orders: Decimal  # other orders confirmed or in fulfilment
+    total: Decimal
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def next_working_day(after: date) -> date:
+    day = after + timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def missing_for_confirmation(facts: DraftFacts) -> list[str]:
+    """Every rule the draft does not meet yet, in the order confirm checks them (API.md)."""
+    missing = []
+    if facts.actor_is_operator and not facts.operator_may_take:
+        missing.append(Missing.OPERATOR_MAY_NOT_TAKE)  # III.3
+    if facts.debt_blocks_order and not facts.has_exception:
+        missing.append(Missing.CLIENT_HAS_DEBT)  # III.5
+    if facts.line_count == 0:
+        missing.append(Missing.NO_LINES)
+    if facts.offers_made < facts.offers_required:
+        missing.append(Missing.TOO_FEW_OFFERS)  # III.7
+    delivery_ok = (
+        facts.delivery_date is not None
+        and facts.delivery_date > facts.today
+        and is_working_day(facts.delivery_date)
+        and facts.receiver_name.strip()
+        and facts.receiver_phone.strip()
+    )
+    if not delivery_ok:
+        missing.append(Missing.DELIVERY_INCOMPLETE)  # III.12
+    if facts.regional_terms:
+        terms_ok = bool(facts.payment_form) and (
+            (facts.fulfilment == "pickup" and facts.pickup_at_set)
+            or (facts.fulfilment == "shipping" and bool(facts.shipping_address.strip()))
+        )
+        if not terms_ok:
+            missing.append(Missing.REGIONAL_TERMS_INCOMPLETE)  # III.13
+    if (
+        facts.credit_limit is not None
+        and facts.payment_form != "prepayment"
+        and not facts.has_exception
+        and facts.outstanding + facts.open_orders + facts.total > facts.credit_limit
+    ):
+        missing.append(Missing.OVER_CREDIT_LIMIT)  # III.9
+    return missing
+
+
+MISSING_WORDS = {
+    Missing.OPERATOR_MAY_NOT_TAKE: gettext_lazy(
+        "Operators do not take this client's orders: transfer the call (III.3)."
+    ),
+    Missing.CLIENT_HAS_DEBT: gettext_lazy("The client has overdue or over-limit debt (III.5)."),
+    Missing.NO_LINES: gettext_lazy("Add at least one line."),
+    Missing.TOO_FEW_OFFERS: gettext_lazy("Offer more extra items (III.7)."),
+    Missing.DELIVERY_INCOMPLETE: gettext_lazy(
+        "Agree a delivery date on a working day after today, and the receiver's name and phone (III.12)."
+    ),
+    Missing.REGIONAL_TERMS_INCOMPLETE: gettext_lazy(
+        "Agree the payment form and the pick-up time or shipping address (III.13)."
+    ),
+    Missing.OVER_CREDIT_LIMIT: gettext_lazy("The order would take the client past its credit limit (III.9)."),
+}
+
+
+def missing_in_words(code: str, *, offers_made: int = 0, offers_required: int = 0) -> str:
+    if code == Missing.TOO_FEW_OFFERS:
+        return _("Offer %(n)s more extra item(s) (III.7).") % {"n": offers_required - offers_made}
+    return str(MISSING_WORDS[code])
