@@ -18,6 +18,7 @@ from calldesk.services import desk_health
 from clients.api import router as clients_router
 from clients.api_receivables import router as receivables_router
 from clients.services import authenticate_api_token
+from orders.api import router as orders_router
 
 
 class BearerToken(HttpBearer):
@@ -124,3 +125,4 @@ def health(request: HttpRequest):
 
 api.add_router("/", clients_router)
 api.add_router("/", receivables_router)
+api.add_router("/", orders_router)

@@ -3,7 +3,10 @@
 import socket
 
 from celery import shared_task
+from django.db.models import F
 
+from calldesk.models import OutboxMessage
+from calldesk.outbox import deliver_outbox_message, undelivered_ids
 from calldesk.services import record_worker_heartbeat
 
 
@@ -12,3 +15,21 @@ def record_worker_heartbeat_task() -> str:
     """Run by beat every minute on a worker: proves a worker takes tasks from the broker."""
     worker = record_worker_heartbeat(worker=f"celery@{socket.gethostname()}")
     return worker.seen_at.isoformat()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def deliver_outbox_message_task(message_id: int) -> bool:
+    """Deliver one outbox message (inbox + e-mail); idempotent."""
+    return deliver_outbox_message(message_id=message_id)
+
+
+@shared_task(acks_late=True)
+def deliver_pending_outbox_task() -> int:
+    """Beat, every minute: deliver what a down broker or a failed e-mail left behind."""
+    delivered = 0
+    for message_id in undelivered_ids():
+        try:
+            delivered += deliver_outbox_message(message_id=message_id)
+        except OSError:
+            OutboxMessage.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
+    return delivered

@@ -290,6 +290,7 @@ class Order(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        permissions = [("change_order_status", _("Can move orders along (the warehouse)"))]
         indexes = [
             models.Index(fields=["client", "-created_at"], name="order_client_recent"),
             models.Index(fields=["status", "-created_at"], name="order_status_recent"),

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from clients.models import Client
-from orders.models import DiscountRule, Order, Price, PriceColumn, Product
-from orders.rules import ColumnChoice, ColumnRule, choose_column
+from clients.selectors import debt_of
+from orders.exceptions import OrderNotFound
+from orders.models import DiscountRule, Offer, Order, OrderLine, Price, PriceColumn, Product, Special
+from orders.rules import (
+    ColumnChoice,
+    ColumnRule,
+    DraftFacts,
+    choose_column,
+    missing_for_confirmation,
+    missing_in_words,
+)
+
+TAKEN_STATUSES = ("confirmed", "in_fulfilment", "delivered")
 
 ACTIVE_STATUSES = (Order.Status.CONFIRMED, Order.Status.IN_FULFILMENT)
 
@@ -70,4 +84,190 @@ def column_for_client(*, client: Client, base_subtotal: Decimal = Decimal("0.00"
         client_type_name=client.type.name,
         base_subtotal=base_subtotal,
         on=on,
+    )
+
+
+# --- A draft and what it still needs ------------------------------------------------------------
+
+
+def offers_required() -> int:
+    return int(getattr(settings, "ORDER_OFFERS_REQUIRED", 3))
+
+
+def draft_facts(*, order: Order, actor, on: date) -> DraftFacts:
+    """The values `missing_for_confirmation` needs for this draft. Three queries."""
+    client = order.client
+    debt = debt_of(client_id=client.pk, on=on)
+    counts = Order.objects.filter(pk=order.pk).aggregate(
+        lines=Count("lines", distinct=True), offers=Count("offers", distinct=True)
+    )
+    return DraftFacts(
+        actor_is_operator=getattr(actor, "role", None) == "operator",
+        operator_may_take=client.type.operator_takes_orders and client.manager_id is not None,
+        debt_blocks_order=debt.blocks_order,
+        has_exception=order.exception_by_id is not None,
+        line_count=counts["lines"],
+        offers_made=counts["offers"],
+        offers_required=offers_required(),
+        delivery_date=order.delivery_date,
+        receiver_name=order.receiver_name,
+        receiver_phone=order.receiver_phone,
+        today=on,
+        regional_terms=client.type.regional_terms,
+        payment_form=order.payment_form,
+        fulfilment=order.fulfilment,
+        pickup_at_set=order.pickup_at is not None,
+        shipping_address=order.shipping_address,
+        credit_limit=debt.credit_limit,
+        outstanding=debt.outstanding,
+        open_orders=debt.open_orders,
+        total=order.total,
+    )
+
+
+@dataclass(frozen=True)
+class DraftState:
+    facts: DraftFacts
+    missing: list[str]
+    headroom: Decimal | None  # what the client may still order on credit after this order (III.9)
+
+    @property
+    def missing_words(self) -> list[str]:
+        return [
+            missing_in_words(
+                code, offers_made=self.facts.offers_made, offers_required=self.facts.offers_required
+            )
+            for code in self.missing
+        ]
+
+
+def draft_state(*, order: Order, actor, on: date) -> DraftState:
+    facts = draft_facts(order=order, actor=actor, on=on)
+    headroom = None
+    if facts.credit_limit is not None:
+        headroom = facts.credit_limit - facts.outstanding - facts.open_orders - facts.total
+    return DraftState(facts=facts, missing=missing_for_confirmation(facts), headroom=headroom)
+
+
+def order_with_lines(*, order_id: int) -> Order:
+    """An order with client, column, lines (and their products) and offers. Three queries."""
+    order = (
+        Order.objects.select_related("client__type", "client__manager", "column", "taken_by", "exception_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id")),
+            Prefetch("offers", queryset=Offer.objects.select_related("product").order_by("offered_at", "id")),
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+# --- Suggestions (III.7, III.8, III.23) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    sku: str
+    name: str
+    reason: str  # new | special | traditional | assortment
+    note: str
+    usual_quantity: Decimal | None
+    special_id: int | None = None
+
+
+def suggestions_for(*, order: Order, on: date, limit_each: int = 5) -> list[Suggestion]:
+    """What to offer on this order: new products, the specials for the client's type, the
+    client's traditional products with their usual quantity (its type's when it has no history),
+    and assortment advice (what clients of its type buy that it does not). Never a product already
+    in the order or already offered on it. A fixed number of queries (six)."""
+    client = order.client
+    taken = set(OrderLine.objects.filter(order=order).values_list("product_id", flat=True))
+    taken |= set(Offer.objects.filter(order=order).values_list("product_id", flat=True))
+    year_ago = on - timedelta(days=365)
+    result: list[Suggestion] = []
+    seen: set[int] = set(taken)
+
+    def keep(product_id: int) -> bool:
+        if product_id in seen:
+            return False
+        seen.add(product_id)
+        return True
+
+    specials = (
+        Special.objects.filter(valid_from__lte=on, valid_to__gte=on, product__active=True)
+        .filter(Q(client_types__isnull=True) | Q(client_types=client.type_id))
+        .exclude(product_id__in=taken)
+        .select_related("product")
+        .distinct()
+        .order_by("valid_to", "id")[: limit_each * 2]
+    )
+    for special in specials:
+        if keep(special.product_id) and sum(s.reason == "special" for s in result) < limit_each:
+            note = special.note
+            if special.special_price is not None:
+                note += " " + _("Special price %(price)s %(currency)s.") % {
+                    "price": f"{special.special_price:,.2f}",
+                    "currency": settings.CURRENCY,
+                }
+            result.append(
+                Suggestion(special.product.sku, special.product.name, "special", note, None, special.pk)
+            )
+
+    new_products = (
+        Product.objects.filter(active=True, new_until__gte=on)
+        .exclude(pk__in=taken)
+        .order_by("-new_until", "name")
+    )[: limit_each * 2]
+    for product in new_products:
+        if keep(product.pk) and sum(s.reason == "new" for s in result) < limit_each:
+            note = _("New until %(date)s.") % {"date": product.new_until.isoformat()}
+            result.append(Suggestion(product.sku, product.name, "new", note, None))
+
+    own = _top_products(
+        OrderLine.objects.filter(order__client=client), year_ago, exclude=taken, limit=limit_each * 3
+    )
+    by_type = _top_products(
+        OrderLine.objects.filter(order__client__type_id=client.type_id),
+        year_ago,
+        exclude=taken,
+        limit=limit_each * 4,
+    )
+    traditional = own or by_type
+    for row in traditional:
+        if keep(row["product_id"]) and sum(s.reason == "traditional" for s in result) < limit_each:
+            source = _("usually orders") if own else _("clients of this type usually order")
+            usual = row["usual"].quantize(QUANTITY_STEP) if row["usual"] is not None else None
+            note = _("%(source)s %(quantity)s") % {"source": source, "quantity": _plain(usual)}
+            result.append(Suggestion(row["product__sku"], row["product__name"], "traditional", note, usual))
+    own_ids = {row["product_id"] for row in own}
+    for row in by_type:
+        if row["product_id"] in own_ids or not keep(row["product_id"]):
+            continue
+        if sum(s.reason == "assortment" for s in result) < limit_each:
+            usual = row["usual"].quantize(QUANTITY_STEP) if row["usual"] is not None else None
+            note = _("Clients of this type buy it: %(n)s orders in a year.") % {"n": row["orders"]}
+            result.append(Suggestion(row["product__sku"], row["product__name"], "assortment", note, usual))
+    return result
+
+
+QUANTITY_STEP = Decimal("1")
+
+
+def _plain(quantity: Decimal | None) -> str:
+    return "—" if quantity is None else f"{quantity.normalize():f}"
+
+
+def _top_products(lines, since: date, *, exclude: set[int], limit: int) -> list[dict]:
+    """The products bought in most orders since `since`, with the average quantity. One query."""
+    return list(
+        lines.filter(
+            order__status__in=TAKEN_STATUSES, order__confirmed_at__date__gte=since, product__active=True
+        )
+        .exclude(product_id__in=exclude)
+        .values("product_id", "product__sku", "product__name")
+        .annotate(orders=Count("order_id", distinct=True), usual=Avg("quantity"))
+        .order_by("-orders", "product__name")[:limit]
     )

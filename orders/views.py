@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from calldesk.access import role_required
 from clients.models import Role
 from orders.models import Order
-from orders.selectors import orders_of_manager, price_columns, price_list_page
+from orders.selectors import draft_state, order_with_lines, orders_of_manager, price_columns, price_list_page
 
 
 @role_required(Role.MANAGER, Role.HEAD)
@@ -35,3 +36,13 @@ def price_list(request: HttpRequest) -> HttpResponse:
         rows.append((product, [by_column.get(column.pk) for column in columns]))
     template = "orders/price_list.html" + ("#price-table" if request.htmx else "")
     return render(request, template, {"columns": columns, "rows": rows, "page": page, "search": search})
+
+
+@role_required(Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE)
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    """One order: its lines, terms and, for a draft, what still stands before confirmation."""
+    order = order_with_lines(order_id=order_id)
+    state = (
+        draft_state(order=order, actor=request.user, on=timezone.localdate()) if order.is_editable() else None
+    )
+    return render(request, "orders/order.html", {"order": order, "state": state})

@@ -170,7 +170,13 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: the worker records that it is alive, so /api/v1/health can tell a broker
     # that accepts tasks from one that also has a worker running them.
     "worker-heartbeat": {"task": "calldesk.tasks.record_worker_heartbeat_task", "schedule": 60.0},
+    # Every minute: deliver outbox messages (managers' order notices, III.14) that a broker down
+    # at commit time, or a failed e-mail, left behind. Nothing is lost, only delayed.
+    "outbox-sweep": {"task": "calldesk.tasks.deliver_pending_outbox_task", "schedule": 60.0},
 }
+
+# III.7: an order is not confirmed before this many extra items were offered.
+ORDER_OFFERS_REQUIRED = 3
 
 # How old the last worker heartbeat may be before /health calls the worker stale.
 WORKER_HEARTBEAT_STALE_SECONDS = 180

@@ -1,0 +1,81 @@
+"""The outbox (III.14: nothing is lost): messages written in the business transaction,
+delivered to the in-app inbox and by e-mail by a Celery task after it commits.
+
+If the broker is down when the transaction commits, the message waits in its table; the sweep
+task (beat, every minute) delivers whatever is still undelivered. Delivery locks the row and
+checks `delivered_at` first, so running it twice never makes a second inbox message.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from calldesk.models import InboxMessage, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def queue_message(*, kind: str, recipient_id: int, subject: str, body: str, link: str = "") -> OutboxMessage:
+    """Write a message to deliver once the current transaction commits. Call inside it."""
+    message = OutboxMessage.objects.create(
+        kind=kind, recipient_id=recipient_id, subject=subject[:200], body=body, link=link
+    )
+    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
+
+
+def enqueue_delivery(message_id: int) -> None:
+    """Hand the message to a worker; with the broker down, leave it for the sweep."""
+    from calldesk.tasks import deliver_outbox_message_task
+
+    try:
+        deliver_outbox_message_task.delay(message_id)
+    except Exception:  # kombu/redis raise many kinds; the row is safe in the database
+        logger.warning(
+            "outbox: broker unavailable, message %s waits for the sweep", message_id, exc_info=True
+        )
+
+
+@transaction.atomic
+def deliver_outbox_message(*, message_id: int) -> bool:
+    """Deliver one message: the inbox row, then the e-mail. Returns False if already delivered."""
+    message = (
+        OutboxMessage.objects.select_for_update().select_related("recipient").filter(pk=message_id).first()
+    )
+    if message is None or message.delivered_at is not None:
+        return False
+    InboxMessage.objects.get_or_create(
+        outbox=message,
+        defaults={
+            "recipient_id": message.recipient_id,
+            "subject": message.subject,
+            "body": message.body,
+            "link": message.link,
+        },
+    )
+    if message.recipient.email:
+        send_mail(
+            message.subject,
+            message.body + (f"\n\n{message.link}" if message.link else ""),
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient.email],
+        )
+    message.delivered_at = timezone.now()
+    message.attempts += 1
+    message.save(update_fields=["delivered_at", "attempts"])
+    return True
+
+
+def undelivered_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        OutboxMessage.objects.filter(delivered_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )

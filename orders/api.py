@@ -1,0 +1,333 @@
+"""Orders endpoints of the API (API.md, "Orders"). Thin doors over orders/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator
+
+from calldesk.errors import FieldError, InvalidInput
+from orders.models import Order
+from orders.selectors import draft_state, order_with_lines, suggestions_for
+from orders.services import (
+    ConfirmAnswer,
+    add_line,
+    authorise_exception,
+    change_line,
+    change_status,
+    confirm_once,
+    confirm_order,
+    record_offer,
+    remove_line,
+    set_terms,
+    start_order,
+)
+
+router = Router(tags=["orders"])
+
+
+def reject_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError('send quantities as decimal strings, e.g. "2.5"')
+    return value
+
+
+QuantityIn = Annotated[Decimal, BeforeValidator(reject_float), Field(gt=0, max_digits=12, decimal_places=3)]
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def quantity_out(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.3f}"
+
+
+class OrderIn(Schema):
+    client: int
+    call: int | None = None
+
+
+class LineIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    quantity: QuantityIn
+
+
+class LinePatch(Schema):
+    quantity: QuantityIn
+
+
+class OfferIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    outcome: Literal["accepted", "declined"]
+    quantity: QuantityIn | None = None
+    reason: str = Field(default="", max_length=300)
+    kind: Literal["new", "special", "traditional", "assortment", "other"] = "other"
+
+
+class DeliveryIn(Schema):
+    date: dt.date | None = None
+    window: str | None = Field(default=None, max_length=40)
+    receiver_name: str | None = Field(default=None, max_length=150)
+    receiver_phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=300)
+
+
+class RegionalIn(Schema):
+    payment_form: Literal["prepayment", "bank_transfer", "cash_on_delivery", ""] | None = None
+    fulfilment: Literal["pickup", "shipping", ""] | None = None
+    pickup_at: dt.datetime | None = None
+    shipping_address: str | None = Field(default=None, max_length=300)
+    carrier: str | None = Field(default=None, max_length=150)
+
+
+class OrderPatch(Schema):
+    delivery: DeliveryIn | None = None
+    regional: RegionalIn | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class StatusIn(Schema):
+    status: Literal["in_fulfilment", "delivered", "cancelled"]
+    reason: str = Field(default="", max_length=300)
+
+
+class SuggestionOut(Schema):
+    sku: str
+    name: str
+    reason: str
+    note: str
+    usual_quantity: str | None
+
+
+def order_out(order_id: int, actor) -> dict:
+    """The order as API.md reads it, with what still stands before confirmation."""
+    order = order_with_lines(order_id=order_id)
+    body = {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "client": order.client_id,
+        "column": {"code": order.column.code if order.column else "base", "reason": order.column_reason},
+        "lines": [
+            {
+                "id": line.pk,
+                "sku": line.product.sku,
+                "name": line.product.name,
+                "quantity": quantity_out(line.quantity),
+                "unit_price": money(line.unit_price),
+                "total": money(line.total),
+            }
+            for line in order.lines.all()
+        ],
+        "subtotal": money(order.base_subtotal),
+        "total": money(order.total),
+        "offers_required": 0,
+        "offers_made": len(order.offers.all()),
+        "missing": [],
+        "delivery": {
+            "date": order.delivery_date.isoformat() if order.delivery_date else None,
+            "window": order.delivery_window,
+            "receiver_name": order.receiver_name,
+            "receiver_phone": order.receiver_phone,
+            "address": order.delivery_address,
+        },
+        "regional": {
+            "payment_form": order.payment_form,
+            "fulfilment": order.fulfilment,
+            "pickup_at": order.pickup_at.isoformat() if order.pickup_at else None,
+            "shipping_address": order.shipping_address,
+            "carrier": order.carrier,
+        },
+        "notes": order.notes,
+        "exception": None
+        if not order.has_exception()
+        else {
+            "by": order.exception_by.username,
+            "at": order.exception_at.isoformat(),
+            "reason": order.exception_reason,
+        },
+        "confirmed_at": order.confirmed_at.isoformat() if order.confirmed_at else None,
+    }
+    if order.is_editable():
+        state = draft_state(order=order, actor=actor, on=timezone.localdate())
+        body["offers_required"] = state.facts.offers_required
+        body["missing"] = state.missing
+        body["headroom"] = money(state.headroom)
+    else:
+        from orders.selectors import offers_required
+
+        body["offers_required"] = offers_required()
+    return body
+
+
+@router.post("/orders", response={201: dict})
+def create_order(request: HttpRequest, payload: OrderIn):
+    """Start a draft (III.3, III.5)."""
+    order = start_order(actor=request.auth, client_id=payload.client)
+    return Status(201, order_out(order.pk, request.auth))
+
+
+@router.get("/orders/{order_id}", response=dict)
+def get_order(request: HttpRequest, order_id: int):
+    return order_out(order_id, request.auth)
+
+
+@router.patch("/orders/{order_id}", response=dict)
+def patch_order(request: HttpRequest, order_id: int, payload: OrderPatch):
+    """Delivery (III.12), regional terms (III.13) and notes."""
+    data = payload.dict(exclude_unset=True)
+    set_terms(
+        actor=request.auth,
+        order_id=order_id,
+        delivery=data.get("delivery"),
+        regional=data.get("regional"),
+        notes=data.get("notes"),
+    )
+    return order_out(order_id, request.auth)
+
+
+@router.post("/orders/{order_id}/lines", response={201: dict})
+def post_line(request: HttpRequest, order_id: int, payload: LineIn):
+    add_line(actor=request.auth, order_id=order_id, sku=payload.sku, quantity=payload.quantity)
+    return Status(201, order_out(order_id, request.auth))
+
+
+@router.patch("/orders/{order_id}/lines/{line_id}", response=dict)
+def patch_line(request: HttpRequest, order_id: int, line_id: int, payload: LinePatch):
+    change_line(actor=request.auth, order_id=order_id, line_id=line_id, quantity=payload.quantity)
+    return order_out(order_id, request.auth)
+
+
+@router.delete("/orders/{order_id}/lines/{line_id}", response=dict)
+def delete_line(request: HttpRequest, order_id: int, line_id: int):
+    remove_line(actor=request.auth, order_id=order_id, line_id=line_id)
+    return order_out(order_id, request.auth)
+
+
+@router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])
+def get_suggestions(request: HttpRequest, order_id: int):
+    """New products, specials, traditional products, assortment advice (III.7, III.8)."""
+    order = order_with_lines(order_id=order_id)
+    return [
+        {
+            "sku": s.sku,
+            "name": s.name,
+            "reason": s.reason,
+            "note": s.note,
+            "usual_quantity": quantity_out(s.usual_quantity),
+        }
+        for s in suggestions_for(order=order, on=timezone.localdate())
+    ]
+
+
+@router.post("/orders/{order_id}/offers", response={201: dict})
+def post_offer(request: HttpRequest, order_id: int, payload: OfferIn):
+    record_offer(
+        actor=request.auth,
+        order_id=order_id,
+        sku=payload.sku,
+        outcome=payload.outcome,
+        quantity=payload.quantity,
+        reason=payload.reason,
+        kind=payload.kind,
+    )
+    return Status(201, order_out(order_id, request.auth))
+
+
+@router.post("/orders/{order_id}/confirm", response={200: dict, 409: dict})
+def confirm(request: HttpRequest, order_id: int):
+    """Confirm a draft; an `Idempotency-Key` header makes a retry return the same answer."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        confirm_order(actor=request.auth, order_id=order_id)
+        return order_out(order_id, request.auth)
+
+    def answer(order: Order) -> ConfirmAnswer:
+        return ConfirmAnswer(200, order_out(order.pk, request.auth))
+
+    result = confirm_once(actor=request.auth, order_id=order_id, key=key, answer=answer)
+    return Status(result.status, result.body)
+
+
+@router.post("/orders/{order_id}/exception", response=dict)
+def post_exception(request: HttpRequest, order_id: int, payload: ReasonIn):
+    """The manager, finance or a head lets this order past the debt checks (III.6, III.11)."""
+    authorise_exception(actor=request.auth, order_id=order_id, reason=payload.reason)
+    return order_out(order_id, request.auth)
+
+
+@router.post("/orders/{order_id}/status", response=dict)
+def post_status(request: HttpRequest, order_id: int, payload: StatusIn):
+    change_status(actor=request.auth, order_id=order_id, status=payload.status, reason=payload.reason)
+    return order_out(order_id, request.auth)
+
+
+@router.get("/orders", response=dict)
+def list_orders(
+    request: HttpRequest,
+    status: str = "",
+    since: dt.datetime | None = None,
+    client: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    """Orders for the warehouse/ERP: by status, confirmed since a moment, or for a client."""
+    if not 1 <= limit <= 500 or offset < 0:
+        raise InvalidInput(
+            "limit is 1 to 500 and offset 0 or more.", errors=[FieldError(field="limit", detail="1-500")]
+        )
+    if status and status not in Order.Status.values:
+        raise InvalidInput(
+            "Unknown status.", errors=[FieldError(field="status", detail=", ".join(Order.Status.values))]
+        )
+    orders = Order.objects.select_related("client", "column").order_by("-created_at", "-id")
+    if status:
+        orders = orders.filter(status=status)
+    if since:
+        orders = orders.filter(
+            confirmed_at__gte=since if timezone.is_aware(since) else timezone.make_aware(since)
+        )
+    if client:
+        orders = orders.filter(client_id=client)
+    page = orders[offset : offset + limit]
+    from django.db.models import Prefetch
+
+    from orders.models import OrderLine
+
+    page = page.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id"))
+    )
+    return {
+        "count": orders.count(),
+        "items": [
+            {
+                "id": o.pk,
+                "number": o.number,
+                "status": o.status,
+                "client": o.client_id,
+                "client_tax_id": o.client.tax_id,
+                "confirmed_at": o.confirmed_at.isoformat() if o.confirmed_at else None,
+                "total": money(o.total),
+                "delivery_date": o.delivery_date.isoformat() if o.delivery_date else None,
+                "lines": [
+                    {
+                        "sku": ln.product.sku,
+                        "quantity": quantity_out(ln.quantity),
+                        "unit_price": money(ln.unit_price),
+                    }
+                    for ln in o.lines.all()
+                ],
+            }
+            for o in page
+        ],
+    }

@@ -1,0 +1,601 @@
+"""Every write on orders. Each service owns its transaction and locks what it changes.
+
+Lock order, so that operators never deadlock: the client row first (confirm), then the order
+row, then sequences. A draft's lines are priced at the order's column; the column is re-chosen
+as the base subtotal changes (III.10), and prices are frozen when the order is confirmed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calldesk.errors import FieldError, Forbidden, InvalidInput
+from calldesk.outbox import queue_message
+from clients.models import Client, Role, User
+from clients.selectors import debt_of
+from orders.exceptions import (
+    RULE_ERRORS,
+    ClientHasDebt,
+    InvalidStatusChange,
+    OperatorMayNotTake,
+    OrderNotEditable,
+    OrderNotFound,
+    ProductNotFound,
+    ProductUnavailable,
+)
+from orders.models import (
+    ConfirmRequest,
+    Fulfilment,
+    Offer,
+    Order,
+    OrderLine,
+    OrderNumberSequence,
+    PaymentForm,
+    Price,
+    PriceColumn,
+    Product,
+)
+from orders.rules import ZERO, line_total, missing_for_confirmation
+from orders.selectors import column_for_client, draft_facts
+
+TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
+EXCEPTION_ROLES = {Role.MANAGER, Role.FINANCE, Role.HEAD}
+STATUS_ROLES = {Role.MANAGER, Role.HEAD}
+QUANTITY_PLACES = Decimal("0.001")
+
+
+def _role_in(user: User, roles: set[Role]) -> bool:
+    return user.role == Role.ADMIN or user.role in {r.value for r in roles}
+
+
+def parse_quantity(value, *, field: str = "quantity") -> Decimal:
+    """A positive decimal with at most three places (API.md), never a float."""
+    if isinstance(value, float):
+        value = None
+    try:
+        quantity = Decimal(str(value)) if value is not None else None
+    except (InvalidOperation, ValueError):
+        quantity = None
+    if (
+        quantity is None
+        or not quantity.is_finite()
+        or quantity <= 0
+        or quantity != quantity.quantize(QUANTITY_PLACES)
+        or quantity >= Decimal("1000000000")
+    ):
+        raise InvalidInput(
+            _("The quantity must be a positive number with at most three decimals."),
+            errors=[FieldError(field=field, detail=_("A positive number with at most three decimals."))],
+        )
+    return quantity.quantize(QUANTITY_PLACES)
+
+
+def _may_take_for(client: Client) -> bool:
+    """III.3: operators take orders from every client but key clients and clients who have no
+    manager yet (new clients)."""
+    return client.type.operator_takes_orders and client.manager_id is not None
+
+
+def _check_may_work_on(actor: User, order: Order) -> None:
+    if not _role_in(actor, TAKING_ROLES):
+        raise Forbidden()
+    if actor.role == Role.OPERATOR and order.taken_by_id != actor.pk:
+        raise Forbidden(_("This order is being taken by another operator."))
+
+
+def _locked_draft(order_id: int, actor: User) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("client__type", "column")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    _check_may_work_on(actor, order)
+    if not order.is_editable():  # checked after taking the lock
+        raise OrderNotEditable()
+    return order
+
+
+# --- Starting a draft ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order:
+    """Open a draft for a client. An operator may not start one for a key client or a client with
+    no manager (III.3), nor for a client whose debt blocks orders (III.5); managers, heads and
+    finance may start a draft for a blocked client, which only an exception lets confirm."""
+    if not _role_in(actor, TAKING_ROLES):
+        raise Forbidden()
+    on = on or timezone.localdate()
+    client = Client.objects.select_related("type").filter(pk=client_id).first()
+    if client is None:
+        from clients.exceptions import ClientNotFound
+
+        raise ClientNotFound()
+    if actor.role == Role.OPERATOR:
+        if not _may_take_for(client):
+            raise OperatorMayNotTake()
+        debt = debt_of(client_id=client.pk, on=on)
+        if debt.blocks_order:
+            from clients.rules import debt_sentence
+
+            raise ClientHasDebt(debt_sentence(debt, currency=settings.CURRENCY))
+    choice = column_for_client(client=client, base_subtotal=ZERO, on=on)
+    return Order.objects.create(
+        client=client,
+        taken_by=actor,
+        created_at=timezone.now(),
+        column=PriceColumn.objects.get(code=choice.code),
+        column_reason=choice.reason,
+    )
+
+
+# --- Lines -----------------------------------------------------------------------------------------
+
+
+def _product_with_prices(*, sku: str, column_id: int) -> tuple[Product, Decimal, Decimal]:
+    """The product, its base price and its price at the order's column. One query."""
+    base = Price.objects.filter(product=OuterRef("pk"), column__code="base").values("amount")[:1]
+    at_column = Price.objects.filter(product=OuterRef("pk"), column_id=column_id).values("amount")[:1]
+    product = (
+        Product.objects.filter(sku=sku)
+        .annotate(base_amount=Subquery(base), column_amount=Subquery(at_column))
+        .first()
+    )
+    if product is None:
+        raise ProductNotFound(
+            _("No product with SKU %(sku)s.") % {"sku": sku},
+            errors=[FieldError(field="sku", detail=_("Unknown SKU."))],
+        )
+    if not product.active or product.base_amount is None:
+        raise ProductUnavailable(_("%(product)s is not sold now.") % {"product": product.name})
+    column_amount = product.column_amount if product.column_amount is not None else product.base_amount
+    return product, product.base_amount, column_amount
+
+
+def _reprice(order: Order, *, on: date) -> None:
+    """Re-choose the column for the new base subtotal (III.10); re-price every line only when the
+    column changes (one UPDATE), then store the totals."""
+    choice = column_for_client(client=order.client, base_subtotal=order.base_subtotal, on=on)
+    if order.column is None or choice.code != order.column.code:
+        order.column = PriceColumn.objects.get(code=choice.code)
+        at_column = Price.objects.filter(product=OuterRef("product_id"), column=order.column).values(
+            "amount"
+        )[:1]
+        OrderLine.objects.filter(order=order).update(
+            unit_price=Coalesce(Subquery(at_column), F("base_price"))
+        )
+        # total = quantity x unit price, rounded to the cent, line by line
+        lines = list(OrderLine.objects.filter(order=order).only("id", "quantity", "unit_price"))
+        for line in lines:
+            line.total = line_total(line.quantity, line.unit_price)
+        OrderLine.objects.bulk_update(lines, ["total"])
+        order.total = sum((line.total for line in lines), ZERO)
+    order.column_reason = choice.reason
+    order.save(update_fields=["column", "column_reason", "base_subtotal", "total"])
+
+
+@dataclass(frozen=True)
+class LineChange:
+    order: Order
+    line: OrderLine | None
+
+
+@transaction.atomic
+def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int | None = None) -> LineChange:
+    """Add a product to a draft (a product already in it gets the quantity added). Locks the
+    order; the cost does not grow with the number of lines."""
+    quantity = parse_quantity(quantity)
+    order = _locked_draft(order_id, actor)
+    product, base_amount, column_amount = _product_with_prices(sku=sku, column_id=order.column_id)
+    line = OrderLine.objects.filter(order=order, product=product).first()
+    if line is None:
+        line = OrderLine(
+            order=order, product=product, quantity=ZERO, base_price=base_amount, special_id=special_id
+        )
+        old_total, old_base = ZERO, ZERO
+    else:
+        old_total, old_base = line.total, line_total(line.quantity, line.base_price)
+    line.quantity += quantity
+    line.unit_price = column_amount
+    line.total = line_total(line.quantity, line.unit_price)
+    line.save()
+    order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
+    order.total += line.total - old_total
+    _reprice(order, on=timezone.localdate())
+    return LineChange(order=order, line=line)
+
+
+@transaction.atomic
+def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineChange:
+    quantity = parse_quantity(quantity)
+    order = _locked_draft(order_id, actor)
+    line = OrderLine.objects.filter(order=order, pk=line_id).first()
+    if line is None:
+        raise OrderNotFound(_("No such line in this order."))
+    old_total, old_base = line.total, line_total(line.quantity, line.base_price)
+    line.quantity = quantity
+    line.total = line_total(line.quantity, line.unit_price)
+    line.save(update_fields=["quantity", "total"])
+    order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
+    order.total += line.total - old_total
+    _reprice(order, on=timezone.localdate())
+    return LineChange(order=order, line=line)
+
+
+@transaction.atomic
+def remove_line(*, actor: User, order_id: int, line_id: int) -> LineChange:
+    order = _locked_draft(order_id, actor)
+    line = OrderLine.objects.filter(order=order, pk=line_id).first()
+    if line is None:
+        raise OrderNotFound(_("No such line in this order."))
+    order.base_subtotal -= line_total(line.quantity, line.base_price)
+    order.total -= line.total
+    line.delete()
+    _reprice(order, on=timezone.localdate())
+    return LineChange(order=order, line=None)
+
+
+# --- Offers (III.7) --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_offer(
+    *,
+    actor: User,
+    order_id: int,
+    sku: str,
+    outcome: str,
+    quantity=None,
+    reason: str = "",
+    kind: str = "other",
+) -> Offer:
+    """Record an extra item offered; an accepted one adds its line (with `quantity`, by default
+    the pack or one). A declined one needs a reason. Offering a product again updates the offer."""
+    if outcome not in Offer.Outcome.values:
+        raise InvalidInput(
+            _("The outcome is accepted or declined."),
+            errors=[FieldError(field="outcome", detail=_("accepted or declined"))],
+        )
+    if kind not in Offer.Reason.values:
+        kind = Offer.Reason.OTHER
+    reason = (reason or "").strip()
+    if outcome == Offer.Outcome.DECLINED and not reason:
+        raise InvalidInput(
+            _("Say why the client declined."),
+            errors=[FieldError(field="reason", detail=_("Required when declined."))],
+        )
+    order = _locked_draft(order_id, actor)
+    product = Product.objects.filter(sku=sku).first()
+    if product is None:
+        raise ProductNotFound(
+            _("No product with SKU %(sku)s.") % {"sku": sku},
+            errors=[FieldError(field="sku", detail=_("Unknown SKU."))],
+        )
+    amount = parse_quantity(quantity) if quantity not in (None, "") else None
+    offer, _created = Offer.objects.update_or_create(
+        order=order,
+        product=product,
+        defaults={
+            "outcome": outcome,
+            "kind": kind,
+            "quantity": amount,
+            "reason": reason if outcome == Offer.Outcome.DECLINED else "",
+            "offered_by": actor,
+        },
+    )
+    if outcome == Offer.Outcome.ACCEPTED:
+        add_line(actor=actor, order_id=order.pk, sku=sku, quantity=amount or Decimal(product.pack or 1))
+    return offer
+
+
+# --- Delivery and regional terms (III.12, III.13) ------------------------------------------------
+
+
+def _text(value, field: str, max_length: int) -> str:
+    text = str(value or "").strip()
+    if len(text) > max_length:
+        raise InvalidInput(
+            _("%(field)s is too long.") % {"field": field},
+            errors=[FieldError(field=field, detail=_("At most %(n)s characters.") % {"n": max_length})],
+        )
+    return text
+
+
+@transaction.atomic
+def set_terms(
+    *,
+    actor: User,
+    order_id: int,
+    delivery: dict | None = None,
+    regional: dict | None = None,
+    notes: str | None = None,
+) -> Order:
+    """Agree delivery (date, window, receiver, address) and, for a regional client, the payment
+    form and pick-up or shipping (III.12, III.13). Only the keys given change."""
+    order = _locked_draft(order_id, actor)
+    fields: list[str] = []
+    if delivery is not None:
+        if "date" in delivery:
+            order.delivery_date = delivery["date"]
+            fields.append("delivery_date")
+        for key, field, limit in (
+            ("window", "delivery_window", 40),
+            ("receiver_name", "receiver_name", 150),
+            ("address", "delivery_address", 300),
+        ):
+            if key in delivery:
+                setattr(order, field, _text(delivery[key], f"delivery.{key}", limit))
+                fields.append(field)
+        if "receiver_phone" in delivery:
+            raw = _text(delivery["receiver_phone"], "delivery.receiver_phone", 40)
+            if raw:
+                from clients.phones import normalize_phone
+
+                try:
+                    raw = normalize_phone(raw)
+                except InvalidInput:
+                    raise InvalidInput(
+                        _("%(phone)s is not a phone number.") % {"phone": raw},
+                        errors=[FieldError(field="delivery.receiver_phone", detail=_("Not a phone number."))],
+                    ) from None
+            order.receiver_phone = raw
+            fields.append("receiver_phone")
+    if regional is not None:
+        if "payment_form" in regional:
+            value = regional["payment_form"] or ""
+            if value and value not in PaymentForm.values:
+                raise InvalidInput(
+                    _("Unknown payment form."),
+                    errors=[FieldError(field="regional.payment_form", detail=", ".join(PaymentForm.values))],
+                )
+            order.payment_form = value
+            fields.append("payment_form")
+        if "fulfilment" in regional:
+            value = regional["fulfilment"] or ""
+            if value and value not in Fulfilment.values:
+                raise InvalidInput(
+                    _("Fulfilment is pickup or shipping."),
+                    errors=[FieldError(field="regional.fulfilment", detail=", ".join(Fulfilment.values))],
+                )
+            order.fulfilment = value
+            fields.append("fulfilment")
+        if "pickup_at" in regional:
+            value = regional["pickup_at"]
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            order.pickup_at = value
+            fields.append("pickup_at")
+        for key, limit in (("shipping_address", 300), ("carrier", 150)):
+            if key in regional:
+                setattr(order, key, _text(regional[key], f"regional.{key}", limit))
+                fields.append(key)
+    if notes is not None:
+        order.notes = _text(notes, "notes", 2000)
+        fields.append("notes")
+    if fields:
+        order.save(update_fields=fields)
+    return order
+
+
+# --- The authorised exception (III.6, III.11) -----------------------------------------------------
+
+
+@transaction.atomic
+def authorise_exception(*, actor: User, order_id: int, reason: str) -> Order:
+    """The client's manager, finance or a head lets this one order past the debt and credit-limit
+    checks, with a written reason; never an operator. Recorded with who, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            _("Write why the exception is made."), errors=[FieldError(field="reason", detail=_("Required."))]
+        )
+    order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound()
+    allowed = actor.role in {Role.FINANCE.value, Role.HEAD.value, Role.ADMIN.value} or (
+        actor.role == Role.MANAGER.value and order.client.manager_id == actor.pk
+    )
+    if not allowed:
+        raise Forbidden(_("Only the client's manager, finance or a head may authorise an exception."))
+    if not order.is_editable():
+        raise OrderNotEditable()
+    order.exception_reason = _text(reason, "reason", 500)
+    order.exception_by = actor
+    order.exception_at = timezone.now()
+    order.save(update_fields=["exception_reason", "exception_by", "exception_at"])
+    return order
+
+
+# --- Confirmation (API.md: POST /orders/{id}/confirm) ---------------------------------------------
+
+
+def _next_number(year: int) -> str:
+    """`YYYY-NNNNNN` without gaps: the year's row is locked until the order commits."""
+    sequence = OrderNumberSequence.objects.select_for_update().filter(year=year).first()
+    if sequence is None:
+        try:
+            with transaction.atomic():
+                OrderNumberSequence.objects.create(year=year, last_value=0)
+        except IntegrityError:
+            pass  # created by a concurrent confirmation a moment ago
+        sequence = OrderNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{year}-{sequence.last_value:06d}"
+
+
+@transaction.atomic
+def confirm_order(*, actor: User, order_id: int) -> Order:
+    """Confirm a draft in one transaction with the client's row locked, so two confirmations for
+    one client never together pass its credit limit. Checks, in this order: operator_may_not_take,
+    client_has_debt, no_lines, too_few_offers, delivery_incomplete, regional_terms_incomplete,
+    over_credit_limit; raises the first that fails. Confirming an order already confirmed returns
+    it unchanged (a double click makes one order). Tells the client's manager (III.14)."""
+    client_id = Order.objects.filter(pk=order_id).values_list("client_id", flat=True).first()
+    if client_id is None:
+        raise OrderNotFound()
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()  # lock
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("client__type", "client__manager")
+        .get(pk=order_id)
+    )
+    _check_may_work_on(actor, order)
+    if order.status == Order.Status.CONFIRMED and order.taken_by_id == actor.pk:
+        return order
+    if not order.is_editable():
+        raise OrderNotEditable()
+    today = timezone.localdate()
+    facts = draft_facts(order=order, actor=actor, on=today)
+    missing = missing_for_confirmation(facts)
+    if missing:
+        error = RULE_ERRORS[missing[0]]
+        if missing[0] == "client_has_debt":
+            from clients.rules import debt_sentence
+
+            raise error(
+                debt_sentence(debt_of(client_id=order.client_id, on=today), currency=settings.CURRENCY)
+            )
+        raise error()
+    now = timezone.now()
+    order.number = _next_number(timezone.localtime(now).year)
+    order.status = Order.Status.CONFIRMED
+    order.confirmed_at = now
+    order.status_changed_at = now
+    order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
+    _tell_manager(order)
+    return order
+
+
+def _tell_manager(order: Order) -> None:
+    """III.14: the client's manager has the order the same second, in the inbox and by e-mail."""
+    manager = order.client.manager
+    if manager is None:
+        return
+    from django.urls import reverse
+
+    subject = _("Order %(number)s confirmed: %(client)s, %(total)s %(currency)s") % {
+        "number": order.number,
+        "client": order.client.name,
+        "total": f"{order.total:,.2f}",
+        "currency": settings.CURRENCY,
+    }
+    body = _(
+        "%(client)s ordered for delivery on %(date)s (%(window)s); receiver %(receiver)s, %(phone)s."
+    ) % {
+        "client": order.client.name,
+        "date": order.delivery_date.isoformat() if order.delivery_date else "—",
+        "window": order.delivery_window or _("any time"),
+        "receiver": order.receiver_name,
+        "phone": order.receiver_phone,
+    }
+    if order.has_exception():
+        body += " " + _("Exception authorised: %(reason)s") % {"reason": order.exception_reason}
+    queue_message(
+        kind="order_confirmed",
+        recipient_id=manager.pk,
+        subject=subject,
+        body=body,
+        link=reverse("orders:order", args=[order.pk]),
+    )
+
+
+@dataclass(frozen=True)
+class ConfirmAnswer:
+    status: int
+    body: dict
+
+
+def confirm_once(*, actor: User, order_id: int, key: str, answer) -> ConfirmAnswer:
+    """Confirm with an Idempotency-Key: the same key (for the same user) gets the same answer and
+    never a second order. `answer(order_or_error) -> ConfirmAnswer` shapes the reply."""
+    key = key.strip()[:200]
+    stored = ConfirmRequest.objects.filter(user=actor, key=key).first()
+    if stored is not None:
+        return ConfirmAnswer(stored.status, stored.body)
+    try:
+        result = answer(confirm_order(actor=actor, order_id=order_id))
+    except (OrderNotFound, Forbidden):
+        raise
+    except Exception as error:  # a rule's refusal is an answer too, and is replayed the same
+        from calldesk.errors import DeskError
+
+        if not isinstance(error, DeskError):
+            raise
+        result = ConfirmAnswer(error.status, error.as_dict())
+    try:
+        with transaction.atomic():
+            ConfirmRequest.objects.create(
+                key=key, user=actor, order_id=order_id, status=result.status, body=result.body
+            )
+    except IntegrityError:  # the same key raced in: answer what the first one stored
+        stored = ConfirmRequest.objects.get(user=actor, key=key)
+        return ConfirmAnswer(stored.status, stored.body)
+    return result
+
+
+# --- After confirmation ----------------------------------------------------------------------------
+
+NEXT_STATUSES = {
+    Order.Status.CONFIRMED: {Order.Status.IN_FULFILMENT, Order.Status.CANCELLED},
+    Order.Status.IN_FULFILMENT: {Order.Status.DELIVERED, Order.Status.CANCELLED},
+    Order.Status.DRAFT: {Order.Status.CANCELLED},
+}
+
+
+@transaction.atomic
+def change_status(*, actor: User, order_id: int, status: str, reason: str = "") -> Order:
+    """Move an order along: confirmed → in fulfilment → delivered, or cancelled (with a reason).
+    The client's manager, a head, an admin, or the warehouse's token (permission)."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound()
+    allowed = (
+        actor.role in {Role.HEAD.value, Role.ADMIN.value}
+        or (actor.role == Role.MANAGER.value and order.client.manager_id == actor.pk)
+        or actor.has_perm("orders.change_order_status")
+        or (
+            status == Order.Status.CANCELLED
+            and order.status == Order.Status.DRAFT
+            and order.taken_by_id == actor.pk
+        )
+    )
+    if not allowed:
+        raise Forbidden()
+    if status not in NEXT_STATUSES.get(order.status, set()):
+        raise InvalidStatusChange(
+            _("An order %(current)s cannot become %(status)s.")
+            % {"current": order.get_status_display(), "status": status}
+        )
+    reason = _text(reason, "reason", 300)
+    if status == Order.Status.CANCELLED and not reason:
+        raise InvalidInput(
+            _("Say why the order is cancelled."), errors=[FieldError(field="reason", detail=_("Required."))]
+        )
+    order.status = status
+    order.status_changed_at = timezone.now()
+    order.cancel_reason = reason if status == Order.Status.CANCELLED else order.cancel_reason
+    order.save(update_fields=["status", "status_changed_at", "cancel_reason"])
+    return order
+
+
+def order_totals(order_id: int) -> tuple[Decimal, Decimal]:
+    """The totals recomputed from the lines (for checks and tests): (base subtotal, total)."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    row = OrderLine.objects.filter(order_id=order_id).aggregate(
+        total=Coalesce(Sum("total"), ZERO, output_field=money)
+    )
+    lines = OrderLine.objects.filter(order_id=order_id).only("quantity", "base_price")
+    return sum((line_total(line.quantity, line.base_price) for line in lines), ZERO), row["total"]
