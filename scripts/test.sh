@@ -108,6 +108,7 @@ start_redis() {
 }
 
 # --- Layers ---------------------------------------------------------------------------------
+read -r -a PYTEST_ARGS <<<"${PYTEST_ARGS:-}"
 declare -A COUNTS
 FAILED=()
 TOTAL_PASSED=0
@@ -150,25 +151,36 @@ PY
     fi
 }
 
+# LAYERS="integration" (for a quick local loop) runs only those; the run then ends non-zero,
+# because a partial run is not a passing `make test`.
+LAYERS="${LAYERS:-unit integration browser}"
+wants() { [[ " $LAYERS " == *" $1 "* ]]; }
+
 say "Lint (ruff)"
 ruff check . && ruff format --check . || die "lint failed: run 'make fmt' to fix formatting"
 
-run_layer unit -m "not integration and not browser" -p no:playwright
+wants unit && run_layer unit -m "not integration and not browser" -p no:playwright
 
-say "Starting PostgreSQL and Redis for the integration layer"
-start_postgres
-start_redis
-DATABASE_URL="postgres://calldesk:calldesk@127.0.0.1:$PG_PORT/calldesk" \
-REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-    run_layer integration -m integration -p no:playwright
+if wants integration; then
+    say "Starting PostgreSQL and Redis for the integration layer"
+    start_postgres
+    start_redis
+    DATABASE_URL="postgres://calldesk:calldesk@127.0.0.1:$PG_PORT/calldesk" \
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+        run_layer integration -m integration -p no:playwright "${PYTEST_ARGS[@]}"
+fi
 
-DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM="$CHROMIUM" run_layer browser -m browser
+wants browser && DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM="$CHROMIUM" run_layer browser -m browser
 
 say "Summary"
 for name in unit integration browser; do
     printf '  %-12s %s\n' "$name" "${COUNTS[$name]:-did not run}"
 done
 echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+if [ "$LAYERS" != "unit integration browser" ]; then
+    echo "make test: only the layers '$LAYERS' ran: this is not a full run" >&2
+    exit 3
+fi
 if [ "${#FAILED[@]}" -gt 0 ]; then
     echo "make test: FAILED layer(s): ${FAILED[*]}" >&2
     exit 1
