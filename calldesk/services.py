@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from calldesk.models import WorkerHeartbeat
+from calldesk.models import InboxMessage, WorkerHeartbeat
 
 
 def record_worker_heartbeat(*, worker: str) -> WorkerHeartbeat:
@@ -71,3 +71,11 @@ def check_worker(*, database: str) -> str:
 def desk_health() -> Health:
     database = check_database()
     return Health(database=database, broker=check_broker(), worker=check_worker(database=database))
+
+
+def mark_read(*, user, message_id: int | None) -> int:
+    """Mark one of the user's inbox messages read, or all of them (message_id None)."""
+    messages = InboxMessage.objects.filter(recipient=user, read_at__isnull=True)
+    if message_id is not None:
+        messages = messages.filter(pk=message_id)
+    return messages.update(read_at=timezone.now())

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:message_id>/read/", views.inbox_read, name="inbox-read"),
     path("desk/", include("calls.urls")),
     path("clients/", include("clients.urls")),
     path("orders/", include("orders.urls")),
