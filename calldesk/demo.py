@@ -24,7 +24,16 @@ from django.utils import timezone
 
 from clients.models import Client, ClientPhone, ClientType, Contact, Department, Receivable, Role, User
 from clients.services import set_role
-from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
+from orders.models import (
+    DiscountRule,
+    Order,
+    OrderLine,
+    OrderNumberSequence,
+    Price,
+    PriceColumn,
+    Product,
+    Special,
+)
 
 DEMO_PASSWORD = "calldesk-demo"  # noqa: S105 - printed for the demo; never a real account
 CENT = Decimal("0.01")
@@ -263,6 +272,47 @@ def _make_catalog(
     return products, base_price, by_category
 
 
+# The company's discount rules (III.10): column, client types, minimum subtotal at base, priority.
+DISCOUNT_RULES = [
+    ("Own outlets: column 2", "column_2", ["own_outlet"], "0.00", 10),
+    ("Regional buyers: column 3", "column_3", ["regional"], "0.00", 10),
+    ("Key clients: column 4", "column_4", ["key"], "0.00", 10),
+    ("Retail over 20 000: column 2", "column_2", ["retail"], "20000.00", 10),
+    ("Retail over 50 000: column 3", "column_3", ["retail"], "50000.00", 20),
+    ("Any client over 100 000: column 2", "column_2", [], "100000.00", 5),
+]
+
+
+def _make_discount_rules_and_specials(rng, today, types, by_category, author) -> None:
+    columns = {c.code: c for c in PriceColumn.objects.all()}
+    for name, column, type_codes, minimum, priority in DISCOUNT_RULES:
+        rule = DiscountRule.objects.create(
+            name=name,
+            column=columns[column],
+            min_subtotal=Decimal(minimum),
+            priority=priority,
+            valid_from=today - timedelta(days=365),
+            created_by=author,
+        )
+        rule.client_types.set([types[code] for code in type_codes])
+    # Specials named by commercial management this month (III.7, III.23).
+    picks = [
+        ("Snacks", [], "Two packs for the price of one and a half, this month only."),
+        ("Beer", ["market", "retail", "own_outlet"], "Summer beer promotion: 7% off the case."),
+        ("Juices", [], "New season juices: a free display stand with 10 cases."),
+    ]
+    for category, type_codes, note in picks:
+        product = rng.choice(by_category[category])
+        special = Special.objects.create(
+            product=product,
+            valid_from=today.replace(day=1),
+            valid_to=today + timedelta(days=30),
+            note=note,
+            created_by=author,
+        )
+        special.client_types.set([types[code] for code in type_codes])
+
+
 def _pick_type(rng: random.Random) -> str:
     point = rng.uniform(0, 100)
     for code, share in TYPE_SHARES:
@@ -294,6 +344,7 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     operators = [staff["operator"], staff["operator2"], staff["operator3"], staff["operator4"]]
 
     products, base_price, by_category = _make_catalog(rng, today)
+    _make_discount_rules_and_specials(rng, today, types, by_category, staff["commercial"])
     columns = {c.code: c for c in PriceColumn.objects.all()}
     column_factor = {
         "base": Decimal("1.00"),

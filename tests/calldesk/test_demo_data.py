@@ -152,3 +152,11 @@ def test_clients_have_contacts_who_may_receive_goods(seeded):
     assert Contact.objects.filter(may_receive_goods=True).values("client").distinct().count() == 400
     assert User.objects.get(username="kam2").presence == "absent"
     assert User.objects.get(username="kam").presence == "available"
+
+
+def test_demo_has_discount_rules_specials_and_new_products(seeded):
+    from orders.models import DiscountRule, Product, Special
+
+    assert DiscountRule.objects.count() == 6
+    assert Special.objects.filter(valid_from__lte=TODAY, valid_to__gte=TODAY).count() == 3
+    assert Product.objects.filter(active=True, new_until__gte=TODAY).count() >= 10
