@@ -19,6 +19,7 @@ from clients.api import router as clients_router
 from clients.api_receivables import router as receivables_router
 from clients.services import authenticate_api_token
 from orders.api import router as orders_router
+from orders.api_catalog import router as catalog_router
 
 
 class BearerToken(HttpBearer):
@@ -126,3 +127,4 @@ def health(request: HttpRequest):
 api.add_router("/", clients_router)
 api.add_router("/", receivables_router)
 api.add_router("/", orders_router)
+api.add_router("/", catalog_router)

@@ -1,6 +1,55 @@
-from django.contrib import admin
+"""The price list in Django admin: commercial management keeps products, prices, discount rules and
+specials here (issue 4). Price edits go through `orders.pricelist`, so every change is recorded
+(`PriceChange`) with who made it; orders are read-only here, they change only through services.
+"""
 
-from orders.models import Order, OrderLine, Price, PriceColumn, Product
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from calldesk.errors import DeskError, FieldError, Forbidden
+from clients.models import Role
+from orders.exceptions import InvalidPriceList
+from orders.models import (
+    DiscountRule,
+    Order,
+    OrderLine,
+    Price,
+    PriceChange,
+    PriceColumn,
+    Product,
+    ProductCertificate,
+    Special,
+)
+from orders.pricelist import (
+    BASE,
+    Source,
+    export_price_list,
+    price_list_header,
+    read_price_list_file,
+    remove_price,
+    set_price,
+    upsert_price_list,
+)
+
+PRICE_LIST_ROLES = {Role.COMMERCIAL.value, Role.ADMIN.value}
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def may_edit_price_list(user) -> bool:
+    return getattr(user, "role", None) in PRICE_LIST_ROLES
 
 
 @admin.register(PriceColumn)
@@ -8,30 +57,318 @@ class PriceColumnAdmin(admin.ModelAdmin):
     list_display = ["position", "code", "name"]
 
 
+# --- the price-list matrix ------------------------------------------------------------------------
+
+
+class PriceInlineForm(forms.ModelForm):
+    amount = forms.DecimalField(label=gettext_lazy("amount"), min_value=0, max_digits=12, decimal_places=2)
+
+    class Meta:
+        model = Price
+        fields = ["column", "amount"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A price stays in its column: change its amount, or delete it and add another.
+            self.fields["column"].disabled = True
+
+
+class PriceInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = {
+            form.cleaned_data["column"].code
+            for form in self.forms
+            if form.cleaned_data.get("column") and not self._should_delete_form(form)
+        }
+        if BASE not in kept:
+            raise ValidationError(_("A product needs a base price."))
+
+
 class PriceInline(admin.TabularInline):
-    """The price-list matrix: a product with its price in every column."""
+    """The price-list matrix: a product with its price in every column. Saved through
+    `set_price`/`remove_price` (ProductAdmin.save_formset), which record every change."""
 
     model = Price
+    form = PriceInlineForm
+    formset = PriceInlineFormSet
     extra = 0
-    autocomplete_fields = []
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("column").order_by("column__position")
+
+    def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
+        return 0 if obj is not None and obj.pk else 1  # a new product starts with a row for its base price
+
+
+class CertificateInline(admin.TabularInline):
+    model = ProductCertificate
+    extra = 0
+
+
+class NewProductFilter(admin.SimpleListFilter):
+    """III.7: a product is offered as new until its `new_until` date."""
+
+    title = gettext_lazy("new")
+    parameter_name = "new"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Offered as new")), ("no", _("Not new"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.filter(new_until__gte=today)
+        if self.value() == "no":
+            return queryset.exclude(new_until__gte=today)
+        return queryset
+
+
+class PriceListImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "CSV (UTF-8, comma or semicolon) or XLSX, as the export writes it. The first row names the "
+            "columns: sku, name, unit, pack, category, active, new_until and one column per price column."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class PriceListFileMixin:
+    """For ProductAdmin: "Import from file" and "Export" object tools and their pages."""
+
+    change_list_template = "admin/orders/product/change_list.html"
+    import_template = "admin/orders/product/import.html"
+
+    def _url_name(self, action: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{action}"
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the model's own URLs, whose "<path:object_id>/" would take "import/".
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=self._url_name("import")),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name=self._url_name("export"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        name = self.admin_site.name
+        if may_edit_price_list(request.user):
+            extra_context["price_list_import_url"] = reverse(
+                f"admin:{self._url_name('import')}", current_app=name
+            )
+        extra_context["price_list_export_urls"] = [
+            (fmt.upper(), reverse(f"admin:{self._url_name('export')}", args=[fmt], current_app=name))
+            for fmt in EXPORT_TYPES
+        ]
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if fmt not in EXPORT_TYPES:
+            raise Http404
+        response = HttpResponse(export_price_list(fmt), content_type=EXPORT_TYPES[fmt])
+        filename = f"price-list-{timezone.localdate().isoformat()}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not may_edit_price_list(request.user):
+            raise PermissionDenied
+        errors: list[FieldError] = []
+        if request.method == "POST":
+            form = PriceListImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    rows = read_price_list_file(upload, upload.name)
+                    result = upsert_price_list(
+                        rows=rows, actor=request.user, source=Source.IMPORT, first_row=1
+                    )
+                except InvalidPriceList as exc:
+                    form.add_error(None, exc.detail)
+                    errors = exc.errors
+                except DeskError as exc:
+                    form.add_error(None, exc.detail)
+                else:
+                    self.message_user(
+                        request,
+                        _(
+                            "Price list imported: %(created)d products created, %(updated)d updated, "
+                            "%(prices)d prices changed."
+                        )
+                        % {
+                            "created": result.created,
+                            "updated": result.updated,
+                            "prices": result.prices_changed,
+                        },
+                        messages.SUCCESS,
+                    )
+                    return redirect(f"admin:{self._url_name('changelist')}")
+        else:
+            form = PriceListImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import the price list from a file"),
+            "form": form,
+            "errors": errors,
+            "fields": price_list_header(),
+        }
+        return TemplateResponse(request, self.import_template, context)
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
-    list_display = ["sku", "name", "unit", "pack", "category", "active", "new_until"]
-    list_filter = ["active", "category"]
+class ProductAdmin(PriceListFileMixin, admin.ModelAdmin):
+    list_display = ["sku", "name", "unit", "pack", "category", "active", "new_until", "price_list"]
+    list_filter = ["active", "category", NewProductFilter]
     search_fields = ["sku", "name"]
-    inlines = [PriceInline]
+    inlines = [PriceInline, CertificateInline]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("prices__column")
+
+    @admin.display(description=gettext_lazy("prices"))
+    def price_list(self, product: Product) -> str:
+        prices = sorted(product.prices.all(), key=lambda price: price.column.position)
+        return " · ".join(f"{price.column.code} {price.amount:.2f}" for price in prices) or "—"
+
+    def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PriceInline) and obj.pk is None:
+            kwargs["initial"] = [{"column": PriceColumn.objects.filter(code=BASE).first()}]
+        return kwargs
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not Price:
+            super().save_formset(request, form, formset, change)
+            return
+        save_prices(formset, actor=request.user)
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
+def save_prices(formset: PriceInlineFormSet, *, actor) -> None:
+    """Save the inline's price rows through `set_price`/`remove_price`, so each change is
+    recorded with who made it. Sets the formset's new/changed/deleted lists for the admin's log."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    product = formset.instance
+    try:
+        for price_form in formset.forms:
+            if not hasattr(price_form, "cleaned_data") or not price_form.has_changed():
+                continue
+            existing = price_form.instance if price_form.instance.pk else None
+            if formset._should_delete_form(price_form):
+                if existing is not None:
+                    remove_price(
+                        product_id=product.pk,
+                        column_code=existing.column.code,
+                        actor=actor,
+                        source=Source.ADMIN,
+                    )
+                    formset.deleted_objects.append(existing)
+                continue
+            price = set_price(
+                product_id=product.pk,
+                column_code=price_form.cleaned_data["column"].code,
+                amount=price_form.cleaned_data["amount"],
+                actor=actor,
+                source=Source.ADMIN,
+            )
+            if existing is None:
+                formset.new_objects.append(price)
+            else:
+                formset.changed_objects.append((price, ["amount"]))
+    except Forbidden:
+        raise PermissionDenied from None
+
+
+# --- history, rules, specials -----------------------------------------------------------------------
+
+
+@admin.register(PriceChange)
+class PriceChangeAdmin(admin.ModelAdmin):
+    """Price history: written only by the price-list services."""
+
+    list_display = ["changed_at", "product", "column", "old_amount", "new_amount", "changed_by", "source"]
+    list_filter = ["column", "source"]
+    list_select_related = ["product", "column", "changed_by"]
+    search_fields = ["product__sku", "product__name", "changed_by__username"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class CreatedByMixin:
+    """Record who created a rule or a special; the form validates its period (model constraints)."""
+
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DiscountRule)
+class DiscountRuleAdmin(CreatedByMixin, admin.ModelAdmin):
+    list_display = ["__str__", "column", "min_subtotal", "priority", "valid_from", "valid_to", "created_by"]
+    list_filter = ["column", "client_types"]
+    list_select_related = ["column", "created_by"]
+    filter_horizontal = ["client_types"]
+
+
+@admin.register(Special)
+class SpecialAdmin(CreatedByMixin, admin.ModelAdmin):
+    list_display = ["product", "valid_from", "valid_to", "special_price", "note", "created_by"]
+    list_filter = ["client_types"]
+    list_select_related = ["product", "created_by"]
+    search_fields = ["product__sku", "product__name", "note"]
+    autocomplete_fields = ["product"]
+    filter_horizontal = ["client_types"]
+    date_hierarchy = "valid_from"
+
+
+# --- orders: read-only ---------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
-    raw_id_fields = ["product"]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["product", "quantity", "unit_price", "base_price", "total", "special"]
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    """Orders change only through the services (and their screens and API): read here."""
+
     list_display = ["number", "client", "status", "confirmed_at", "total", "taken_by"]
     list_filter = ["status"]
     list_select_related = ["client", "taken_by"]
@@ -39,3 +376,12 @@ class OrderAdmin(admin.ModelAdmin):
     raw_id_fields = ["client", "taken_by"]
     inlines = [OrderLineInline]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

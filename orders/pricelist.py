@@ -84,9 +84,7 @@ class _ValidRow:
 # --- the upsert ----------------------------------------------------------------------------------
 
 
-def upsert_price_list(
-    *, rows: list, actor: User | None, source: str, first_row: int = 0
-) -> PriceListResult:
+def upsert_price_list(*, rows: list, actor: User | None, source: str, first_row: int = 0) -> PriceListResult:
     """Upsert products by `sku` with their prices per column, all or nothing, in a constant number
     of queries.
 
@@ -406,7 +404,12 @@ def _locked_product(product_id: int) -> Product:
 
 @transaction.atomic
 def set_price(
-    *, product_id: int, column_code: str, amount: Decimal | str | int, actor: User | None, source: str = "admin"
+    *,
+    product_id: int,
+    column_code: str,
+    amount: Decimal | str | int,
+    actor: User | None,
+    source: str = "admin",
 ) -> Price:
     """Set one price of one product and record the change (nothing when the amount is the same).
 
@@ -611,11 +614,9 @@ def export_price_list(fmt: str) -> bytes:
     for product in products:
         by_column = {price.column_id: price.amount for price in product.prices.all()}
         rows.append(
-            (
-                [product.sku, product.name, product.unit, product.pack, product.category, product.active]
-                + [product.new_until]
-                + [by_column.get(column.pk) for column in columns]
-            )
+            [product.sku, product.name, product.unit, product.pack, product.category, product.active]
+            + [product.new_until]
+            + [by_column.get(column.pk) for column in columns]
         )
     if fmt == "csv":
         out = io.StringIO()
@@ -626,9 +627,7 @@ def export_price_list(fmt: str) -> bytes:
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     if fmt == "xlsx":
         return _xlsx_bytes(header, rows, money_from=len(PRODUCT_FIELDS))
-    raise InvalidInput(
-        _("Export as csv or xlsx."), errors=[FieldError("format", _("Expected csv or xlsx."))]
-    )
+    raise InvalidInput(_("Export as csv or xlsx."), errors=[FieldError("format", _("Expected csv or xlsx."))])
 
 
 def _csv_cell(value: Any) -> str:
@@ -653,6 +652,11 @@ def _xlsx_bytes(header: list[str], rows: list[list[Any]], *, money_from: int) ->
     for cells in rows:
         sheet.append(cells)
     for row in sheet.iter_rows(min_row=2):
+        for cell in row[:money_from]:
+            if cell.data_type == "f":
+                # openpyxl takes text starting with "=" for a formula: keep a name such as
+                # "=Cola=" as text, so it reads back as it is and never runs in a spreadsheet.
+                cell.data_type = "s"
         for cell in row[money_from:]:
             cell.number_format = "0.00"
         row[PRODUCT_FIELDS.index("new_until")].number_format = "yyyy-mm-dd"
@@ -774,7 +778,9 @@ def create_discount_rule(
     start, end = _period(valid_from, valid_to, errors, open_end=True)
     name = name.strip() if isinstance(name, str) else ""
     if len(name) > RULE_NAME_MAX_LENGTH:
-        errors.append(FieldError("name", _("At most %(count)d characters.") % {"count": RULE_NAME_MAX_LENGTH}))
+        errors.append(
+            FieldError("name", _("At most %(count)d characters.") % {"count": RULE_NAME_MAX_LENGTH})
+        )
     if errors:
         raise InvalidInput(_("The discount rule is not valid."), errors=errors)
     rule = DiscountRule.objects.create(

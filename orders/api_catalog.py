@@ -1,0 +1,272 @@
+"""Catalog and prices endpoints of the API (API.md, "Catalog and prices").
+
+Thin doors: a Schema parses, a service in `orders.pricelist` does the work (and checks the role),
+a Schema shapes the answer. Errors are DeskErrors, turned into API.md's body by calldesk/api.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, Field, Router, Schema, Status
+from pydantic import BeforeValidator
+
+from calldesk.access import require_role
+from calldesk.errors import FieldError, InvalidInput
+from clients.models import Role
+from orders.models import DiscountRule, Special
+from orders.pricelist import (
+    Source,
+    catalog_page,
+    create_discount_rule,
+    create_special,
+    upsert_price_list,
+)
+from orders.selectors import price_columns
+
+router = Router(tags=["catalog"])
+
+ROW_EXAMPLE = {
+    "sku": "ZC-050",
+    "name": "Zarya Cola, 0.5 l",
+    "unit": "pcs",
+    "pack": 12,
+    "category": "Soft drinks",
+    "new_until": None,
+    "active": True,
+    "prices": {"base": "50.00", "column_2": "48.50"},
+}
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def reject_float(value: Any) -> Any:
+    """API.md: money is a decimal string ("1234.50"), never a float."""
+    if isinstance(value, float | bool):
+        raise ValueError('send money as a decimal string, e.g. "1234.50"')
+    return value
+
+
+# Parsed (places, sign, size) by the service, which names the field in its 400.
+MoneyIn = Annotated[str | int, BeforeValidator(reject_float)]
+
+
+def page_bounds(limit: int, offset: int) -> tuple[int, int]:
+    """API.md: `?limit=` (default 50, max 500) and `?offset=`."""
+    errors = []
+    if not 1 <= limit <= 500:
+        errors.append(FieldError("limit", _("From 1 to 500.")))
+    if offset < 0:
+        errors.append(FieldError("offset", _("0 or more.")))
+    if errors:
+        raise InvalidInput(_("limit is 1 to 500 and offset 0 or more."), errors=errors)
+    return offset, offset + limit
+
+
+# --- Schemas ------------------------------------------------------------------------------------
+
+
+class PriceColumnOut(Schema):
+    code: str
+    name: str
+    position: int
+
+
+class PriceListResultOut(Schema):
+    created: int
+    updated: int
+    prices_changed: int
+
+
+class ProductOut(Schema):
+    sku: str
+    name: str
+    unit: str
+    pack: int
+    category: str
+    active: bool
+    new_until: date | None
+    price: str | None
+    column: str | None
+
+
+class ProductList(Schema):
+    count: int
+    items: list[ProductOut]
+
+
+class SpecialIn(Schema):
+    sku: str = Field(min_length=1, max_length=40)
+    valid_from: date
+    valid_to: date
+    client_types: list[str] = []
+    note: str = ""
+    special_price: MoneyIn | None = None
+
+
+class SpecialOut(Schema):
+    id: int
+    sku: str
+    valid_from: date
+    valid_to: date
+    client_types: list[str]
+    note: str
+    special_price: str | None
+
+
+class DiscountRuleIn(Schema):
+    column: str
+    client_types: list[str] = []
+    min_subtotal: MoneyIn = "0.00"
+    priority: int = 10
+    valid_from: date
+    valid_to: date | None = None
+    name: str = ""
+
+
+class DiscountRuleOut(Schema):
+    id: int
+    name: str
+    column: str
+    client_types: list[str]
+    min_subtotal: str
+    priority: int
+    valid_from: date
+    valid_to: date | None
+
+
+def special_out(special: Special) -> dict:
+    return {
+        "id": special.pk,
+        "sku": special.product.sku,
+        "valid_from": special.valid_from,
+        "valid_to": special.valid_to,
+        "client_types": [client_type.code for client_type in special.client_types.all()],
+        "note": special.note,
+        "special_price": money(special.special_price),
+    }
+
+
+def discount_rule_out(rule: DiscountRule) -> dict:
+    return {
+        "id": rule.pk,
+        "name": rule.name,
+        "column": rule.column.code,
+        "client_types": [client_type.code for client_type in rule.client_types.all()],
+        "min_subtotal": money(rule.min_subtotal),
+        "priority": rule.priority,
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
+    }
+
+
+# --- Endpoints ----------------------------------------------------------------------------------
+
+
+@router.get("/price-columns", response=list[PriceColumnOut])
+def list_price_columns(request: HttpRequest):
+    """The columns of the price list, `base` first (III.10)."""
+    return [
+        {"code": column.code, "name": column.name, "position": column.position} for column in price_columns()
+    ]
+
+
+@router.put("/price-list", response=PriceListResultOut)
+def put_price_list(
+    request: HttpRequest,
+    # Rows stay loosely typed here (even a row that is not an object): the service checks every
+    # row and reports every bad one at once, numbered by its index in this array (first is 0).
+    payload: list[Any] = Body(..., examples=[[ROW_EXAMPLE]]),  # noqa: B008
+):
+    """Upsert products by `sku` with their prices (commercial, admin). Each row: `sku`, `name`,
+    `unit`, `pack`, `category`, `active`, `new_until` (YYYY-MM-DD or null) and `prices` by column
+    code (decimal strings, at most two places; `base` required; null removes that column's
+    price; a column left out keeps its price). All or nothing: if any row is bad, nothing is
+    written and the 400 lists every bad row. Counts only what changed; every changed price is
+    recorded with who and when."""
+    require_role(request.auth, Role.COMMERCIAL)
+    result = upsert_price_list(rows=payload, actor=request.auth, source=Source.API)
+    return {"created": result.created, "updated": result.updated, "prices_changed": result.prices_changed}
+
+
+@router.get("/products", response=ProductList)
+def list_products(
+    request: HttpRequest,
+    search: str = "",
+    client: int | None = None,
+    active: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    """Products by name (search: SKU prefix or part of the name), with the price of the column
+    that applies to `client` today (III.10; without a client, the base price). `column` names
+    the column each price is from: a product with no price in the client's column shows base."""
+    start, end = page_bounds(limit, offset)
+    page = catalog_page(
+        on=timezone.localdate(),
+        search=search.strip(),
+        client_id=client,
+        active=active,
+        limit=end - start,
+        offset=start,
+    )
+    return {
+        "count": page.count,
+        "items": [
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "unit": item.unit,
+                "pack": item.pack,
+                "category": item.category,
+                "active": item.active,
+                "new_until": item.new_until,
+                "price": money(item.price),
+                "column": item.column,
+            }
+            for item in page.items
+        ],
+    }
+
+
+@router.post("/specials", response={201: SpecialOut})
+def post_special(request: HttpRequest, payload: SpecialIn):
+    """Name a special item for a period (commercial, admin; III.7, III.23). Empty `client_types`:
+    every type. `note` is the line the operator reads out; `special_price` is optional."""
+    require_role(request.auth, Role.COMMERCIAL)
+    special = create_special(
+        actor=request.auth,
+        sku=payload.sku,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+        client_types=payload.client_types,
+        note=payload.note,
+        special_price=payload.special_price,
+    )
+    return Status(201, special_out(special))
+
+
+@router.post("/discount-rules", response={201: DiscountRuleOut})
+def post_discount_rule(request: HttpRequest, payload: DiscountRuleIn):
+    """Add a rule choosing the price column (commercial, admin; III.10): among active rules whose
+    client types include the client's (or are empty) and whose `min_subtotal` at base prices is
+    reached, the highest `priority` wins. `valid_to` null: open-ended."""
+    require_role(request.auth, Role.COMMERCIAL)
+    rule = create_discount_rule(
+        actor=request.auth,
+        column=payload.column,
+        client_types=payload.client_types,
+        min_subtotal=payload.min_subtotal,
+        priority=payload.priority,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+        name=payload.name,
+    )
+    return Status(201, discount_rule_out(rule))
