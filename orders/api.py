@@ -13,7 +13,7 @@ from pydantic import BeforeValidator
 
 from calldesk.errors import FieldError, InvalidInput
 from orders.models import Order
-from orders.selectors import draft_state, order_with_lines, suggestions_for
+from orders.selectors import draft_state, order_with_lines, orders_for_export, suggestions_for
 from orders.services import (
     ConfirmAnswer,
     add_line,
@@ -290,23 +290,8 @@ def list_orders(
         raise InvalidInput(
             "Unknown status.", errors=[FieldError(field="status", detail=", ".join(Order.Status.values))]
         )
-    orders = Order.objects.select_related("client", "column").order_by("-created_at", "-id")
-    if status:
-        orders = orders.filter(status=status)
-    if since:
-        orders = orders.filter(
-            confirmed_at__gte=since if timezone.is_aware(since) else timezone.make_aware(since)
-        )
-    if client:
-        orders = orders.filter(client_id=client)
+    orders = orders_for_export(status=status, since=since, client_id=client)
     page = orders[offset : offset + limit]
-    from django.db.models import Prefetch
-
-    from orders.models import OrderLine
-
-    page = page.prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id"))
-    )
     return {
         "count": orders.count(),
         "items": [

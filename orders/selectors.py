@@ -271,3 +271,21 @@ def _top_products(lines, since: date, *, exclude: set[int], limit: int) -> list[
         .annotate(orders=Count("order_id", distinct=True), usual=Avg("quantity"))
         .order_by("-orders", "product__name")[:limit]
     )
+
+
+def orders_for_export(*, status: str = "", since=None, client_id: int | None = None):
+    """Orders for the warehouse/ERP, newest first, with client and lines (two queries a page)."""
+    orders = Order.objects.select_related("client", "column").order_by("-created_at", "-id")
+    if status:
+        orders = orders.filter(status=status)
+    if since is not None:
+        from django.utils import timezone
+
+        orders = orders.filter(
+            confirmed_at__gte=since if timezone.is_aware(since) else timezone.make_aware(since)
+        )
+    if client_id:
+        orders = orders.filter(client_id=client_id)
+    return orders.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id"))
+    )
