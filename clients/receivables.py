@@ -11,20 +11,20 @@ report data rows, where row 1 is the first row after the header (`first_row=1`).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError
+from calldesk.tabular import read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable, Role, User
 
@@ -302,17 +302,7 @@ def read_receivables_file(file: BinaryIO, filename: str) -> list[dict]:
     are dropped; a blank row in between is kept, so that row numbers match the file (row 1 is
     the first row after the header). Raises InvalidImport for a file it cannot read.
     """
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "csv":
-        table = _csv_table(file.read())
-    elif extension == "xlsx":
-        table = _xlsx_table(file.read())
-    else:
-        raise InvalidImport(_("Upload a .csv or .xlsx file (%(name)s is neither).") % {"name": filename})
-    while table and not any(table[-1]):
-        table.pop()
-    if not table:
-        raise InvalidImport(_("The file is empty: it needs a header row and then one row per receivable."))
+    table = read_table(file, filename, error=InvalidImport, what=gettext("receivable"))
     columns = _columns(table[0])
     return [
         {name: (cells[position] if position < len(cells) else "") for name, position in columns.items()}
@@ -342,52 +332,3 @@ def _columns(header: list[str]) -> dict[str, int]:
             errors=errors,
         )
     return columns
-
-
-def _csv_table(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidImport(_("The CSV file is not UTF-8 text. Save it as CSV UTF-8.")) from None
-    first_line = text.split("\n", 1)[0]
-    # The header holds only field names, so whichever separator it uses is the delimiter.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return [
-            [cell.strip() for cell in cells] for cells in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
-        raise InvalidImport(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
-
-
-def _xlsx_table(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # only the file doors need it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
-        raise InvalidImport(_("The file is not a valid XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in cells] for cells in sheet.iter_rows(values_only=True)]
-    except Exception:
-        raise InvalidImport(_("The XLSX workbook cannot be read.")) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as the text the service parses; numbers go through their shortest exact repr."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer():  # a tax id or a round amount typed as a number: 7701234567, not ...0
-            return str(int(value))
-        # repr is the shortest text that reads back as the same float: 1234.5, not 1234.4999...;
-        # NaN and infinity come out as text the service rejects.
-        return format(Decimal(repr(value)), "f")
-    return str(value).strip()

@@ -22,16 +22,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
+from calldesk.tabular import read_table
 from clients.exceptions import ClientNotFound
 from clients.models import Client, ClientType, Role, User
 from orders.exceptions import InvalidPriceList, ProductNotFound
@@ -485,17 +487,7 @@ def read_price_list_file(file: BinaryIO, filename: str) -> list[dict]:
     kept, so that row numbers match the file (row 1 is the first row after the header). Raises
     InvalidPriceList for a file it cannot read or a header it does not understand.
     """
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "csv":
-        table = _csv_table(file.read())
-    elif extension == "xlsx":
-        table = _xlsx_table(file.read())
-    else:
-        raise InvalidPriceList(_("Upload a .csv or .xlsx file (%(name)s is neither).") % {"name": filename})
-    while table and not any(table[-1]):
-        table.pop()
-    if not table:
-        raise InvalidPriceList(_("The file is empty: it needs a header row and then one row per product."))
+    table = read_table(file, filename, error=InvalidPriceList, what=gettext("product"))
     fields, prices = _columns(table[0])
 
     def cell(cells: list[str], position: int) -> str:
@@ -548,57 +540,6 @@ def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
             errors=errors,
         )
     return fields, prices
-
-
-def _csv_table(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidPriceList(_("The CSV file is not UTF-8 text. Save it as CSV UTF-8.")) from None
-    first_line = text.split("\n", 1)[0]
-    # The header holds only names, so whichever separator it uses is the delimiter.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return [
-            [cell.strip() for cell in cells] for cells in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
-        raise InvalidPriceList(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
-
-
-def _xlsx_table(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # only the file doors need it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
-        raise InvalidPriceList(_("The file is not a valid XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in cells] for cells in sheet.iter_rows(values_only=True)]
-    except Exception:
-        raise InvalidPriceList(_("The XLSX workbook cannot be read.")) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as the text the service parses; numbers go through their shortest exact repr."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer():  # a round price or pack typed as a number: 10, not 10.0
-            return str(int(value))
-        # repr is the shortest text that reads back as the same float: 9.5, not 9.4999...;
-        # NaN and infinity come out as text the service rejects.
-        return format(Decimal(repr(value)), "f")
-    return str(value).strip()
 
 
 def export_price_list(fmt: str) -> bytes:

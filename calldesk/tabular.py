@@ -1,0 +1,86 @@
+"""Reading an uploaded CSV or XLSX table: the one reader behind every file import of the desk
+(receivables from accounting, the price list).
+
+`read_table(file, filename, error=...)` gives the rows as lists of text cells, header first,
+blank rows at the end dropped and blank rows in between kept (so row numbers match the file).
+Anything it cannot read raises `error` (an InvalidInput subclass) with a sentence for the user.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+
+from calldesk.errors import InvalidInput
+
+
+def read_table(file: BinaryIO, filename: str, *, error: type[InvalidInput], what: str) -> list[list[str]]:
+    """The table of a .csv or .xlsx upload. `what` names one data row ("receivable", "product")."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "csv":
+        table = _csv_table(file.read(), error)
+    elif extension == "xlsx":
+        table = _xlsx_table(file.read(), error)
+    else:
+        raise error(_("Upload a .csv or .xlsx file (%(name)s is neither).") % {"name": filename})
+    while table and not any(table[-1]):
+        table.pop()
+    if not table:
+        message = _("The file is empty: it needs a header row and then one row per %(what)s.")
+        raise error(message % {"what": what})
+    return table
+
+
+def _csv_table(data: bytes, error: type[InvalidInput]) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(_("The CSV file is not UTF-8 text. Save it as CSV UTF-8.")) from None
+    first_line = text.split("\n", 1)[0]
+    # The header holds only names, so whichever separator it uses is the delimiter.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return [[cell.strip() for cell in cells] for cells in rows]
+    except csv.Error as exc:
+        raise error(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+
+
+def _xlsx_table(data: bytes, error: type[InvalidInput]) -> list[list[str]]:
+    from openpyxl import load_workbook  # only the file doors need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
+        raise error(_("The file is not a valid XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[cell_text(value) for value in cells] for cells in sheet.iter_rows(values_only=True)]
+    except Exception:
+        raise error(_("The XLSX workbook cannot be read.")) from None
+    finally:
+        workbook.close()
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text the services parse; numbers through their shortest exact repr."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():  # a tax id, a pack or a round amount typed as a number: 10, not 10.0
+            return str(int(value))
+        # repr is the shortest text that reads back as the same float: 9.5, not 9.4999...;
+        # NaN and infinity come out as text the services reject.
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip()
