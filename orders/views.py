@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from calldesk.access import role_required
+from calldesk.errors import DeskError
 from clients.models import Role
-from orders.models import Order
-from orders.selectors import draft_state, order_with_lines, orders_of_manager, price_columns, price_list_page
+from orders.exceptions import OrderNotFound
+from orders.forms import LineForm, LineQuantityForm, OfferForm, StartOrderForm, TermsForm
+from orders.models import Offer, Order
+from orders.rules import next_working_day
+from orders.screens import OrderScreen, order_screen, product_matches, sku_for_entry
+from orders.selectors import orders_of_manager, price_columns, price_list_page
+from orders.services import (
+    add_line,
+    change_line,
+    confirm_order,
+    record_offer,
+    remove_line,
+    set_terms,
+    start_order,
+)
+
+TAKING = (Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE)
 
 
 @role_required(Role.MANAGER, Role.HEAD)
@@ -38,11 +61,188 @@ def price_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"columns": columns, "rows": rows, "page": page, "search": search})
 
 
-@role_required(Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE)
+# --- The order screen (issue 4, item 8) ------------------------------------------------------------
+
+
+@require_POST
+@role_required(*TAKING)
+def start(request: HttpRequest) -> HttpResponse:
+    """The desk's Take an order: open a draft for the client (III.3, III.5), or tell the operator
+    on the desk why not."""
+    form = StartOrderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("calls:desk")
+    try:
+        order = start_order(actor=request.user, client_id=form.cleaned_data["client"])
+    except DeskError as error:
+        messages.error(request, str(error))
+        term = form.cleaned_data["q"]
+        return redirect(reverse("calls:desk") + (f"?{urlencode({'q': term})}" if term else ""))
+    return redirect("orders:order", order_id=order.pk)
+
+
+def _screen(request: HttpRequest, order_id: int) -> OrderScreen:
+    try:
+        return order_screen(order_id=order_id, actor=request.user)
+    except OrderNotFound:
+        raise Http404(_("No such order.")) from None
+
+
+def _page_context(screen: OrderScreen, **extra) -> dict:
+    context = {
+        "screen": screen,
+        "order": screen.order,
+        "state": screen.state,
+        "offers": screen.offers,
+        "line_form": None,
+        "terms_form": TermsForm.for_order(screen.order),
+        "error": "",
+        "terms_error": "",
+        "notice": "",
+        "terms_notice": "",
+        "focus": "search",
+        "next_working_day": next_working_day(timezone.localdate()),
+    }
+    context.update(extra)
+    return context
+
+
+def _after_post(
+    request: HttpRequest, order_id: int, *, partial: str = "order-panel", error: str = "", **extra
+) -> HttpResponse:
+    """Post/Redirect/Get without htmx; with htmx, the changed part of the page, read afresh. An
+    order that is no longer a draft (confirmed a moment ago) is shown as a whole page."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("orders:order", order_id=order_id)
+    screen = _screen(request, order_id)
+    if screen.state is None:
+        return HttpResponseClientRedirect(reverse("orders:order", args=[order_id]))
+    where = "terms_error" if partial == "terms-saved" else "error"
+    return render(request, f"orders/order.html#{partial}", _page_context(screen, **{where: error}, **extra))
+
+
+@role_required(*TAKING)
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    """One order: its lines, terms and, for a draft, what still stands before confirmation."""
-    order = order_with_lines(order_id=order_id)
-    state = (
-        draft_state(order=order, actor=request.user, on=timezone.localdate()) if order.is_editable() else None
-    )
-    return render(request, "orders/order.html", {"order": order, "state": state})
+    """One order. A draft is taken here, from the keyboard: lines, offers, terms, confirmation;
+    a confirmed order is read-only. An htmx GET gets the draft's panel."""
+    screen = _screen(request, order_id)
+    if request.htmx and screen.state is not None:
+        return render(request, "orders/order.html#order-panel", _page_context(screen))
+    return render(request, "orders/order.html", _page_context(screen))
+
+
+@require_GET
+@role_required(*TAKING)
+def product_search(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Products matching what is typed in the add-line box, priced at the order's column."""
+    term = request.GET.get("product", "").strip()
+    matches = product_matches(order_id=order_id, term=term)
+    return render(request, "orders/order.html#product-matches", {"matches": matches, "term": term})
+
+
+@require_POST
+@role_required(*TAKING)
+def line_add(request: HttpRequest, order_id: int) -> HttpResponse:
+    form = LineForm(request.POST)
+    if not form.is_valid():
+        focus = "search" if "product" in form.errors else "quantity"
+        return _after_post(request, order_id, error=form.first_error(), line_form=form, focus=focus)
+    data = form.cleaned_data
+    try:
+        change = add_line(
+            actor=request.user,
+            order_id=order_id,
+            sku=sku_for_entry(data["product"]),
+            quantity=data["quantity"],
+        )
+    except DeskError as error:
+        return _after_post(request, order_id, error=str(error), line_form=form)
+    notice = _("Added %(product)s.") % {"product": change.line.product.name}
+    return _after_post(request, order_id, notice=notice)
+
+
+@require_POST
+@role_required(*TAKING)
+def line_change(request: HttpRequest, order_id: int, line_id: int) -> HttpResponse:
+    form = LineQuantityForm(request.POST)
+    error = "" if form.is_valid() else form.first_error()
+    if not error:
+        try:
+            change_line(
+                actor=request.user, order_id=order_id, line_id=line_id, quantity=form.cleaned_data["quantity"]
+            )
+        except DeskError as exc:
+            error = str(exc)
+    return _after_post(request, order_id, error=error, notice="" if error else _("Quantity changed."))
+
+
+@require_POST
+@role_required(*TAKING)
+def line_remove(request: HttpRequest, order_id: int, line_id: int) -> HttpResponse:
+    error = ""
+    try:
+        remove_line(actor=request.user, order_id=order_id, line_id=line_id)
+    except DeskError as exc:
+        error = str(exc)
+    return _after_post(request, order_id, error=error, notice="" if error else _("Line removed."))
+
+
+@require_POST
+@role_required(*TAKING)
+def offer(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Accept (adds the line) or decline (with the client's reason) a suggested item (III.7)."""
+    form = OfferForm(request.POST)
+    error = "" if form.is_valid() else form.first_error()
+    if not error:
+        data = form.cleaned_data
+        try:
+            record_offer(
+                actor=request.user,
+                order_id=order_id,
+                sku=data["sku"],
+                outcome=data["outcome"],
+                quantity=data["quantity"],
+                reason=data["reason"],
+                kind=data["kind"] or "other",
+            )
+        except DeskError as exc:
+            error = str(exc)
+    if error:
+        return _after_post(request, order_id, error=error, focus="suggestion")
+    outcome = Offer.Outcome(form.cleaned_data["outcome"]).label
+    notice = _("Offer recorded: %(outcome)s.") % {"outcome": outcome}
+    return _after_post(request, order_id, notice=notice, focus="suggestion")
+
+
+@require_POST
+@role_required(*TAKING)
+def terms(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Delivery and regional terms; the draft's panel is redrawn with them (what is missing)."""
+    form = TermsForm(request.POST)
+    if not form.is_valid():
+        return _after_post(
+            request, order_id, partial="terms-saved", error=form.first_error(), terms_form=form, focus=""
+        )
+    try:
+        set_terms(actor=request.user, order_id=order_id, delivery=form.delivery(), regional=form.regional())
+    except DeskError as exc:
+        return _after_post(
+            request, order_id, partial="terms-saved", error=str(exc), terms_form=form, focus=""
+        )
+    return _after_post(request, order_id, partial="terms-saved", terms_notice=_("Terms saved."), focus="")
+
+
+@require_POST
+@role_required(*TAKING)
+def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Confirm the draft (API.md's checks, in order); the confirmed order is shown with its number."""
+    try:
+        confirm_order(actor=request.user, order_id=order_id)
+    except DeskError as exc:
+        return _after_post(request, order_id, error=str(exc), focus="")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("orders:order", args=[order_id]))
+    return redirect("orders:order", order_id=order_id)

@@ -1,0 +1,142 @@
+"""Parse what the operator types on the order screen. The rules stay in orders/services.py: a
+form only checks the shape of a field, and a service's refusal is shown as it words it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Fulfilment, Offer, Order, PaymentForm
+
+QUANTITY_ERRORS = {
+    "required": _("Enter a quantity."),
+    "invalid": _("The quantity must be a positive number with at most three decimals."),
+    "min_value": _("The quantity must be a positive number with at most three decimals."),
+    "max_digits": _("The quantity must be a positive number with at most three decimals."),
+    "max_decimal_places": _("The quantity must be a positive number with at most three decimals."),
+    "max_whole_digits": _("The quantity must be a positive number with at most three decimals."),
+}
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M"]
+
+
+def quantity_field(*, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        required=required,
+        min_value=Decimal("0.001"),
+        max_digits=12,
+        decimal_places=3,
+        error_messages=QUANTITY_ERRORS,
+    )
+
+
+class DeskForm(forms.Form):
+    def first_error(self) -> str:
+        """The one sentence the screen shows for a bad input."""
+        for errors in self.errors.values():
+            return str(errors[0])
+        return ""
+
+
+class StartOrderForm(DeskForm):
+    client = forms.IntegerField(min_value=1)
+    q = forms.CharField(required=False, max_length=200)
+
+
+class LineForm(DeskForm):
+    """The add-line row: a SKU (or the start of a name: the first match is taken) and a quantity."""
+
+    product = forms.CharField(max_length=200, error_messages={"required": _("Type a SKU or a product name.")})
+    quantity = quantity_field()
+
+
+class LineQuantityForm(DeskForm):
+    quantity = quantity_field()
+
+
+class OfferForm(DeskForm):
+    """An Accept or a Decline of a suggestion (III.7). The reason a decline needs is the
+    service's to require, so that the API and the screen refuse it with the same words."""
+
+    sku = forms.CharField(max_length=40)
+    outcome = forms.ChoiceField(choices=Offer.Outcome.choices)
+    kind = forms.ChoiceField(choices=Offer.Reason.choices, required=False)
+    quantity = quantity_field(required=False)
+    reason = forms.CharField(max_length=300, required=False)
+
+
+def _text(label, max_length: int, **attrs) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=max_length, widget=forms.TextInput(attrs=attrs)
+    )
+
+
+class TermsForm(DeskForm):
+    """Delivery (III.12) and, for a client with regional terms, payment and pick-up or shipping
+    (III.13). Every field is optional here: confirmation says what is still missing."""
+
+    delivery_date = forms.DateField(
+        label=_("Delivery date"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"placeholder": _("YYYY-MM-DD"), "size": 11, "data-shortcut": "Alt+t"}
+        ),
+        error_messages={"invalid": _("Type the delivery date as YYYY-MM-DD.")},
+    )
+    delivery_window = _text(_("Time window"), 40, placeholder=_("e.g. 10:00-14:00"), size=12)
+    receiver_name = _text(_("Receiver"), 150)
+    receiver_phone = _text(_("Receiver's phone"), 40, inputmode="tel")
+    delivery_address = _text(_("Delivery address"), 300, placeholder=_("if not the client's address"))
+    payment_form = forms.ChoiceField(
+        label=_("Payment form"), choices=[("", "—"), *PaymentForm.choices], required=False
+    )
+    fulfilment = forms.ChoiceField(
+        label=_("Fulfilment"), choices=[("", "—"), *Fulfilment.choices], required=False
+    )
+    pickup_at = forms.DateTimeField(
+        label=_("Pick-up at"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"placeholder": _("YYYY-MM-DD HH:MM")}),
+        error_messages={"invalid": _("Type the pick-up time as YYYY-MM-DD HH:MM.")},
+    )
+    shipping_address = _text(_("Shipping address"), 300)
+    carrier = _text(_("Carrier"), 150)
+
+    REGIONAL = ("payment_form", "fulfilment", "pickup_at", "shipping_address", "carrier")
+
+    @classmethod
+    def for_order(cls, order: Order) -> TermsForm:
+        """The form showing the order's current terms."""
+        return cls(
+            initial={
+                "delivery_date": order.delivery_date,
+                "delivery_window": order.delivery_window,
+                "receiver_name": order.receiver_name,
+                "receiver_phone": order.receiver_phone,
+                "delivery_address": order.delivery_address,
+                "payment_form": order.payment_form,
+                "fulfilment": order.fulfilment,
+                "pickup_at": order.pickup_at,
+                "shipping_address": order.shipping_address,
+                "carrier": order.carrier,
+            }
+        )
+
+    def delivery(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "date": data["delivery_date"],
+            "window": data["delivery_window"],
+            "receiver_name": data["receiver_name"],
+            "receiver_phone": data["receiver_phone"],
+            "address": data["delivery_address"],
+        }
+
+    def regional(self) -> dict | None:
+        """The regional terms that were sent (only a regional client's screen has them)."""
+        sent = {name: self.cleaned_data[name] for name in self.REGIONAL if name in self.data}
+        return sent or None
