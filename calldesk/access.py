@@ -38,3 +38,16 @@ def require_role(user, *roles: Role) -> None:
     allowed = {Role(r).value for r in roles} | {Role.ADMIN.value}
     if getattr(user, "role", None) not in allowed:
         raise Forbidden()
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """The `next` the form sent if it points into this desk, else `default` (no open redirect)."""
+    from django.shortcuts import resolve_url
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)

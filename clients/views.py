@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from calldesk.access import role_required
+from calldesk.access import next_url, role_required
 from calldesk.errors import DeskError
 from clients.forms import AssignmentForm
 from clients.models import ClientType, Department, Role
@@ -98,6 +98,6 @@ def client_assignment(request: HttpRequest, client_id: int) -> HttpResponse:
     else:
         messages.error(request, _("%(client)s: choose a type.") % {"client": client.name})
     if not request.htmx:
-        return redirect(request.POST.get("next") or "clients:queue")
+        return redirect(next_url(request, "clients:queue"))
     department = _department_for(request)
     return render(request, "clients/queue.html#client-queue", _queue_context(request, department))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from calldesk.access import role_required
+from calldesk.access import next_url, role_required
 from calldesk.errors import DeskError
 from clients.models import Role
 from orders.exceptions import OrderNotFound
@@ -25,6 +25,7 @@ from orders.selectors import orders_of_manager, price_columns, price_list_page
 from orders.services import (
     add_line,
     change_line,
+    change_status,
     confirm_order,
     record_offer,
     remove_line,
@@ -246,3 +247,24 @@ def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(reverse("orders:order", args=[order_id]))
     return redirect("orders:order", order_id=order_id)
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.HEAD)
+def order_status(request: HttpRequest, order_id: int) -> HttpResponse:
+    """A manager moves their client's order along: in fulfilment, delivered, or cancelled (III.14)."""
+    try:
+        order = change_status(
+            actor=request.user,
+            order_id=order_id,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except DeskError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(order)s: %(status)s.") % {"order": order.number, "status": order.get_status_display()},
+        )
+    return redirect(next_url(request, "orders:my-orders"))

@@ -183,5 +183,12 @@ def test_operator_takes_a_whole_order_by_keyboard_and_the_manager_sees_it(
     expect(manager_page).to_have_url(f"{live_server.url}/orders/mine/")
     expect(manager_page.locator("main")).to_contain_text(order.number)
     expect(manager_page.locator("main")).to_contain_text("Zarya minimarket")
+    # ... and has it in the inbox, the same second (III.14)
+    manager_page.keyboard.press("Alt+i")
+    expect(manager_page).to_have_url(f"{live_server.url}/inbox/")
+    expect(manager_page.locator("#inbox h1")).to_have_text("Inbox: 1 unread")
+    expect(manager_page.locator("#inbox")).to_contain_text(
+        f"Order {order.number} confirmed: Zarya minimarket"
+    )
     context.close()
     assert manager_errors == []

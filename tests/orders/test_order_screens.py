@@ -47,7 +47,7 @@ def test_manager_orders_screen_query_count_is_constant(client, staff_of, django_
     # session, user, role, count, page of orders with client and taker, session save (+savepoints)
     with django_assert_num_queries(8):
         response = client.get(reverse("orders:my-orders"))
-    assert response.content.decode().count("2026-000") == 12
+    assert response.content.decode().count(">2026-000") == 12  # the number links
 
 
 def test_price_list_shows_each_product_in_every_column(client, staff_of):
@@ -61,3 +61,40 @@ def test_price_list_shows_each_product_in_every_column(client, staff_of):
     assert "Zarya Cola, 0.5 l" in html
     cells = [cell.split("</td>")[0] for cell in html.split('<td class="num">')[1:]]
     assert cells == ["50.00", "—", "47.00", "—"]  # base, column 2, column 3, column 4
+
+
+def test_manager_moves_an_order_along_from_their_page(client, staff_of):
+    oleg = staff_of(Role.MANAGER)
+    order = OrderFactory(client=ClientFactory(manager=oleg), number="2026-000501")
+    client.force_login(oleg)
+    url = reverse("orders:status", args=[order.pk])
+    response = client.post(url, {"status": "in_fulfilment", "next": "/orders/mine/?status=confirmed"})
+    assert response["Location"] == "/orders/mine/?status=confirmed"
+    order.refresh_from_db()
+    assert order.status == "in_fulfilment"
+    page = client.get(reverse("orders:my-orders")).content.decode()
+    assert "2026-000501: In fulfilment." in page
+    assert 'value="delivered"' in page
+    client.post(url, {"status": "cancelled"})  # no reason: refused
+    order.refresh_from_db()
+    assert order.status == "in_fulfilment"
+    assert "Say why the order is cancelled." in client.get(reverse("orders:my-orders")).content.decode()
+
+
+def test_moving_along_never_redirects_off_the_desk(client, staff_of):
+    oleg = staff_of(Role.MANAGER)
+    order = OrderFactory(client=ClientFactory(manager=oleg), number="2026-000502")
+    client.force_login(oleg)
+    response = client.post(
+        reverse("orders:status", args=[order.pk]),
+        {"status": "in_fulfilment", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/orders/mine/"
+
+
+def test_another_managers_order_cannot_be_moved(client, staff_of):
+    order = OrderFactory(client=ClientFactory(manager=staff_of(Role.MANAGER)), number="2026-000503")
+    client.force_login(staff_of(Role.MANAGER))
+    client.post(reverse("orders:status", args=[order.pk]), {"status": "in_fulfilment"})
+    order.refresh_from_db()
+    assert order.status == "confirmed"
