@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from orders.models import (
     Price,
     PriceColumn,
     Product,
+    Special,
 )
 from orders.rules import ZERO, line_total, missing_for_confirmation
 from orders.selectors import column_for_client, draft_facts
@@ -170,11 +171,11 @@ def _reprice(order: Order, *, on: date) -> None:
     choice = column_for_client(client=order.client, base_subtotal=order.base_subtotal, on=on)
     if order.column is None or choice.code != order.column.code:
         order.column = PriceColumn.objects.get(code=choice.code)
-        at_column = Price.objects.filter(product=OuterRef("product_id"), column=order.column).values(
-            "amount"
-        )[:1]
+        at_column = Price.objects.filter(product=OuterRef("product_id"), column=order.column).values("amount")
+        # an accepted special keeps its special price whatever the column (III.23)
+        special_price = Special.objects.filter(pk=OuterRef("special_id")).values("special_price")
         OrderLine.objects.filter(order=order).update(
-            unit_price=Coalesce(Subquery(at_column), F("base_price"))
+            unit_price=Coalesce(Subquery(special_price[:1]), Subquery(at_column[:1]), F("base_price"))
         )
         # total = quantity x unit price, rounded to the cent, line by line
         lines = list(OrderLine.objects.filter(order=order).only("id", "quantity", "unit_price"))
@@ -199,6 +200,10 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
     quantity = parse_quantity(quantity)
     order = _locked_draft(order_id, actor)
     product, base_amount, column_amount = _product_with_prices(sku=sku, column_id=order.column_id)
+    if special_id is not None:
+        special_price = Special.objects.filter(pk=special_id).values_list("special_price", flat=True).first()
+        if special_price is not None:
+            column_amount = special_price
     line = OrderLine.objects.filter(order=order, product=product).first()
     if line is None:
         line = OrderLine(
@@ -207,6 +212,10 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
         old_total, old_base = ZERO, ZERO
     else:
         old_total, old_base = line.total, line_total(line.quantity, line.base_price)
+        if special_id is not None:
+            line.special_id = special_id
+        elif line.special_id is not None:
+            column_amount = line.unit_price  # the line keeps its special price
     line.quantity += quantity
     line.unit_price = column_amount
     line.total = line_total(line.quantity, line.unit_price)
@@ -296,7 +305,21 @@ def record_offer(
         },
     )
     if outcome == Offer.Outcome.ACCEPTED:
-        add_line(actor=actor, order_id=order.pk, sku=sku, quantity=amount or Decimal(product.pack or 1))
+        today = timezone.localdate()
+        special = (
+            Special.objects.filter(product=product, valid_from__lte=today, valid_to__gte=today)
+            .filter(Q(client_types__isnull=True) | Q(client_types=order.client.type_id))
+            .order_by("valid_to", "id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        add_line(
+            actor=actor,
+            order_id=order.pk,
+            sku=sku,
+            quantity=amount or Decimal(product.pack or 1),
+            special_id=special,
+        )
     return offer
 
 

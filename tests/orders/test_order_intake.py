@@ -395,3 +395,37 @@ def test_adding_a_line_costs_the_same_for_a_short_and_a_long_order(
         add_line(actor=operator, order_id=order.pk, sku=f"X{n}", quantity="1")
     with django_assert_num_queries(9):
         add_line(actor=operator, order_id=order.pk, sku="RICE", quantity="1")
+
+
+def test_an_accepted_special_is_sold_at_its_special_price_whatever_the_column(api, operator, catalog, shop):
+    from orders.models import Special
+
+    today = timezone.localdate()
+    special = Special.objects.create(
+        product=catalog["TEA"],
+        valid_from=today,
+        valid_to=today,
+        note="Tea week",
+        special_price=Decimal("99.00"),
+    )
+    http = api(operator)
+    order = new_order(http, shop.pk)
+    body = http.post(
+        f"/api/v1/orders/{order['id']}/offers",
+        {"sku": "TEA", "outcome": "accepted", "quantity": "2"},
+        content_type=JSON,
+    ).json()
+    assert [(line["sku"], line["unit_price"], line["total"]) for line in body["lines"]] == [
+        ("TEA", "99.00", "198.00")
+    ]
+    assert OrderLine.objects.get().special == special
+    # crossing into column 3 re-prices the other lines but not the special
+    body = http.post(
+        f"/api/v1/orders/{order['id']}/lines", {"sku": "COLA", "quantity": "20"}, content_type=JSON
+    ).json()
+    assert body["column"]["code"] == "column_3"
+    assert [(line["sku"], line["unit_price"]) for line in body["lines"]] == [
+        ("TEA", "99.00"),
+        ("COLA", "47.00"),
+    ]
+    assert body["total"] == "1138.00"
