@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("<int:order_id>/", views.order_detail, name="order"),
     path("<int:order_id>/status/", views.order_status, name="status"),
+    path("<int:order_id>/exception/", views.exception, name="exception"),
     path("<int:order_id>/products/", views.product_search, name="product-search"),
     path("<int:order_id>/lines/", views.line_add, name="line-add"),
     path("<int:order_id>/lines/<int:line_id>/", views.line_change, name="line-change"),

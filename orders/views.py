@@ -24,6 +24,7 @@ from orders.screens import OrderScreen, order_screen, product_matches, sku_for_e
 from orders.selectors import orders_of_manager, price_columns, price_list_page
 from orders.services import (
     add_line,
+    authorise_exception,
     change_line,
     change_status,
     confirm_order,
@@ -247,6 +248,18 @@ def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(reverse("orders:order", args=[order_id]))
     return redirect("orders:order", order_id=order_id)
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.HEAD, Role.FINANCE)
+def exception(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The client's manager, finance or a head authorises this one order past the debt and
+    credit-limit checks, with a written reason (III.6, III.11); the service checks who."""
+    try:
+        authorise_exception(actor=request.user, order_id=order_id, reason=request.POST.get("reason", ""))
+    except DeskError as exc:
+        return _after_post(request, order_id, error=str(exc), focus="")
+    return _after_post(request, order_id, notice=_("Exception recorded."), focus="")
 
 
 @require_POST

@@ -402,3 +402,45 @@ def test_adding_a_line_costs_the_same_queries_on_a_3_and_a_15_line_order(
 # insert, column rules (2), order, release (9); the screen: order, lines, offers (3), debt, counts (2),
 # suggestions (6), their packs and prices (1); session save in a savepoint (3)
 QUERIES_TO_ADD_A_LINE = 28
+
+
+def test_the_manager_authorises_an_exception_from_the_order_screen(client, manager, catalog, shop):
+    from datetime import timedelta as _days
+
+    from django.utils import timezone as _tz
+
+    from orders.services import start_order
+    from tests.factories import ReceivableFactory
+
+    today = _tz.localdate()
+    ReceivableFactory(
+        client=shop, issued_on=today - _days(days=20), due_on=today - _days(days=1), amount=Decimal("10.00")
+    )
+    order = start_order(actor=manager, client_id=shop.pk)
+    client.force_login(manager)
+    page = client.get(reverse("orders:order", args=[order.pk])).content.decode()
+    assert 'id="order-exception-form"' in page
+    response = client.post(
+        reverse("orders:exception", args=[order.pk]),
+        {"reason": "Paid in cash today"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "Exception recorded." in html
+    assert "overdue or over-limit debt" not in html
+    order.refresh_from_db()
+    assert (order.exception_by, order.exception_reason) == (manager, "Paid in cash today")
+
+
+def test_an_operator_never_sees_the_exception_form(client, operator, catalog, shop):
+    from orders.services import start_order
+
+    shop.credit_limit = Decimal("0.00")
+    shop.save()
+    order = start_order(actor=operator, client_id=shop.pk)
+    client.force_login(operator)
+    client.post(reverse("orders:line-add", args=[order.pk]), {"product": "COLA", "quantity": "1"})
+    page = client.get(reverse("orders:order", args=[order.pk])).content.decode()
+    assert "past its credit limit" in page
+    assert 'id="order-exception-form"' not in page
+    assert client.post(reverse("orders:exception", args=[order.pk]), {"reason": "x"}).status_code == 403
