@@ -178,7 +178,7 @@ class Suggestion:
     special_id: int | None = None
 
 
-def suggestions_for(*, order: Order, on: date, limit_each: int = 5) -> list[Suggestion]:
+def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Suggestion]:
     """What to offer on this order: new products, the specials for the client's type, the
     client's traditional products with their usual quantity (its type's when it has no history),
     and assortment advice (what clients of its type buy that it does not). Never a product already
