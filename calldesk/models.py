@@ -29,6 +29,9 @@ class OutboxMessage(models.Model):
 
     class Kind(models.TextChoices):
         ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
+        CALL_TRANSFERRED = "call_transferred", _("Call transferred")
+        CONSULTATION = "consultation", _("Consultation with a head")
+        FEEDBACK = "feedback", _("Client's comment")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     recipient = models.ForeignKey(
