@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 
 from calldesk.errors import DeskError
 from calldesk.services import desk_health
+from calls.api import router as calls_router
 from clients.api import router as clients_router
 from clients.api_receivables import router as receivables_router
 from clients.services import authenticate_api_token
@@ -128,3 +129,4 @@ api.add_router("/", clients_router)
 api.add_router("/", receivables_router)
 api.add_router("/", orders_router)
 api.add_router("/", catalog_router)
+api.add_router("/", calls_router)

@@ -6,4 +6,7 @@ app_name = "calls"
 
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("calls/<int:call_id>/", views.call_screen, name="call"),
+    path("feedback/", views.feedback_inbox, name="feedback-inbox"),
+    path("consultations/", views.consultations, name="consultations"),
 ]

@@ -1,0 +1,131 @@
+"""Calls endpoints of the API (API.md, "Calls (from the telephone exchange)")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from calldesk.errors import FieldError, InvalidInput
+from calls.models import Call
+from calls.selectors import calls_register
+from calls.services import EndCall, end_call, register_call
+from clients.api import client_out, debt_out
+from clients.selectors import lookup_call
+
+router = Router(tags=["calls"])
+
+
+class CallIn(Schema):
+    direction: Literal["inbound", "outbound"]
+    phone: str = Field(min_length=1, max_length=40)
+    operator: str | None = None
+    purpose: Literal["order", "reference", "other"] = "order"
+
+
+class CallEndIn(Schema):
+    purpose: Literal["order", "reference", "other"]
+    outcome: Literal[
+        "order_taken",
+        "transferred",
+        "info_sent",
+        "feedback",
+        "consulted_head",
+        "callback",
+        "no_answer",
+        "declined",
+    ]
+    notes: str = Field(default="", max_length=4000)
+    transferred_to: str | None = None
+    order: int | None = None
+    declined_reason: str = Field(default="", max_length=300)
+
+
+def call_out(call: Call) -> dict:
+    return {
+        "id": call.pk,
+        "direction": call.direction,
+        "phone": call.phone,
+        "client": call.client_id,
+        "operator": call.operator.username if call.operator_id else None,
+        "started_at": call.started_at.isoformat(),
+        "ended_at": call.ended_at.isoformat() if call.ended_at else None,
+        "handle_seconds": call.handle_seconds,
+        "purpose": call.purpose,
+        "outcome": call.outcome,
+        "transferred_to": call.transferred_to.username if call.transferred_to_id else None,
+        "order": call.order_id,
+        "notes": call.notes,
+        "route": {
+            "handler": call.route_handler,
+            "user": call.route_user or None,
+            "clause": call.route_clause,
+            "reason": call.route_reason,
+        },
+    }
+
+
+@router.post("/calls", response={201: dict})
+def post_call(request: HttpRequest, payload: CallIn):
+    """The exchange registers a call; it opens `screen_pop_url` in the operator's browser."""
+    call = register_call(
+        actor=request.auth,
+        direction=payload.direction,
+        phone=payload.phone,
+        operator=payload.operator,
+        purpose=payload.purpose,
+    )
+    found = lookup_call(phone=call.phone, purpose=payload.purpose, on=timezone.localdate())
+    route = found.route
+    return Status(
+        201,
+        {
+            "id": call.pk,
+            "screen_pop_url": request.build_absolute_uri(reverse("calls:call", args=[call.pk])),
+            "lookup": {
+                "client": client_out(found.client) if found.client else None,
+                "debt": debt_out(found.debt) if found.debt else None,
+                "route": {
+                    "handler": route.handler,
+                    "user": route.user,
+                    "clause": route.clause,
+                    "reason": route.reason,
+                },
+            },
+        },
+    )
+
+
+@router.post("/calls/{call_id}/end", response=dict)
+def post_call_end(request: HttpRequest, call_id: int, payload: CallEndIn):
+    """Close the call with its outcome (wrap-up); the answer carries `handle_seconds`."""
+    call = end_call(
+        actor=request.auth,
+        call_id=call_id,
+        wrap_up=EndCall(
+            purpose=payload.purpose,
+            outcome=payload.outcome,
+            notes=payload.notes,
+            transferred_to=payload.transferred_to,
+            order_id=payload.order,
+            declined_reason=payload.declined_reason,
+        ),
+    )
+    return call_out(Call.objects.select_related("operator", "transferred_to").get(pk=call.pk))
+
+
+@router.get("/calls", response=dict)
+def get_calls(
+    request: HttpRequest, operator: str = "", on: dt.date | None = None, limit: int = 50, offset: int = 0
+):
+    """The call register by operator and day."""
+    if not 1 <= limit <= 500 or offset < 0:
+        raise InvalidInput(
+            "limit is 1 to 500 and offset 0 or more.", errors=[FieldError(field="limit", detail="1-500")]
+        )
+    calls = calls_register(operator_username=operator, on=on)
+    return {"count": calls.count(), "items": [call_out(c) for c in calls[offset : offset + limit]]}

@@ -1,0 +1,107 @@
+"""Reads of the call register for the desk and the API, in fixed numbers of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from calls.models import Call, Callback, Consultation, FeedbackRoute
+from calls.services import CallNotFound
+from clients.models import Client, ClientPhone
+from clients.rules import Debt
+from clients.selectors import debt_of
+from orders.models import Order
+
+
+@dataclass(frozen=True)
+class ScreenPop:
+    """Everything the operator sees when a call pops up (III.1-III.6, III.15, III.19)."""
+
+    call: Call
+    client: Client | None
+    debt: Debt | None
+    recent_orders: list[Order]
+    recent_calls: list[Call]
+    open_feedback: list[FeedbackRoute]
+    answers: list[Consultation]
+
+
+def screen_pop(*, call_id: int, on: date) -> ScreenPop:
+    """The call with its client card, debt, recent orders, recent calls and open comments.
+    Eight queries, whatever the client's history."""
+    call = (
+        Call.objects.select_related(
+            "client__type", "client__department__head", "client__manager", "operator", "transferred_to"
+        )
+        .prefetch_related(Prefetch("client__phones", queryset=ClientPhone.objects.order_by("id")))
+        .filter(pk=call_id)
+        .first()
+    )
+    if call is None:
+        raise CallNotFound()
+    client = call.client
+    answers = list(
+        Consultation.objects.filter(call=call).select_related("answered_by").order_by("-asked_at")[:5]
+    )
+    if client is None:
+        return ScreenPop(call, None, None, [], [], [], answers)
+    debt = debt_of(client_id=client.pk, on=on)
+    recent_orders = list(
+        Order.objects.filter(client=client).exclude(status="draft").order_by("-created_at")[:5]
+    )
+    recent_calls = list(
+        Call.objects.filter(client=client)
+        .exclude(pk=call.pk)
+        .select_related("operator")
+        .order_by("-started_at")[:5]
+    )
+    open_feedback = list(
+        FeedbackRoute.objects.filter(feedback__client=client)
+        .exclude(status=FeedbackRoute.Status.DONE)
+        .select_related("feedback", "department")
+        .order_by("-feedback__recorded_at")[:5]
+    )
+    return ScreenPop(call, client, debt, recent_orders, recent_calls, open_feedback, answers)
+
+
+def calls_register(*, operator_username: str = "", on: date | None = None) -> QuerySet[Call]:
+    """The call register, newest first, by operator and day (TIME_ZONE)."""
+    calls = Call.objects.select_related("client", "operator", "transferred_to", "order").order_by(
+        "-started_at", "-id"
+    )
+    if operator_username:
+        calls = calls.filter(operator__username=operator_username)
+    if on is not None:
+        start = timezone.make_aware(datetime.combine(on, time.min))
+        end = timezone.make_aware(datetime.combine(date.fromordinal(on.toordinal() + 1), time.min))
+        calls = calls.filter(started_at__gte=start, started_at__lt=end)
+    return calls
+
+
+def open_calls_of(*, operator_id: int) -> QuerySet[Call]:
+    return Call.objects.filter(operator_id=operator_id, ended_at__isnull=True).select_related("client")
+
+
+def waiting_callbacks() -> QuerySet[Callback]:
+    """The shared queue: callbacks nobody has taken, the most overdue first (III.22)."""
+    return Callback.objects.filter(taken_at__isnull=True).select_related("client").order_by("due_at", "id")
+
+
+def department_feedback(*, department_id: int, status: str = "") -> QuerySet[FeedbackRoute]:
+    routes = FeedbackRoute.objects.filter(department_id=department_id).select_related(
+        "feedback__client", "feedback__recorded_by"
+    )
+    if status:
+        routes = routes.filter(status=status)
+    return routes.order_by("-feedback__recorded_at", "-id")
+
+
+def open_consultations(*, department_id: int) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(department_id=department_id, answered_at__isnull=True)
+        .select_related("asked_by", "client")
+        .order_by("asked_at", "id")
+    )

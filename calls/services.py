@@ -1,0 +1,357 @@
+"""Every write of the call register. Each service owns its transaction.
+
+A call is registered when it pops up (the exchange's `POST /calls`, or an operator typing a
+number), with what the desk advised (the route); it is closed only with an outcome (wrap-up);
+a transfer closes it for the operator and tells the receiver in their inbox at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from calldesk.outbox import queue_message
+from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
+from clients.models import Client, Department, Role, User
+from clients.phones import normalize_phone
+from clients.selectors import lookup_call
+
+DESK_ROLES = {Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}
+
+
+class CallNotFound(NotFound):
+    default_detail = _("No such call.")
+
+
+class CallAlreadyEnded(Conflict):
+    code = "call_already_ended"
+    default_detail = _("The call has already been closed.")
+
+
+def _check_desk_role(actor: User) -> None:
+    if actor.role not in DESK_ROLES:
+        raise Forbidden()
+
+
+def _locked_open_call(call_id: int, actor: User) -> Call:
+    call = Call.objects.select_for_update(of=("self",)).select_related("client").filter(pk=call_id).first()
+    if call is None:
+        raise CallNotFound()
+    if call.operator_id not in (None, actor.pk) and actor.role not in {Role.HEAD.value, Role.ADMIN.value}:
+        raise Forbidden(_("This is another operator's call."))
+    if not call.is_open():
+        raise CallAlreadyEnded()
+    return call
+
+
+# --- The call pops up -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_call(
+    *, actor: User, direction: str, phone: str, operator: str | None = None, purpose: str = "order"
+) -> Call:
+    """Register a call with its caller (found by phone) and the route the desk advises (III.1,
+    III.14). The exchange names the operator; an operator registering a call is its operator."""
+    if not actor.has_perm("calls.add_call"):  # the telephone exchange's account has this permission
+        _check_desk_role(actor)
+    if direction not in Call.Direction.values:
+        raise InvalidInput(
+            _("Direction is inbound or outbound."),
+            errors=[FieldError(field="direction", detail=_("inbound or outbound"))],
+        )
+    number = normalize_phone(phone)
+    if operator:
+        person = User.objects.filter(username=operator, is_active=True).first()
+        if person is None:
+            raise InvalidInput(
+                _("No operator %(username)s.") % {"username": operator},
+                errors=[FieldError(field="operator", detail=_("Unknown user."))],
+            )
+    else:
+        person = actor if actor.role == Role.OPERATOR.value else None
+    found = lookup_call(phone=number, purpose=purpose, on=timezone.localdate())
+    route = found.route
+    return Call.objects.create(
+        direction=direction,
+        phone=number,
+        client=found.client,
+        operator=person,
+        started_at=timezone.now(),
+        route_handler=route.handler,
+        route_user=route.user or "",
+        route_clause=route.clause,
+        route_reason=route.reason[:500],
+    )
+
+
+@transaction.atomic
+def attach_client(*, actor: User, call_id: int, client_id: int) -> Call:
+    """Tie a call to the client registered or found during it (III.15)."""
+    call = _locked_open_call(call_id, actor)
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        raise InvalidInput(
+            _("No such client."), errors=[FieldError(field="client", detail=_("Unknown client."))]
+        )
+    call.client = client
+    found = lookup_call(phone=call.phone, on=timezone.localdate())
+    if found.client is not None and found.client.pk == client.pk:  # the number is now the client's
+        route = found.route
+        call.route_handler, call.route_user = route.handler, route.user or ""
+        call.route_clause, call.route_reason = route.clause, route.reason[:500]
+    call.save()
+    return call
+
+
+# --- Wrap-up --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndCall:
+    purpose: str
+    outcome: str
+    notes: str = ""
+    transferred_to: str | None = None
+    order_id: int | None = None
+    declined_reason: str = ""
+    transfer_reason: str = ""
+
+
+@transaction.atomic
+def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
+    """Close a call with its outcome (wrap-up): a call is never closed without one. A transfer
+    names who took it; the receiver is told in their inbox at once (III.4, III.6, III.19)."""
+    errors = []
+    if wrap_up.purpose not in Call.Purpose.values:
+        errors.append(FieldError(field="purpose", detail=_("order, reference or other")))
+    if wrap_up.outcome not in Call.Outcome.values:
+        errors.append(FieldError(field="outcome", detail=", ".join(Call.Outcome.values)))
+    if wrap_up.outcome == Call.Outcome.TRANSFERRED and not wrap_up.transferred_to:
+        errors.append(FieldError(field="transferred_to", detail=_("Who took the call?")))
+    if wrap_up.outcome == Call.Outcome.DECLINED and not wrap_up.declined_reason.strip():
+        errors.append(FieldError(field="declined_reason", detail=_("Why did the client decline?")))
+    if errors:
+        raise InvalidInput(_("Close the call with its purpose and outcome."), errors=errors)
+    call = _locked_open_call(call_id, actor)
+    receiver = None
+    if wrap_up.transferred_to:
+        receiver = User.objects.filter(username=wrap_up.transferred_to, is_active=True).first()
+        if receiver is None:
+            raise InvalidInput(
+                _("No such person to transfer to."),
+                errors=[FieldError(field="transferred_to", detail=_("Unknown user."))],
+            )
+    if wrap_up.order_id is not None:
+        from orders.models import Order
+
+        if not Order.objects.filter(pk=wrap_up.order_id, client_id=call.client_id).exists():
+            raise InvalidInput(
+                _("That order is not this caller's."),
+                errors=[FieldError(field="order", detail=_("Unknown order."))],
+            )
+    call.purpose = wrap_up.purpose
+    call.outcome = wrap_up.outcome
+    call.notes = wrap_up.notes.strip()
+    call.declined_reason = wrap_up.declined_reason.strip()[:300]
+    call.transferred_to = receiver
+    call.transfer_reason = (wrap_up.transfer_reason or call.route_reason).strip()[:500] if receiver else ""
+    call.order_id = wrap_up.order_id
+    call.ended_at = max(timezone.now(), call.started_at)
+    call.save()
+    if receiver is not None:
+        _tell_receiver(call, receiver)
+    return call
+
+
+def transfer_call(*, actor: User, call_id: int, to: str, reason: str = "", purpose: str = "order") -> Call:
+    """One key: pass the call to the person the route names (III.4, III.6, III.15, III.19)."""
+    return end_call(
+        actor=actor,
+        call_id=call_id,
+        wrap_up=EndCall(
+            purpose=purpose, outcome=Call.Outcome.TRANSFERRED, transferred_to=to, transfer_reason=reason
+        ),
+    )
+
+
+def _tell_receiver(call: Call, receiver: User) -> None:
+    who = call.client.name if call.client else call.phone
+    queue_message(
+        kind="call_transferred",
+        recipient_id=receiver.pk,
+        subject=_("Call transferred to you: %(who)s (%(phone)s)") % {"who": who, "phone": call.phone},
+        body=call.transfer_reason or _("No reason given."),
+        link=reverse("calls:call", args=[call.pk]),
+    )
+
+
+# --- Comments and wishes (III.20) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_feedback(
+    *, actor: User, call_id: int | None, client_id: int | None, text: str, departments: list[str]
+) -> Feedback:
+    """Record what the client said and pass a copy to each department it concerns (III.20)."""
+    _check_desk_role(actor)
+    text = (text or "").strip()
+    chosen = list(Department.objects.filter(code__in=departments or []))
+    errors = []
+    if not text:
+        errors.append(FieldError(field="text", detail=_("What did the client say?")))
+    if not chosen or len(chosen) != len(set(departments)):
+        errors.append(FieldError(field="departments", detail=_("Choose the departments it concerns.")))
+    if errors:
+        raise InvalidInput(_("The comment is not complete."), errors=errors)
+    call = Call.objects.filter(pk=call_id).first() if call_id else None
+    if call_id and call is None:
+        raise CallNotFound()
+    feedback = Feedback.objects.create(
+        call=call, client_id=client_id or (call.client_id if call else None), text=text, recorded_by=actor
+    )
+    FeedbackRoute.objects.bulk_create([FeedbackRoute(feedback=feedback, department=d) for d in chosen])
+    for department in chosen:
+        if department.head_id:
+            queue_message(
+                kind="feedback",
+                recipient_id=department.head_id,
+                subject=_("A client's comment for %(department)s") % {"department": department.name},
+                body=text,
+                link=reverse("calls:feedback-inbox"),
+            )
+    return feedback
+
+
+@transaction.atomic
+def set_feedback_status(*, actor: User, route_id: int, status: str) -> FeedbackRoute:
+    """A department marks its copy seen or done; only its own staff (or an admin)."""
+    if status not in FeedbackRoute.Status.values:
+        raise InvalidInput(
+            _("Status is new, seen or done."), errors=[FieldError(field="status", detail="new, seen, done")]
+        )
+    route = FeedbackRoute.objects.select_for_update().filter(pk=route_id).first()
+    if route is None:
+        raise NotFound()
+    if actor.role != Role.ADMIN.value and actor.department_id != route.department_id:
+        raise Forbidden(_("Only the department it was passed to can mark it."))
+    route.status, route.updated_by, route.updated_at = status, actor, timezone.now()
+    route.save(update_fields=["status", "updated_by", "updated_at"])
+    return route
+
+
+# --- Consulting the head (III.11) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_head(
+    *, actor: User, call_id: int | None, question: str, department_code: str | None = None
+) -> Consultation:
+    """Raise a non-standard situation to the head of the relevant sales department (the client's,
+    unless another is named); it appears on the head's screen and in their inbox (III.11)."""
+    _check_desk_role(actor)
+    question = (question or "").strip()
+    if not question:
+        raise InvalidInput(
+            _("What should the head decide?"), errors=[FieldError(field="question", detail=_("Required."))]
+        )
+    call = Call.objects.select_related("client__department").filter(pk=call_id).first() if call_id else None
+    if call_id and call is None:
+        raise CallNotFound()
+    if department_code:
+        department = Department.objects.select_related("head").filter(code=department_code).first()
+    elif call is not None and call.client is not None:
+        department = Department.objects.select_related("head").get(pk=call.client.department_id)
+    else:
+        department = Department.objects.select_related("head").filter(code="wholesale").first()
+    if department is None:
+        raise InvalidInput(
+            _("No such department."), errors=[FieldError(field="department", detail=_("Unknown."))]
+        )
+    consultation = Consultation.objects.create(
+        call=call,
+        client=call.client if call else None,
+        department=department,
+        head=department.head,
+        asked_by=actor,
+        question=question,
+    )
+    if department.head_id:
+        queue_message(
+            kind="consultation",
+            recipient_id=department.head_id,
+            subject=_("%(operator)s asks: %(question)s") % {"operator": actor, "question": question[:120]},
+            body=question,
+            link=reverse("calls:consultations"),
+        )
+    return consultation
+
+
+@transaction.atomic
+def answer_consultation(*, actor: User, consultation_id: int, answer: str) -> Consultation:
+    """The head answers; the answer comes back to the operator's screen (III.11)."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise InvalidInput(_("Write the answer."), errors=[FieldError(field="answer", detail=_("Required."))])
+    consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
+    if consultation is None:
+        raise NotFound()
+    may_answer = actor.role == Role.ADMIN.value or (
+        actor.role == Role.HEAD.value and actor.department_id == consultation.department_id
+    )
+    if not may_answer:
+        raise Forbidden(_("Only the head of that department answers."))
+    if consultation.answered_at is not None:
+        raise Conflict(_("This question has already been answered."))
+    consultation.answer, consultation.answered_by, consultation.answered_at = answer, actor, timezone.now()
+    consultation.save(update_fields=["answer", "answered_by", "answered_at"])
+    return consultation
+
+
+# --- The shared callback queue (III.22) ----------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_callback(
+    *, actor: User, call_id: int | None, phone: str, due_at: datetime, note: str = ""
+) -> Callback:
+    _check_desk_role(actor)
+    number = normalize_phone(phone)
+    if timezone.is_naive(due_at):
+        due_at = timezone.make_aware(due_at)
+    client = Client.objects.filter(phones__number=number).first()
+    return Callback.objects.create(
+        client=client,
+        phone=number,
+        due_at=due_at,
+        note=(note or "").strip()[:300],
+        origin_id=call_id,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def take_callback(*, actor: User, callback_id: int) -> Call:
+    """A free operator takes a callback from the shared queue: it is theirs, and the outbound
+    call is registered at once (so two operators never call the same client back)."""
+    _check_desk_role(actor)
+    callback = Callback.objects.select_for_update().filter(pk=callback_id).first()
+    if callback is None:
+        raise NotFound()
+    if callback.taken_at is not None:
+        raise Conflict(_("Another operator has taken this callback."))
+    call = register_call(actor=actor, direction=Call.Direction.OUTBOUND, phone=callback.phone)
+    callback.taken_by, callback.taken_at, callback.done_call = actor, timezone.now(), call
+    callback.save(update_fields=["taken_by", "taken_at", "done_call"])
+    return call
+
+
+def waiting_callbacks_filter() -> Q:
+    return Q(taken_at__isnull=True)
