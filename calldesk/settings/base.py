@@ -173,6 +173,9 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: deliver outbox messages (managers' order notices, III.14) that a broker down
     # at commit time, or a failed e-mail, left behind. Nothing is lost, only delayed.
     "outbox-sweep": {"task": "calldesk.tasks.deliver_pending_outbox_task", "schedule": 60.0},
+    # Every minute: send the documents clients asked for by e-mail (III.18) that a broker down at
+    # commit time, or a failed e-mail, left unsent. A client waits a minute more, never forever.
+    "reference-sweep": {"task": "calls.tasks.send_pending_references_task", "schedule": 60.0},
 }
 
 # III.7: an order is not confirmed before this many extra items were offered.
