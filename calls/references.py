@@ -209,7 +209,7 @@ def build_attachments(request: ReferenceRequest) -> tuple[list[Attachment], list
 
 
 def company_name() -> str:
-    return getattr(settings, "COMPANY_NAME", "") or _("calldesk")
+    return settings.COMPANY_NAME or _("calldesk")
 
 
 def _subject(codes: list[str]) -> str:

@@ -115,6 +115,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 
+# The distributor's name, as clients read it in e-mails and documents.
+COMPANY_NAME = env_str("COMPANY_NAME", "calldesk")
 # Money is one configurable currency (ISO 4217 code); amounts are exact decimals.
 CURRENCY = env_str("CURRENCY", "RUB")
 # Phones are stored in E.164; numbers typed without a country code are read in this region.
