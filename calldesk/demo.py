@@ -524,6 +524,13 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
         for product, q, p in lines
     ]
     OrderLine.objects.bulk_create(line_rows, batch_size=5000)
+    last_order: dict[int, date] = {}
+    for order in orders:
+        if order.status != Order.Status.CANCELLED:
+            day = timezone.localtime(order.confirmed_at).date()
+            last_order[order.client_id] = max(day, last_order.get(order.client_id, day))
+    touched = [Client(pk=client_id, last_order_on=day) for client_id, day in last_order.items()]
+    Client.objects.bulk_update(touched, ["last_order_on"], batch_size=2000)
 
     # Receivables: an invoice per delivered order of the last 120 days. Most are paid on time;
     # some clients pay late (overdue) and some run past their limit.

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from calls.models import Call, Callback, Consultation, FeedbackRoute
+from calls.models import Call, Callback, CallTask, Consultation, FeedbackRoute
 from calls.services import CallNotFound
 from clients.models import Client, ClientPhone
 from clients.rules import Debt
@@ -105,3 +105,17 @@ def open_consultations(*, department_id: int) -> QuerySet[Consultation]:
         .select_related("asked_by", "client")
         .order_by("asked_at", "id")
     )
+
+
+def call_tasks(
+    *, operator_username: str = "", status: str = "", list_id: int | None = None
+) -> QuerySet[CallTask]:
+    """Outbound call tasks, by list and order of creation."""
+    tasks = CallTask.objects.select_related("operator", "client").order_by("call_list_id", "id")
+    if operator_username:
+        tasks = tasks.filter(operator__username=operator_username)
+    if status:
+        tasks = tasks.filter(status=status)
+    if list_id is not None:
+        tasks = tasks.filter(call_list_id=list_id)
+    return tasks

@@ -199,6 +199,12 @@ class Client(models.Model):
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms, days"), default=0)
     joined_on = models.DateField(_("joined on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_order_on = models.DateField(
+        _("last order on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the last confirmed order, kept current on confirmation (III.16)."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -207,6 +213,7 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["department", "manager"], name="client_department_manager"),
             models.Index(fields=["type"], name="client_type"),
+            models.Index(fields=["type", "last_order_on"], name="client_type_last_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -498,6 +498,8 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     order.confirmed_at = now
     order.status_changed_at = now
     order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
+    # The client's last order day, for the nightly dormant list (III.16); its row is locked.
+    Client.objects.filter(pk=order.client_id).update(last_order_on=timezone.localtime(now).date())
     _tell_manager(order)
     return order
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.settings.environment import database_from_url, env_bool, env_list, env_str
@@ -169,6 +170,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # 00:30 in TIME_ZONE, after the day's orders are in: the day's list of dormant market
+    # clients (III.16). The dispatcher passes the date, so a re-run or backfill is the same call.
+    "dormant-list": {
+        "task": "calls.tasks.dispatch_dormant_list_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # Every minute: the worker records that it is alive, so /api/v1/health can tell a broker
     # that accepts tasks from one that also has a worker running them.
     "worker-heartbeat": {"task": "calldesk.tasks.record_worker_heartbeat_task", "schedule": 60.0},
@@ -179,6 +186,9 @@ CELERY_BEAT_SCHEDULE = {
     # commit time, or a failed e-mail, left unsent. A client waits a minute more, never forever.
     "reference-sweep": {"task": "calls.tasks.send_pending_references_task", "schedule": 60.0},
 }
+
+# III.16: a no-answer goes back to the operator's queue this many times, then the task closes.
+CALL_TASK_MAX_ATTEMPTS = 3
 
 # III.7: an order is not confirmed before this many extra items were offered.
 ORDER_OFFERS_REQUIRED = 3

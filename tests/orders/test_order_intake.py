@@ -182,6 +182,8 @@ def test_confirm_checks_every_rule_in_order(api, manager, catalog, shop):
     confirmed = Order.objects.get(pk=order["id"])
     assert confirmed.status == "confirmed"
     assert confirmed.number == f"{timezone.localdate().year}-000001"
+    shop.refresh_from_db()
+    assert shop.last_order_on == timezone.localdate()  # kept current for the dormant list (III.16)
 
 
 def test_regional_client_needs_payment_form_and_pickup_or_shipping(api, catalog, staff_of):

@@ -1,0 +1,173 @@
+"""III.16: the nightly list of dormant market clients, pinned at its edges."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from calldesk.errors import Forbidden
+from calls.models import CallList, CallTask
+from calls.outbound import TaskResult, build_dormant_list, record_task_result
+from calls.rules import dormancy_cutoff, is_dormant, share_fairly
+from clients.models import Role, User
+from tests.factories import ClientFactory, client_type
+
+ON = date(2026, 11, 28)
+CUTOFF = date(2026, 5, 28)
+
+
+@pytest.mark.parametrize(
+    ("day", "cutoff"),
+    [
+        (date(2026, 11, 28), date(2026, 5, 28)),
+        (date(2026, 5, 31), date(2025, 11, 30)),  # November has no 31st: its last day
+        (date(2026, 8, 31), date(2026, 2, 28)),
+        (date(2028, 8, 31), date(2028, 2, 29)),  # a leap year
+        (date(2026, 3, 15), date(2025, 9, 15)),  # across the year
+    ],
+)
+def test_cutoff_is_six_calendar_months_earlier(day, cutoff):
+    assert dormancy_cutoff(day) == cutoff
+
+
+@pytest.mark.parametrize(
+    ("last_order_on", "joined_on", "dormant"),
+    [
+        (CUTOFF, date(2020, 1, 1), False),  # ordered exactly six months before: not dormant
+        (CUTOFF - timedelta(days=1), date(2020, 1, 1), True),  # one day more
+        (CUTOFF + timedelta(days=1), date(2020, 1, 1), False),  # one day less
+        (None, CUTOFF - timedelta(days=1), True),  # never ordered, joined more than six months ago
+        (None, CUTOFF, False),  # never ordered, joined exactly six months ago
+        (None, CUTOFF + timedelta(days=30), False),  # never ordered, younger than six months
+    ],
+)
+def test_dormancy_at_its_edges(last_order_on, joined_on, dormant):
+    assert is_dormant(last_order_on=last_order_on, joined_on=joined_on, cutoff=CUTOFF) is dormant
+
+
+def test_share_fairly_evens_out_the_queues():
+    assert share_fairly([1, 2, 3, 4, 5], {10: 2, 11: 0, 12: 1}) == {1: 11, 2: 11, 3: 12, 4: 10, 5: 11}
+
+
+@pytest.fixture
+def base(db, staff_of):
+    operators = [staff_of(Role.OPERATOR, department_code="call_center", username=f"op{n}") for n in range(2)]
+    staff_of(Role.OPERATOR, department_code="call_center", username="away", presence=User.Presence.ABSENT)
+    market = client_type("market")
+    clients = {
+        "exactly_six_months": ClientFactory(type=market, last_order_on=CUTOFF),
+        "one_day_more": ClientFactory(type=market, last_order_on=CUTOFF - timedelta(days=1)),
+        "one_day_less": ClientFactory(type=market, last_order_on=CUTOFF + timedelta(days=1)),
+        "never_old": ClientFactory(type=market, last_order_on=None, joined_on=CUTOFF - timedelta(days=1)),
+        "never_young": ClientFactory(type=market, last_order_on=None, joined_on=CUTOFF + timedelta(days=10)),
+        "retail_dormant": ClientFactory(type=client_type("retail"), last_order_on=date(2025, 1, 1)),
+        "key_dormant": ClientFactory(type=client_type("key"), last_order_on=date(2025, 1, 1)),
+        "long_gone": ClientFactory(type=market, last_order_on=date(2025, 1, 1)),
+    }
+    return operators, clients
+
+
+def test_the_list_holds_exactly_the_dormant_market_clients_with_why(base):
+    _operators, clients = base
+    built = build_dormant_list(on=ON)
+    listed = {task.client_id: (task.reason, task.last_order_on) for task in CallTask.objects.all()}
+    assert listed == {
+        clients["one_day_more"].pk: ("dormant", CUTOFF - timedelta(days=1)),
+        clients["never_old"].pk: ("never_ordered", None),
+        clients["long_gone"].pk: ("dormant", date(2025, 1, 1)),
+    }
+    assert built.created == 3
+    assert built.call_list.source == "dormant"
+    assert built.call_list.day == ON
+    # shared among the two operators on duty, never the absent one
+    per_operator = sorted(CallTask.objects.values_list("operator__username", flat=True))
+    assert per_operator == ["op0", "op0", "op1"]
+
+
+def test_a_second_run_for_the_same_day_adds_nothing(base):
+    build_dormant_list(on=ON)
+    again = build_dormant_list(on=ON)
+    assert again.created == 0
+    assert CallList.objects.count() == 1
+    assert CallTask.objects.count() == 3
+
+
+def test_a_client_on_an_open_list_is_not_listed_again_the_next_day(base):
+    operators, clients = base
+    build_dormant_list(on=ON)
+    next_day = build_dormant_list(on=ON + timedelta(days=1))
+    # the next day only the client who ordered exactly six months before the first day joins
+    assert [t.client_id for t in next_day.call_list.tasks.all()] == [clients["exactly_six_months"].pk]
+    task = CallTask.objects.get(client=clients["long_gone"])
+    other = next(op for op in operators if op != task.operator)
+    with pytest.raises(Forbidden):  # another operator's task
+        record_task_result(actor=other, task_id=task.pk, result=TaskResult(outcome="agreed"))
+    record_task_result(
+        actor=task.operator,
+        task_id=task.pk,
+        result=TaskResult(outcome="refused", refusal_reason="closed the stall"),
+    )
+    third_day = build_dormant_list(on=ON + timedelta(days=2))  # refused: listed again
+    # the refused client is listed again, and the cut-off moved past "one day less"
+    assert [t.client_id for t in third_day.call_list.tasks.order_by("id")] == [
+        clients["long_gone"].pk,
+        clients["one_day_less"].pk,
+    ]
+
+
+def test_no_answer_goes_back_to_the_queue_then_closes(base, settings):
+    settings.CALL_TASK_MAX_ATTEMPTS = 2
+    _operators, clients = base
+    build_dormant_list(on=ON)
+    task = CallTask.objects.get(client=clients["long_gone"])
+    assert (
+        record_task_result(
+            actor=task.operator, task_id=task.pk, result=TaskResult(outcome="no_answer")
+        ).status
+        == "no_answer"
+    )
+    assert (
+        record_task_result(
+            actor=task.operator, task_id=task.pk, result=TaskResult(outcome="no_answer")
+        ).status
+        == "done"
+    )
+
+
+def test_the_backfill_command_is_the_same_call(base, capsys):
+    call_command("build_dormant_list", "--on", "2026-11-28")
+    assert capsys.readouterr().out.startswith("Dormant list of 2026-11-28: 3 new task(s), list ")
+    call_command("build_dormant_list", "--on", "2026-11-28")
+    assert "0 new task(s)" in capsys.readouterr().out
+
+
+def test_the_api_job_and_tasks(api, base, staff_of):
+    operators, _clients = base
+    admin_user = staff_of(Role.ADMIN, department_code=None)
+    assert api(operators[0]).post("/api/v1/jobs/dormant-list?on=2026-11-28").status_code == 403
+    body = api(admin_user).post("/api/v1/jobs/dormant-list?on=2026-11-28").json()
+    assert body["created"] == 3
+    assert api(admin_user).post("/api/v1/jobs/dormant-list?on=2026-11-28").json() == {
+        "created": 0,
+        "list": body["list"],
+    }
+    http = api(operators[0])
+    tasks = http.get("/api/v1/call-tasks", {"operator": "op0", "status": "open"}).json()
+    assert tasks["count"] == 2
+    task_id = tasks["items"][0]["id"]
+    refused = http.post(
+        f"/api/v1/call-tasks/{task_id}/result", {"outcome": "refused"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "refusal_reason"
+    done = http.post(
+        f"/api/v1/call-tasks/{task_id}/result",
+        {"outcome": "refused", "refusal_reason": "buys elsewhere"},
+        content_type="application/json",
+    ).json()
+    assert (done["status"], done["outcome"], done["refusal_reason"], done["attempts"]) == (
+        "done",
+        "refused",
+        "buys elsewhere",
+        1,
+    )
