@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:message_id>/read/", views.inbox_read, name="inbox-read"),
     path("desk/", include("calls.urls")),
+    path("outbound/", include("calls.urls_outbound")),
     path("clients/", include("clients.urls")),
     path("orders/", include("orders.urls")),
     path("reports/", include("reports.urls")),
