@@ -562,6 +562,11 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
         )
     Receivable.objects.bulk_create(receivables, batch_size=5000)
 
+    # Today's list of dormant market clients (III.16), as the nightly job would have built it.
+    from calls.outbound import build_dormant_list
+
+    dormant = build_dormant_list(on=today)
+
     return SeedReport(
         created=True,
         users=users,
@@ -573,6 +578,7 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
             "orders": len(orders),
             "order lines": len(line_rows),
             "receivables": len(receivables),
+            "dormant clients to call": dormant.created,
         },
     )
 

@@ -113,6 +113,9 @@ def test_order_totals_are_the_sum_of_their_lines_and_numbers_have_no_gaps(seeded
 def test_the_same_seed_gives_the_same_data(django_db_blocker):
     seed_demo(clients=150, seed=11, today=TODAY)
     first = signature()
+    from calls.models import CallList
+
+    CallList.objects.all().delete()
     Receivable.objects.all().delete()
     OrderLine.objects.all().delete()
     Order.objects.all().delete()
@@ -160,3 +163,11 @@ def test_demo_has_discount_rules_specials_and_new_products(seeded):
     assert DiscountRule.objects.count() == 6
     assert Special.objects.filter(valid_from__lte=TODAY, valid_to__gte=TODAY).count() == 3
     assert Product.objects.filter(active=True, new_until__gte=TODAY).count() >= 10
+
+
+def test_todays_dormant_list_is_built(seeded):
+    from calls.models import CallTask
+
+    assert seeded.counts["dormant clients to call"] == CallTask.objects.count()
+    assert CallTask.objects.count() >= 5
+    assert set(CallTask.objects.values_list("client__type__code", flat=True)) == {"market"}
