@@ -562,10 +562,11 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
         )
     Receivable.objects.bulk_create(receivables, batch_size=5000)
 
-    # Today's list of dormant market clients (III.16), as the nightly job would have built it.
-    from calls.outbound import build_dormant_list
+    # Today's list of dormant market clients (III.16), as the nightly job would have built it,
+    # and a running campaign of the head of wholesale (III.17).
+    from calls.demo import seed_outbound_demo
 
-    dormant = build_dormant_list(on=today)
+    outbound = seed_outbound_demo(today=today)
 
     return SeedReport(
         created=True,
@@ -578,7 +579,8 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
             "orders": len(orders),
             "order lines": len(line_rows),
             "receivables": len(receivables),
-            "dormant clients to call": dormant.created,
+            "dormant clients to call": outbound.dormant_tasks,
+            "campaign calls": outbound.campaign_tasks,
         },
     )
 

@@ -127,6 +127,9 @@ def test_operator_takes_a_whole_order_by_keyboard_and_the_manager_sees_it(
     expect(page.locator("#offers-made")).to_have_text("1 of 3 offers made")
     expect(lines).to_have_count(6)
     expect(page.locator(".suggestion").first).to_contain_text("Bar product")
+    # htmx moves the focus to the next suggestion when the panel settles: wait for it, as the
+    # operator's eyes would, before the next key
+    expect(page.locator(".suggestion").first.locator("input[name=quantity]")).to_be_focused()
     page.keyboard.press("Alt+s")
     page.keyboard.press("Tab")  # Accept
     page.keyboard.press("Tab")  # why not?
@@ -134,6 +137,7 @@ def test_operator_takes_a_whole_order_by_keyboard_and_the_manager_sees_it(
     page.keyboard.press("Enter")
     expect(page.locator("#offers-made")).to_have_text("2 of 3 offers made")
     expect(page.locator(".suggestion").first).to_contain_text("Water product")
+    expect(page.locator(".suggestion").first.locator("input[name=quantity]")).to_be_focused()
     page.keyboard.press("Alt+s")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
@@ -141,6 +145,7 @@ def test_operator_takes_a_whole_order_by_keyboard_and_the_manager_sees_it(
     page.keyboard.press("Enter")
     expect(page.locator("#offers-made")).to_have_text("3 of 3 offers made")
     expect(page.locator("#order-missing")).to_contain_text("Agree a delivery date")
+    page.wait_for_timeout(100)  # let the panel settle (htmx's settle delay) before leaving it
 
     # delivery: Alt+T, the next working day, window, receiver, phone, Enter
     page.keyboard.press("Alt+t")

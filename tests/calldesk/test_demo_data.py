@@ -168,6 +168,10 @@ def test_demo_has_discount_rules_specials_and_new_products(seeded):
 def test_todays_dormant_list_is_built(seeded):
     from calls.models import CallTask
 
-    assert seeded.counts["dormant clients to call"] == CallTask.objects.count()
-    assert CallTask.objects.count() >= 5
-    assert set(CallTask.objects.values_list("client__type__code", flat=True)) == {"market"}
+    dormant = CallTask.objects.filter(call_list__source="dormant")
+    assert seeded.counts["dormant clients to call"] == dormant.count()
+    assert dormant.count() >= 5
+    assert set(dormant.values_list("client__type__code", flat=True)) == {"market"}
+    assert (
+        seeded.counts["campaign calls"] == CallTask.objects.filter(call_list__source="campaign").count() > 0
+    )
