@@ -21,7 +21,7 @@ from calldesk.outbox import queue_message
 from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
 from clients.models import Client, Department, Role, User
 from clients.phones import normalize_phone
-from clients.selectors import lookup_call
+from clients.selectors import lookup_call, lookup_client
 
 DESK_ROLES = {Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}
 
@@ -102,11 +102,11 @@ def attach_client(*, actor: User, call_id: int, client_id: int) -> Call:
             _("No such client."), errors=[FieldError(field="client", detail=_("Unknown client."))]
         )
     call.client = client
-    found = lookup_call(phone=call.phone, on=timezone.localdate())
-    if found.client is not None and found.client.pk == client.pk:  # the number is now the client's
-        route = found.route
-        call.route_handler, call.route_user = route.handler, route.user or ""
-        call.route_clause, call.route_reason = route.clause, route.reason[:500]
+    # route by the client now on the call, whatever number it called from (III.3-III.19)
+    client = Client.objects.select_related("type", "department__head", "manager").get(pk=client.pk)
+    route = lookup_client(client=client, on=timezone.localdate()).route
+    call.route_handler, call.route_user = route.handler, route.user or ""
+    call.route_clause, call.route_reason = route.clause, route.reason[:500]
     call.save()
     return call
 

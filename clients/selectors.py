@@ -257,7 +257,11 @@ def lookup_call(*, phone: str, purpose: str = Purpose.ORDER, on: date) -> Lookup
             _("Unknown purpose %(purpose)s.") % {"purpose": purpose},
             errors=[FieldError(field="purpose", detail=_("One of: order, reference, other."))],
         )
-    client = client_by_phone(phone=phone)
+    return lookup_client(client=client_by_phone(phone=phone), purpose=purpose, on=on)
+
+
+def lookup_client(*, client: Client | None, purpose: str = Purpose.ORDER, on: date) -> Lookup:
+    """The debt and the route for a client already found (by phone, or picked during the call)."""
     debt = debt_of(client_id=client.pk, on=on) if client is not None else None
     route = route_call(call_facts(client=client, purpose=purpose, debt=debt))
     return Lookup(client=client, debt=debt, route=route)

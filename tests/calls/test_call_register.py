@@ -241,3 +241,18 @@ def test_a_callback_is_taken_by_one_operator_only(operator, staff_of):
     with pytest.raises(Conflict):
         take_callback(actor=operator, callback_id=callback.pk)
     assert Callback.objects.get().taken_by == marina
+
+
+def test_attaching_a_known_client_routes_by_the_client_not_the_number(operator, people):
+    from calls.services import attach_client, register_call
+
+    client = ClientFactory(name="Kolos", manager=people["oleg"])  # calls from a number not on its card
+    call = register_call(actor=operator, direction="inbound", phone="+74997776655")
+    assert (call.route_handler, call.route_clause) == ("department_head", "III.15")
+    call = attach_client(actor=operator, call_id=call.pk, client_id=client.pk)
+    assert (call.client, call.route_handler, call.route_clause, call.route_reason) == (
+        client,
+        "operator",
+        "III.3",
+        "Take the order.",
+    )
