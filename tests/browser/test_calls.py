@@ -120,6 +120,8 @@ def test_an_ordinary_clients_order_is_taken_from_the_screen_pop_and_wrapped_up(
     )
     assert call.ended_at is not None and call.ended_at >= call.started_at
     assert call.operator == olga
+    # wait for the closed call's "Next call" link (swapped in by htmx) before its key
+    expect(page.locator('[data-shortcut="Alt+x"]')).to_be_focused()  # htmx settled
     page.keyboard.press("Alt+x")
     expect(page).to_have_url(f"{live_server.url}/desk/")
     expect(page.locator("#open-calls")).to_contain_text("No open calls")
@@ -302,6 +304,9 @@ def test_the_head_answers_while_the_list_refreshes_and_the_operator_sees_the_ans
     call.refresh_from_db()
     assert (call.outcome, call.purpose, call.ended_at is not None) == ("consulted_head", "order", True)
     assert call.consultations.get().answer == "Yes, with a 10% surcharge."
+    # wait for the closed call's "Next call" link (swapped in by htmx) before its key
+    expect(page.locator('[data-shortcut="Alt+x"]')).to_be_focused()  # htmx settled
     page.keyboard.press("Alt+x")
+    expect(page).to_have_url(f"{live_server.url}/desk/")
     expect(page.locator("#open-calls")).to_contain_text("No open calls")
     assert console_errors == []
