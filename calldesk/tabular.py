@@ -84,3 +84,16 @@ def cell_text(value: Any) -> str:
         # NaN and infinity come out as text the services reject.
         return format(Decimal(repr(value)), "f")
     return str(value).strip()
+
+
+def is_blank(value: Any) -> bool:
+    """A missing cell or field: None, or text of spaces only."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def key_text(row: Any, name: str) -> str | None:
+    """A row's key field (a document, a tax id, a SKU) as text, or None when missing or not text."""
+    value = row.get(name) if isinstance(row, dict) else None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value).strip() or None
+    return None

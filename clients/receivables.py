@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError
-from calldesk.tabular import read_table
+from calldesk.tabular import is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable, Role, User
 
@@ -99,7 +99,7 @@ def _upsert(*, rows: list[dict], first_row: int) -> ImportResult:
     first_seen: dict[str, int] = {}  # document -> the row it was first seen in
     for position, raw in enumerate(rows):
         index = first_row + position
-        document, tax_id = _key(raw, "document"), _key(raw, "client_tax_id")
+        document, tax_id = key_text(raw, "document"), key_text(raw, "client_tax_id")
         repeated = document in first_seen
         if repeated:
             errors.append(
@@ -194,20 +194,12 @@ def _apply(receivable: Receivable, row: _ValidRow) -> bool:
     return changed
 
 
-def _key(row: Any, name: str) -> str | None:
-    """The row's document or tax id as text, or None when it is missing or not text."""
-    value = row.get(name) if isinstance(row, dict) else None
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value).strip() or None
-    return None
-
-
 def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow | None:
     """The row's values, or None after adding an error for each bad field."""
     if not isinstance(row, dict):
         errors.append(FieldError("", _("Each row must be an object with the receivable's fields."), index))
         return None
-    if all(_is_blank(row.get(name)) for name in FIELDS):
+    if all(is_blank(row.get(name)) for name in FIELDS):
         errors.append(FieldError("", _("The row is empty."), index))
         return None
     row_errors: list[FieldError] = []
@@ -218,7 +210,7 @@ def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow |
     values: dict[str, Any] = {}
     for name in FIELDS:
         raw = row.get(name)
-        if _is_blank(raw):
+        if is_blank(raw):
             if name in REQUIRED_FIELDS:
                 fail(name, _("This field is required."))
             else:
@@ -245,10 +237,6 @@ def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow |
         errors.extend(row_errors)
         return None
     return _ValidRow(index=index, **values)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: Any) -> str:

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
-from calldesk.tabular import read_table
+from calldesk.tabular import is_blank, key_text, read_table
 from clients.exceptions import ClientNotFound
 from clients.models import Client, ClientType, Role, User
 from orders.exceptions import InvalidPriceList, ProductNotFound
@@ -117,7 +117,7 @@ def _upsert(*, rows: list, actor: User | None, source: str, first_row: int) -> P
     first_seen: dict[str, int] = {}  # sku -> the row it was first seen in
     for position, raw in enumerate(rows):
         index = first_row + position
-        sku = _key(raw, "sku")
+        sku = key_text(raw, "sku")
         repeated = sku is not None and sku in first_seen
         if repeated:
             errors.append(
@@ -222,14 +222,6 @@ def _apply(product: Product, fields: dict[str, Any]) -> bool:
     return changed
 
 
-def _key(row: Any, name: str) -> str | None:
-    """The row's SKU as text, or None when it is missing or not text."""
-    value = row.get(name) if isinstance(row, dict) else None
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value).strip() or None
-    return None
-
-
 def _parse_row(
     row: Any, *, index: int, columns: dict[str, PriceColumn], errors: list[FieldError]
 ) -> _ValidRow | None:
@@ -238,8 +230,8 @@ def _parse_row(
         errors.append(FieldError("", _("Each row must be an object with the product's fields."), index))
         return None
     raw_prices = row.get("prices")
-    if all(_is_blank(row.get(name)) for name in PRODUCT_FIELDS) and (
-        not raw_prices or (isinstance(raw_prices, dict) and all(map(_is_blank, raw_prices.values())))
+    if all(is_blank(row.get(name)) for name in PRODUCT_FIELDS) and (
+        not raw_prices or (isinstance(raw_prices, dict) and all(map(is_blank, raw_prices.values())))
     ):
         errors.append(FieldError("", _("The row is empty."), index))
         return None
@@ -250,7 +242,7 @@ def _parse_row(
 
     fields: dict[str, Any] = {}
     for name in ("sku", "name"):
-        if _is_blank(row.get(name)):
+        if is_blank(row.get(name)):
             fail(name, _("This field is required."))
             continue
         try:
@@ -264,7 +256,7 @@ def _parse_row(
         "active": _boolean,
     }
     for name, parse in parsers.items():
-        if not _is_blank(row.get(name)):
+        if not is_blank(row.get(name)):
             try:
                 fields[name] = parse(row[name])
             except ValueError as exc:
@@ -276,7 +268,7 @@ def _parse_row(
             fail("category", str(exc))
     if "new_until" in row:  # blank or null clears it
         try:
-            fields["new_until"] = None if _is_blank(row["new_until"]) else _date(row["new_until"])
+            fields["new_until"] = None if is_blank(row["new_until"]) else _date(row["new_until"])
         except ValueError as exc:
             fail("new_until", str(exc))
 
@@ -293,7 +285,7 @@ def _parse_row(
                     % {"code": code, "codes": ", ".join(columns)},
                 )
                 continue
-            if _is_blank(value):
+            if is_blank(value):
                 prices[code] = None
                 continue
             try:
@@ -308,10 +300,6 @@ def _parse_row(
         return None
     sku = fields.pop("sku")
     return _ValidRow(index=index, sku=sku, fields=fields, prices=prices)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: Any, *, max_length: int) -> str:
