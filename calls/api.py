@@ -44,6 +44,7 @@ class CallEndIn(Schema):
     transferred_to: str | None = None
     order: int | None = None
     declined_reason: str = Field(default="", max_length=300)
+    callback_at: dt.datetime | None = None  # with outcome "callback": queued for any operator
 
 
 def call_out(call: Call) -> dict:
@@ -114,6 +115,7 @@ def post_call_end(request: HttpRequest, call_id: int, payload: CallEndIn):
             transferred_to=payload.transferred_to,
             order_id=payload.order,
             declined_reason=payload.declined_reason,
+            callback_at=payload.callback_at,
         ),
     )
     return call_out(Call.objects.select_related("operator", "transferred_to").get(pk=call.pk))

@@ -136,6 +136,7 @@ class WrapUpForm(DeskForm):
             transferred_to=data["transferred_to"] or None,
             order_id=data["order"],
             declined_reason=data["declined_reason"],
+            callback_at=data.get("callback_at") if data["outcome"] == "callback" else None,
         )
 
 

@@ -111,6 +111,21 @@ def attach_client(*, actor: User, call_id: int, client_id: int) -> Call:
     return call
 
 
+@transaction.atomic
+def register_caller(*, actor: User, call_id: int, name: str, tax_id: str, type_code: str) -> Client:
+    """Register the unknown caller as a new client with the call's number and tie the call to it,
+    in one transaction: the client waits in its department head's queue and the route becomes
+    that head (III.15). A client whose call could not take it is never left registered."""
+    call = _locked_open_call(call_id, actor)
+    if call.client_id is not None:
+        raise Conflict(_("This call already has its client."))
+    from clients.services import register_client
+
+    client = register_client(actor=actor, name=name, tax_id=tax_id, type_code=type_code, phones=[call.phone])
+    attach_client(actor=actor, call_id=call.pk, client_id=client.pk)
+    return client
+
+
 # --- Wrap-up --------------------------------------------------------------------------------------
 
 
@@ -123,6 +138,7 @@ class EndCall:
     order_id: int | None = None
     declined_reason: str = ""
     transfer_reason: str = ""
+    callback_at: datetime | None = None  # with outcome "callback": queued for any operator (III.22)
 
 
 @transaction.atomic
@@ -168,6 +184,11 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     call.save()
     if receiver is not None:
         _tell_receiver(call, receiver)
+    if wrap_up.outcome == Call.Outcome.CALLBACK and wrap_up.callback_at is not None:
+        # the same transaction: a callback is never queued for a call that failed to close
+        schedule_callback(
+            actor=actor, call_id=call.pk, phone=call.phone, due_at=wrap_up.callback_at, note=call.notes[:300]
+        )
     return call
 
 

@@ -10,7 +10,6 @@ panel that asked, in the service's words: never a 500.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,14 +51,13 @@ from calls.services import (
     end_call,
     record_feedback,
     register_call,
-    schedule_callback,
+    register_caller,
     set_feedback_status,
     take_callback,
     transfer_call,
 )
 from clients.models import Role
 from clients.selectors import search_clients
-from clients.services import register_client
 
 DESK = (Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE)
 # The desk page itself is not finance's home (finance gets calls passed to it, III.6).
@@ -243,19 +241,8 @@ def wrap_up(request: HttpRequest, call_id: int) -> HttpResponse:
         return refused
     form = WrapUpForm(request.POST, orders=screen.orders_in_call, people=screen.transfer_targets)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            # One transaction: a callback is never queued for a call that failed to close.
-            with transaction.atomic():
-                end_call(actor=request.user, call_id=call_id, wrap_up=form.end_call())
-                if data["outcome"] == Call.Outcome.CALLBACK:
-                    schedule_callback(
-                        actor=request.user,
-                        call_id=call_id,
-                        phone=screen.call.phone,
-                        due_at=data["callback_at"],
-                        note=data["notes"][:300],
-                    )
+            end_call(actor=request.user, call_id=call_id, wrap_up=form.end_call())
         except DeskError as error:
             form.add_desk_error(error)
         else:
@@ -297,16 +284,13 @@ def new_client(request: HttpRequest, call_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            # One transaction: a client whose call could not take it is not left registered.
-            with transaction.atomic():
-                client = register_client(
-                    actor=request.user,
-                    name=data["name"],
-                    tax_id=data["tax_id"],
-                    type_code=data["type"],
-                    phones=[screen.call.phone],
-                )
-                attach_client(actor=request.user, call_id=call_id, client_id=client.pk)
+            client = register_caller(
+                actor=request.user,
+                call_id=call_id,
+                name=data["name"],
+                tax_id=data["tax_id"],
+                type_code=data["type"],
+            )
         except DeskError as error:
             form.add_desk_error(error)
         else:

@@ -256,3 +256,54 @@ def test_attaching_a_known_client_routes_by_the_client_not_the_number(operator, 
         "III.3",
         "Take the order.",
     )
+
+
+def test_a_callback_wrap_up_queues_the_callback_in_the_same_transaction(api, operator):
+    http = api(operator)
+    call_id = http.post(
+        "/api/v1/calls", {"direction": "inbound", "phone": "+74951234567"}, content_type=JSON
+    ).json()["id"]
+    due = (timezone.now() + timedelta(hours=2)).replace(microsecond=0)
+    body = http.post(
+        f"/api/v1/calls/{call_id}/end",
+        {
+            "purpose": "order",
+            "outcome": "callback",
+            "notes": "after the delivery",
+            "callback_at": due.isoformat(),
+        },
+        content_type=JSON,
+    ).json()
+    assert body["outcome"] == "callback"
+    callback = Callback.objects.get()
+    assert (callback.phone, callback.due_at, callback.note, callback.origin_id) == (
+        "+74951234567",
+        due,
+        "after the delivery",
+        call_id,
+    )
+
+
+def test_registering_the_caller_is_all_or_nothing(operator, people):
+    from calldesk.errors import Conflict
+    from calls.services import register_call, register_caller
+    from clients.exceptions import DuplicateClient
+    from clients.models import Client
+
+    ClientFactory(tax_id="7701112233")
+    call = register_call(actor=operator, direction="inbound", phone="+74993334455")
+    with pytest.raises(DuplicateClient):
+        register_caller(
+            actor=operator, call_id=call.pk, name="Newcomer", tax_id="7701112233", type_code="market"
+        )
+    assert not Client.objects.filter(name="Newcomer").exists()
+    client = register_caller(
+        actor=operator, call_id=call.pk, name="Newcomer", tax_id="7709998877", type_code="market"
+    )
+    call.refresh_from_db()
+    assert (call.client, call.route_handler, call.route_user) == (client, "department_head", "volkov")
+    assert list(client.phones.values_list("number", flat=True)) == ["+74993334455"]
+    with pytest.raises(Conflict):
+        register_caller(
+            actor=operator, call_id=call.pk, name="Again", tax_id="7700000009", type_code="market"
+        )
