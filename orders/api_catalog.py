@@ -22,12 +22,11 @@ from clients.models import Role
 from orders.models import DiscountRule, Special
 from orders.pricelist import (
     Source,
-    catalog_page,
     create_discount_rule,
     create_special,
     upsert_price_list,
 )
-from orders.selectors import price_columns
+from orders.selectors import catalog_page, price_columns
 
 router = Router(tags=["catalog"])
 

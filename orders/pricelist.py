@@ -27,18 +27,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.tabular import is_blank, key_text, read_table
-from clients.exceptions import ClientNotFound
-from clients.models import Client, ClientType, Role, User
+from clients.models import ClientType, Role, User
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import DiscountRule, Price, PriceChange, PriceColumn, Product, Special
-from orders.selectors import column_for_client
 
 BASE = "base"
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
@@ -726,74 +724,3 @@ def create_discount_rule(
 
 
 # --- reads for the catalog -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CatalogItem:
-    sku: str
-    name: str
-    unit: str
-    pack: int
-    category: str
-    active: bool
-    new_until: date | None
-    price: Decimal | None
-    column: str | None  # the column the price is from: the client's, or base when it has none there
-
-
-@dataclass(frozen=True)
-class CatalogPage:
-    count: int
-    column: str  # the column that applies to the client now (base without a client)
-    items: list[CatalogItem]
-
-
-def catalog_page(
-    *,
-    on: date,
-    search: str = "",
-    client_id: int | None = None,
-    active: bool | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> CatalogPage:
-    """Products with the price of the column that applies to the client on `on` (III.10; base
-    without a client), by name. A product with no price in that column shows its base price.
-    Raises ClientNotFound. Queries: the client and its rules (3), the count, the page, its prices."""
-    column_code = BASE
-    if client_id is not None:
-        client = Client.objects.select_related("type").filter(pk=client_id).first()
-        if client is None:
-            raise ClientNotFound()
-        column_code = column_for_client(client=client, on=on).code
-    products = Product.objects.all()
-    if search:
-        products = products.filter(Q(sku__istartswith=search) | Q(name__icontains=search))
-    if active is not None:
-        products = products.filter(active=active)
-    count = products.count()
-    page = products.order_by("name", "id").prefetch_related(
-        Prefetch(
-            "prices",
-            queryset=Price.objects.filter(column__code__in={BASE, column_code}).select_related("column"),
-            to_attr="catalog_prices",
-        )
-    )[offset : offset + limit]
-    items = []
-    for product in page:
-        by_code = {price.column.code: price.amount for price in product.catalog_prices}
-        code = column_code if column_code in by_code else (BASE if BASE in by_code else None)
-        items.append(
-            CatalogItem(
-                sku=product.sku,
-                name=product.name,
-                unit=product.unit,
-                pack=product.pack,
-                category=product.category,
-                active=product.active,
-                new_until=product.new_until,
-                price=by_code.get(code) if code else None,
-                column=code,
-            )
-        )
-    return CatalogPage(count=count, column=column_code, items=items)
