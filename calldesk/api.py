@@ -21,6 +21,7 @@ from clients.api_receivables import router as receivables_router
 from clients.services import authenticate_api_token
 from orders.api import router as orders_router
 from orders.api_catalog import router as catalog_router
+from reports.api import router as reports_router
 
 
 class BearerToken(HttpBearer):
@@ -130,3 +131,4 @@ api.add_router("/", receivables_router)
 api.add_router("/", orders_router)
 api.add_router("/", catalog_router)
 api.add_router("/", calls_router)
+api.add_router("/", reports_router)

@@ -567,6 +567,11 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     from calls.demo import seed_outbound_demo
 
     outbound = seed_outbound_demo(today=today)
+    # The desk's recent weeks of calls and offers, this month's targets, and the report rows
+    # built from them (III.25, section VI).
+    from reports.demo import seed_reports_demo
+
+    reports = seed_reports_demo(today=today)
 
     return SeedReport(
         created=True,
@@ -581,6 +586,8 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
             "receivables": len(receivables),
             "dormant clients to call": outbound.dormant_tasks,
             "campaign calls": outbound.campaign_tasks,
+            "calls in the register": reports.calls,
+            "days of reports": reports.days_built,
         },
     )
 

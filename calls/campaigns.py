@@ -7,8 +7,6 @@ earlier"): their refusal reasons stay on their call tasks.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from calldesk.exporting import csv_bytes, xlsx_bytes
 from calls.models import Call, CallList, CallTask, Campaign
 from calls.outbound import operators_on_duty
 from calls.rules import dormancy_cutoff, share_fairly
@@ -360,37 +359,8 @@ def export_campaign_results(campaign_id: int, fmt: str, *, actor: User | None = 
         for task in tasks
     ]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([_safe_csv(cell) for cell in header])
-        for cells in rows:
-            writer.writerow([_safe_csv(cell) for cell in cells])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
-    return _xlsx(header, rows, title=campaign.name)
-
-
-def _safe_csv(value: str) -> str:
-    # Answers are typed freely: a cell a spreadsheet would run as a formula is kept as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def _xlsx(header: list[str], rows: list[list[str]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or _("Results")[:31]
-    sheet.append(header)
-    for cells in rows:
-        sheet.append(cells)
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":  # text typed with a leading "=" stays text
-                cell.data_type = "s"
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        return csv_bytes(header, rows)
+    return xlsx_bytes(header, rows, title=campaign.name)
 
 
 # --- The operator's queue -------------------------------------------------------------------------

@@ -473,3 +473,31 @@ class CallTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.status}"
+
+
+class TaskAttempt(models.Model):
+    """Each result an operator recorded on a call task, when it was recorded: the reports count
+    the calls made to dormant clients (III.16) and who brought them back from these."""
+
+    task = models.ForeignKey(CallTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="tries")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("operator"), on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("why on the list"), max_length=16, choices=CallTask.Reason.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=CallTask.Outcome.choices)
+    at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("call task attempt")
+        verbose_name_plural = _("call task attempts")
+        indexes = [
+            models.Index(fields=["at"], name="taskattempt_at"),
+            models.Index(fields=["client", "at"], name="taskattempt_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.at:%Y-%m-%d %H:%M}: {self.outcome}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput, NotFound
-from calls.models import CallList, CallTask
+from calls.models import CallList, CallTask, TaskAttempt
 from calls.rules import dormancy_cutoff, share_fairly
 from clients.models import Client, Role, User
 
@@ -133,6 +133,14 @@ def record_task_result(*, actor: User, task_id: int, result: TaskResult) -> Call
     if task.operator_id is None:
         task.operator = actor
     task.save()
+    TaskAttempt.objects.create(
+        task=task,
+        operator=actor,
+        client_id=task.client_id,
+        reason=task.reason,
+        outcome=task.outcome,
+        at=timezone.now(),
+    )
     return task
 
 

@@ -294,6 +294,9 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["client", "-created_at"], name="order_client_recent"),
             models.Index(fields=["status", "-created_at"], name="order_status_recent"),
+            # The daily reports read a day's confirmations and cancellations (III.14, section VI).
+            models.Index(fields=["confirmed_at"], name="order_confirmed_on"),
+            models.Index(fields=["status_changed_at"], name="order_status_changed_on"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
@@ -376,6 +379,7 @@ class Offer(models.Model):
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
         constraints = [models.UniqueConstraint(fields=["order", "product"], name="offer_one_per_product")]
+        indexes = [models.Index(fields=["offered_at"], name="offer_made_on")]
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.outcome}"

@@ -1,28 +1,243 @@
-"""Dashboards."""
+"""The heads' dashboard (issue 7, section VI) and its exports (III.25, III.26).
+
+The dashboard reads the pre-aggregated report rows (`department_period`) and one grouped query
+of the department's running campaigns: a fixed number of queries whatever the period or the
+size of the base, never a scan of raw calls. Exports run as tasks; the page polls a partial
+with their progress bar.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from calldesk.access import role_required
-from clients.models import Department, Role
-from reports.selectors import department_day
+from calls.campaigns import campaigns_of
+from calls.models import CallTask, Campaign
+from clients.models import Department, Role, User
+from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
+from reports.models import ExportJob
+from reports.selectors import PERIODS, Period, department_period, period_of
+
+DEFAULT_DEPARTMENT = "wholesale"
+MAX_DAYS = 366  # a custom period is at most a year: the chart has a point a day
+CAMPAIGNS_SHOWN = 5
 
 
+@dataclass
+class Choice:
+    """What the filters ask for, as the form shows it back, and what is wrong with it."""
+
+    department: Department | None = None
+    period: Period | None = None
+    departments: list[Department] = field(default_factory=list)  # an admin's choice
+    values: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def _date(value: str) -> date | None:
+    try:
+        return parse_date(value.strip())
+    except ValueError:  # well formed but impossible, such as 2026-02-30
+        return None
+
+
+def _choice(user: User, data: QueryDict) -> Choice:
+    """Read the filters. A head sees their own department whatever the request names (III.26);
+    an admin chooses one (wholesale unless told). Bad dates are errors, never a 500."""
+    choice = Choice()
+    if user.role == Role.ADMIN.value:
+        choice.departments = list(Department.objects.order_by("name"))
+        wanted = data.get("department") or DEFAULT_DEPARTMENT
+        choice.department = next((d for d in choice.departments if d.code == wanted), None) or next(
+            (d for d in choice.departments if d.code == DEFAULT_DEPARTMENT),
+            choice.departments[0] if choice.departments else None,
+        )
+        if choice.department is None:
+            choice.errors.append(_("No departments yet."))
+    else:
+        choice.department = user.department
+        if choice.department is None:
+            choice.errors.append(_("You belong to no department: ask an administrator to set yours."))
+
+    kind = data.get("period") or "day"
+    today = timezone.localdate()
+    choice.values = {
+        "period": kind,
+        "on": data.get("on", ""),
+        "start": data.get("start", ""),
+        "end": data.get("end", ""),
+        "department": choice.department.code if choice.department else "",
+    }
+    if kind not in PERIODS and kind != "custom":
+        choice.errors.append(_("Choose a day, a week, a month or a custom period."))
+        return choice
+    on = today
+    if choice.values["on"]:
+        on = _date(choice.values["on"])
+        if on is None:
+            choice.errors.append(_("Enter the date as YYYY-MM-DD, for example %(today)s.") % {"today": today})
+            return choice
+    if kind == "custom":
+        start, end = _date(choice.values["start"]), _date(choice.values["end"])
+        if start is None or end is None:
+            choice.errors.append(
+                _("A custom period needs a start and an end date as YYYY-MM-DD, for example %(today)s.")
+                % {"today": today}
+            )
+            return choice
+        if end < start:
+            choice.errors.append(_("The period ends before it starts."))
+            return choice
+        if (end - start).days + 1 > MAX_DAYS:
+            choice.errors.append(_("A custom period is at most %(days)d days.") % {"days": MAX_DAYS})
+            return choice
+        choice.period = period_of("custom", on, start=start, end=end)
+    else:
+        choice.period = period_of(kind, on)
+    choice.values["on"] = on.isoformat()
+    choice.values["start"] = choice.period.start.isoformat()
+    choice.values["end"] = choice.period.end.isoformat()
+    return choice
+
+
+def _running_campaigns(user: User, department: Department) -> list[Campaign]:
+    """The department's running campaigns, newest first, at most five, with their results
+    (III.17): one grouped query, however many campaigns or tasks."""
+    done = Q(lists__tasks__status=CallTask.Status.DONE)
+    outcome = CallTask.Outcome
+    return list(
+        campaigns_of(actor=user)
+        .filter(department=department, status=Campaign.Status.RUNNING)
+        .annotate(
+            agreed_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.AGREED)),
+            refused_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.REFUSED)),
+            informed_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.INFORMED)),
+        )[:CAMPAIGNS_SHOWN]
+    )
+
+
+def _neighbours(period: Period) -> tuple[date, date] | None:
+    """The `on` of the period before and the one after, for the arrows; none for a custom one."""
+    if period.kind == "custom":
+        return None
+    return period.start - timedelta(days=1), period.end + timedelta(days=1)
+
+
+def _chart_data(figures) -> dict:
+    """The charts' numbers for dashboard.js, through `json_script` (no inline script under the
+    Content Security Policy). Money goes as text, Decimal to the cent; JS parses it to plot."""
+    return {
+        "labels": {
+            "orders": _("Orders"),
+            "value": _("Order value, %(currency)s") % {"currency": settings.CURRENCY},
+            "conversion": _("Upsell conversion, %"),
+            "no_manager": _("No manager"),
+        },
+        "days": [date_format(point.day, "SHORT_DATE_FORMAT") for point in figures.series],
+        "orders": [point.orders for point in figures.series],
+        "values": [str(point.order_value) for point in figures.series],
+        "conversion": [
+            None if point.conversion is None else str(point.conversion) for point in figures.series
+        ],
+        "managers": [
+            {"name": str(row.person) if row.person else _("No manager"), "value": str(row.totals.order_value)}
+            for row in figures.by_manager
+        ],
+    }
+
+
+def _title(period: Period) -> str:
+    if period.days == 1:
+        return date_format(period.start, "DATE_FORMAT")
+    return _("%(start)s to %(end)s") % {
+        "start": date_format(period.start, "DATE_FORMAT"),
+        "end": date_format(period.end, "DATE_FORMAT"),
+    }
+
+
+@require_GET
 @role_required(Role.HEAD)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """A head's home: their department today and this month, by manager (section VI)."""
-    departments = list(Department.objects.order_by("name"))
-    department = request.user.department
-    if request.user.role == Role.ADMIN or department is None:
-        chosen = request.GET.get("department")
-        department = next((d for d in departments if d.code == chosen), None) or next(
-            (d for d in departments if d.code == "wholesale"), departments[0] if departments else None
-        )
-    if department is None:
-        return render(request, "reports/dashboard.html", {"figures": None, "error": _("No departments yet.")})
-    figures = department_day(department=department, day=timezone.localdate())
-    return render(request, "reports/dashboard.html", {"figures": figures, "departments": departments})
+    """A head's department over a day, week, month or custom period against its targets, by
+    manager and by operator, with charts and exports (section VI, III.25)."""
+    choice = _choice(request.user, request.GET)
+    context = {"choice": choice, "periods": PERIODS, "kinds": KINDS, "formats": ExportJob.Format.choices}
+    if choice.errors:
+        return render(request, "reports/dashboard.html", context, status=400)
+    figures = department_period(department=choice.department, period=choice.period)
+    context.update(
+        figures=figures,
+        title=_title(choice.period),
+        neighbours=_neighbours(choice.period),
+        days_missing=figures.days_not_built,
+        campaigns=_running_campaigns(request.user, choice.department),
+        chart=_chart_data(figures),
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_POST
+@role_required(Role.HEAD)
+def start_export(request: HttpRequest) -> HttpResponse:
+    """Start an export of the dashboard's rows as a task (III.26: heads and admins only); the
+    answer is the progress bar, which polls itself until the file is ready."""
+    choice = _choice(request.user, request.POST)
+    kind, fmt = request.POST.get("kind", ""), request.POST.get("format", "")
+    if kind not in KINDS:
+        choice.errors.append(_("Choose what to export."))
+    if fmt not in ExportJob.Format.values:
+        choice.errors.append(_("Export as CSV or XLSX."))
+    if choice.errors:
+        template = "reports/export.html" + ("#export-job" if request.htmx else "")
+        return render(request, template, {"job": None, "errors": choice.errors}, status=400)
+    job = request_export(
+        actor=request.user,
+        request=ExportRequest(kind=kind, format=fmt, department=choice.department, period=choice.period),
+    )
+    if not request.htmx:
+        return redirect("reports:export-progress", job_id=job.pk)
+    job.refresh_from_db(fields=["status", "rows_total", "rows_done", "error"])
+    return render(request, "reports/export.html#export-job", {"job": job})
+
+
+def _job_or_404(request: HttpRequest, job_id: int) -> ExportJob:
+    job = job_for(actor=request.user, job_id=job_id)
+    if job is None:
+        raise Http404(_("No such export."))
+    return job
+
+
+@require_GET
+@role_required(Role.HEAD)
+def export_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The export's progress bar; htmx polls it every second until the job is done or failed."""
+    job = _job_or_404(request, job_id)
+    template = "reports/export.html" + ("#export-job" if request.htmx else "")
+    return render(request, template, {"job": job})
+
+
+@require_GET
+@role_required(Role.HEAD)
+def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The finished file, to whoever asked for it or an admin (III.26)."""
+    job = _job_or_404(request, job_id)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404(_("The export is not ready."))
+    content = ExportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()
+    response = HttpResponse(bytes(content or b""), content_type=CONTENT_TYPES[job.format])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=job.file_name or f"export-{job.pk}.{job.format}"
+    )
+    return response

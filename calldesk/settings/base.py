@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "calldesk.middleware.HtmxLoginRedirectMiddleware",
     "calldesk.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lock-out response.
     "axes.middleware.AxesMiddleware",
@@ -176,6 +177,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calls.tasks.dispatch_dormant_list_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    # 00:10 in TIME_ZONE: the daily operator reports of the day that just ended (III.25,
+    # section VI), and any day of the past week a down worker left unbuilt.
+    "operator-reports": {
+        "task": "reports.tasks.dispatch_operator_reports_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Every five minutes: today's report rows so far, which the heads' dashboards read.
+    "reports-today": {"task": "reports.tasks.refresh_today_reports_task", "schedule": 300.0},
+    # Every minute: dashboard exports a down broker left queued, or a dead worker left running.
+    "exports-sweep": {"task": "reports.tasks.sweep_exports_task", "schedule": 60.0},
     # Every minute: the worker records that it is alive, so /api/v1/health can tell a broker
     # that accepts tasks from one that also has a worker running them.
     "worker-heartbeat": {"task": "calldesk.tasks.record_worker_heartbeat_task", "schedule": 60.0},
@@ -186,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
     # commit time, or a failed e-mail, left unsent. A client waits a minute more, never forever.
     "reference-sweep": {"task": "calls.tasks.send_pending_references_task", "schedule": 60.0},
 }
+
+# Reports: an order counts as a dormant client reactivated when it comes within this many days
+# of an operator's call from the dormant list (III.16, section VI).
+REPORT_REACTIVATION_DAYS = 30
 
 # III.16: a no-answer goes back to the operator's queue this many times, then the task closes.
 CALL_TASK_MAX_ATTEMPTS = 3

@@ -113,9 +113,10 @@ def test_order_totals_are_the_sum_of_their_lines_and_numbers_have_no_gaps(seeded
 def test_the_same_seed_gives_the_same_data(django_db_blocker):
     seed_demo(clients=150, seed=11, today=TODAY)
     first = signature()
-    from calls.models import CallList
+    from calls.models import Call, CallList
 
     CallList.objects.all().delete()
+    Call.objects.all().delete()
     Receivable.objects.all().delete()
     OrderLine.objects.all().delete()
     Order.objects.all().delete()

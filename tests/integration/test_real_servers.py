@@ -13,7 +13,8 @@ from calldesk.tasks import record_worker_heartbeat_task
 from clients.models import Client, Role
 from clients.selectors import overdue_clients, search_clients
 from clients.services import issue_api_token
-from reports.selectors import department_day
+from reports.build import build_day
+from reports.selectors import department_period, period_of
 from tests.factories import ClientFactory, ReceivableFactory, department, make_staff
 
 TODAY = date(2026, 11, 20)
@@ -76,9 +77,11 @@ def test_demo_data_and_screens_queries_run_on_postgres():
     someone = Client.objects.order_by("id").first()
     assert someone in search_clients(someone.name)
     assert someone in search_clients(someone.phones.first().number)
-    figures = department_day(department=department("wholesale"), day=TODAY)
-    assert figures.orders_month >= 1
-    assert sum(m.orders for m in figures.managers) <= figures.orders_month
+    build_day(TODAY - timedelta(days=1))
+    figures = department_period(department=department("wholesale"), period=period_of("month", TODAY))
+    assert figures.totals.orders >= 1
+    assert sum(m.totals.orders for m in figures.by_manager) == figures.totals.orders
+    assert sum(o.totals.order_value for o in figures.by_operator) == figures.totals.order_value
 
 
 @pytest.mark.django_db

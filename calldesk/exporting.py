@@ -1,0 +1,88 @@
+"""Tables as files for heads and admins: CSV (UTF-8 with BOM, CRLF, as spreadsheets open it) and
+XLSX. Client data leaves the desk only through these, and only for heads and admins (III.26).
+
+Cells are typed freely on the desk (a client's name, a survey answer): a cell a spreadsheet
+would run as a formula is written as text, in both formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
+
+
+def safe_csv_cell(value: Any) -> str:
+    """A value as the text of a CSV cell. Text that would start a formula gets a leading
+    apostrophe, so a spreadsheet shows it as typed and never runs it; numbers and dates we
+    format ourselves are written as they are (a negative number stays a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal | int | float):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The table as CSV: UTF-8 with a BOM (so Excel reads Cyrillic right), comma, CRLF.
+    `rows` may be a generator; it is read once, row by row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_csv_cell(cell) for cell in header])
+    for cells in rows:
+        writer.writerow([safe_csv_cell(cell) for cell in cells])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel accepts: no []:*?/\\, at most 31 characters."""
+    cleaned = "".join(ch for ch in title if ch not in SHEET_TITLE_FORBIDDEN)[:31]
+    return cleaned or _("Results")[:31]
+
+
+def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
+    """The table as an XLSX workbook of one sheet, the header frozen. Numbers and dates stay
+    numbers and dates (money with two decimal places); text that openpyxl would store as a
+    formula is stored as text. `rows` may be a generator; it is read once, row by row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(title)
+    sheet.append(list(header))
+    _as_text(sheet[1])
+    for cells in rows:
+        sheet.append(list(cells))
+        written = sheet[sheet.max_row]
+        _as_text(written)
+        for cell, value in zip(written, cells, strict=False):
+            if isinstance(value, Decimal):
+                cell.number_format = "0.00"
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "B2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _as_text(cells) -> None:
+    for cell in cells:
+        if cell.data_type == "f":  # text typed with a leading "=" stays text
+            cell.data_type = "s"
