@@ -572,6 +572,9 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     from reports.demo import seed_reports_demo
 
     reports = seed_reports_demo(today=today)
+    from orders.favourites import rebuild_type_favourites
+
+    rebuild_type_favourites(on=today)  # what each client type buys, for the suggestions
 
     return SeedReport(
         created=True,

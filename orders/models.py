@@ -404,3 +404,32 @@ class ConfirmRequest(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TypeFavourite(models.Model):
+    """What clients of a type bought most in the year before `built_on`: the "traditional" and
+    "assortment" suggestions (III.7, III.8) read these few rows instead of a year of every such
+    client's order lines. Rebuilt each night (`orders.favourites.rebuild_type_favourites`)."""
+
+    client_type = models.ForeignKey(
+        "clients.ClientType", verbose_name=_("client type"), on_delete=models.CASCADE, related_name="+"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    orders = models.PositiveIntegerField(_("orders in a year"))
+    usual_quantity = models.DecimalField(_("usual quantity"), max_digits=12, decimal_places=3, null=True)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    built_on = models.DateField(_("built on"))
+
+    class Meta:
+        ordering = ["client_type", "rank"]
+        verbose_name = _("favourite of a client type")
+        verbose_name_plural = _("favourites of client types")
+        constraints = [
+            models.UniqueConstraint(fields=["client_type", "product"], name="typefavourite_once"),
+            models.UniqueConstraint(fields=["client_type", "rank"], name="typefavourite_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_type_id}: {self.product_id} ({self.orders})"

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.exceptions import ClientNotFound
 from clients.models import Client
 from clients.selectors import debt_of
 from orders.exceptions import OrderNotFound
-from orders.models import DiscountRule, Offer, Order, OrderLine, Price, PriceColumn, Product, Special
+from orders.models import (
+    DiscountRule,
+    Offer,
+    Order,
+    OrderLine,
+    Price,
+    PriceColumn,
+    Product,
+    Special,
+    TypeFavourite,
+)
 from orders.rules import (
     ColumnChoice,
     ColumnRule,
@@ -230,12 +241,21 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
     own = _top_products(
         OrderLine.objects.filter(order__client=client), year_ago, exclude=taken, limit=limit_each * 3
     )
-    by_type = _top_products(
-        OrderLine.objects.filter(order__client__type_id=client.type_id),
-        year_ago,
-        exclude=taken,
-        limit=limit_each * 4,
-    )
+    # What clients of its type buy, as last night's favourites (orders/favourites.py): a few
+    # rows, not a year of every such client's lines.
+    by_type = [
+        {
+            "product_id": favourite.product_id,
+            "product__sku": favourite.product.sku,
+            "product__name": favourite.product.name,
+            "orders": favourite.orders,
+            "usual": favourite.usual_quantity,
+        }
+        for favourite in TypeFavourite.objects.filter(client_type_id=client.type_id, product__active=True)
+        .exclude(product_id__in=taken)
+        .select_related("product")
+        .order_by("rank")[: limit_each * 4]
+    ]
     traditional = own or by_type
     for row in traditional:
         if keep(row["product_id"]) and sum(s.reason == "traditional" for s in result) < limit_each:
@@ -265,7 +285,9 @@ def _top_products(lines, since: date, *, exclude: set[int], limit: int) -> list[
     """The products bought in most orders since `since`, with the average quantity. One query."""
     return list(
         lines.filter(
-            order__status__in=TAKEN_STATUSES, order__confirmed_at__date__gte=since, product__active=True
+            order__status__in=TAKEN_STATUSES,
+            order__confirmed_at__gte=timezone.make_aware(datetime.combine(since, time.min)),
+            product__active=True,
         )
         .exclude(product_id__in=exclude)
         .values("product_id", "product__sku", "product__name")

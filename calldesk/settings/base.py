@@ -177,6 +177,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calls.tasks.dispatch_dormant_list_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    # 00:20 in TIME_ZONE: what clients of each type bought most in the past year, which the
+    # operators' suggestions read (III.7, III.8).
+    "type-favourites": {
+        "task": "orders.tasks.rebuild_type_favourites_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # 00:10 in TIME_ZONE: the daily operator reports of the day that just ended (III.25,
     # section VI), and any day of the past week a down worker left unbuilt.
     "operator-reports": {

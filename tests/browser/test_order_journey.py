@@ -6,9 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from clients.models import Role
+from orders.favourites import rebuild_type_favourites
 from orders.models import DiscountRule, Offer, Order, PriceColumn, Special
 from orders.rules import next_working_day
 from tests.browser.test_operator_journey import log_in
@@ -61,8 +63,12 @@ def stock_the_catalog(today):
         note="Milk week: 5% off.",
     )
     neighbour = ClientFactory(name="Neighbour shop", type=client_type("retail"))
-    bought = OrderFactory(client=neighbour, number="2025-900001")
+    yesterday = timezone.now() - timedelta(days=1)
+    bought = OrderFactory(
+        client=neighbour, number="2025-900001", created_at=yesterday, confirmed_at=yesterday
+    )
     OrderLineFactory(order=bought, product=products["WATER"], quantity=Decimal("24.000"))
+    rebuild_type_favourites(on=today)  # what the nightly task did last night
     return products
 
 

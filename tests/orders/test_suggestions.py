@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from orders.favourites import rebuild_type_favourites
 from orders.models import Special
 from orders.selectors import suggestions_for
 from orders.services import add_line, record_offer, start_order
@@ -46,6 +47,7 @@ def setting(catalog, shop):
     neighbour = ClientFactory(type=client_type("retail"), manager=shop.manager)
     history(neighbour, catalog["CHIPS"], ["24", "24"])  # its type buys chips: assortment advice
     history(neighbour, catalog["RICE"], ["1"])
+    rebuild_type_favourites(on=today)  # what the nightly task does
     return special
 
 
