@@ -2,6 +2,8 @@
 #   make run    serve the desk on http://127.0.0.1:8000 (SQLite, tasks in-process, demo data)
 #   make test   lint + unit/view tests (SQLite) + integration tests (real PostgreSQL, Redis,
 #               Celery worker, started here) + browser tests (headless Chromium)
+#   make bench  the operator's path timed at 100,000 clients on a PostgreSQL of its own, each
+#               figure beside its budget (bench/results.json); not a test
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +13,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_CLIENTS ?= 1000
 
-.PHONY: run test lint fmt check-python migrate demo messages clean
+.PHONY: run test bench lint fmt check-python migrate demo messages clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -38,6 +40,9 @@ run: demo
 
 test: $(VENV)/.dev-installed
 	@bash scripts/test.sh
+
+bench: $(VENV)/.dev-installed
+	@bash scripts/bench.sh
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -18,94 +18,21 @@ export PYTHONDONTWRITEBYTECODE=1
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { printf 'make test: %s\n' "$*" >&2; exit 1; }
 
-# --- What the machine must have -------------------------------------------------------------
-PG_BINDIR=""
-find_pg_bindir() {
-    local dir
-    for dir in "$(pg_config --bindir 2>/dev/null)" /usr/lib/postgresql/*/bin; do
-        if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
-            PG_BINDIR="$dir"
-            return 0
-        fi
-    done
-    return 1
-}
-
-missing=()
-find_pg_bindir || missing+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-[ -x "$CHROMIUM" ] || missing+=(chromium)
-if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "Installing ${missing[*]} (apt-get)"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null || die "apt-get update failed"
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-            || die "apt-get install ${missing[*]} failed"
-        find_pg_bindir || die "PostgreSQL server binaries (initdb, pg_ctl) are still missing"
-    else
-        die "missing ${missing[*]}: install them (Debian: sudo apt-get install ${missing[*]}) and run make test again"
-    fi
-fi
-
-# --- Servers: started in a temporary folder, always stopped ---------------------------------
+# --- What the machine must have; the servers, in a temporary folder, always stopped ----------
 WORK="$(mktemp -d /tmp/cdtest.XXXXXX)"
-PG_DATA="$WORK/pg"
-PG_RUN_AS=()
+# shellcheck source=scripts/servers.sh
+source "$ROOT/scripts/servers.sh"
+ensure_tools chromium
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    if [ -f "$PG_DATA/postmaster.pid" ]; then
-        "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-    if [ -f "$WORK/redis.pid" ]; then
-        kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true
-    fi
+    stop_servers
     rm -rf "$WORK"
     exit "$status"
 }
 trap cleanup EXIT
 trap 'echo; echo "make test: interrupted"; exit 130' INT TERM
-
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-start_postgres() {
-    PG_PORT="$(free_port)"
-    mkdir -p "$PG_DATA" "$WORK/sock"
-    if [ "$(id -u)" = 0 ]; then
-        # PostgreSQL refuses to run as root: run it as the unprivileged postgres user.
-        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-        chown -R postgres "$WORK/pg" "$WORK/sock"
-        chmod 755 "$WORK"
-        PG_RUN_AS=(runuser -u postgres --)
-    fi
-    (cd "$WORK" && "${PG_RUN_AS[@]}" "$PG_BINDIR/initdb" -D "$PG_DATA" -U postgres --auth=trust \
-        --encoding=UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1) \
-        || { cat "$WORK/initdb.log"; die "initdb failed"; }
-    (cd "$WORK" && "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$WORK/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-        start >/dev/null) || { cat "$PG_DATA/server.log"; die "PostgreSQL did not start"; }
-    "$PG_BINDIR/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
-        -c "CREATE ROLE calldesk LOGIN CREATEDB PASSWORD 'calldesk'" \
-        -c "CREATE DATABASE calldesk OWNER calldesk" >/dev/null || die "could not create the test role"
-    echo "PostgreSQL $("$PG_BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
-}
-
-start_redis() {
-    REDIS_PORT="$(free_port)"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$WORK" --save '' \
-        --appendonly no --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" >/dev/null \
-        || die "Redis did not start"
-    for _ in $(seq 50); do
-        redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
-        sleep 0.1
-    done
-    redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG || { cat "$WORK/redis.log"; die "Redis does not answer"; }
-    echo "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$REDIS_PORT"
-}
 
 # --- Layers ---------------------------------------------------------------------------------
 read -r -a PYTEST_ARGS <<<"${PYTEST_ARGS:-}"

@@ -1,0 +1,636 @@
+"""`make bench`: the operator's path timed at a large distributor's scale (issue 8).
+
+Run by scripts/bench.sh against its own PostgreSQL and Redis, on the data set of
+`manage.py seed_bench`. It measures, each figure beside its budget with PASS or FAIL:
+- server time (p50, p95 over BENCH_RUNS runs, default 200) of the screen pop, a client search by
+  four letters, adding a line to a 5-line and to a 1,000-line order, suggestions, confirm and the
+  head's dashboard, each through the Django stack in this process (middleware, session, view or
+  API endpoint, template), on PostgreSQL;
+- the SQL floor of the screen pop: the fewest queries it needs, run directly with psycopg;
+- 20 operators taking complete orders at once for BENCH_LOAD_SECONDS (default 60) against
+  gunicorn on loopback: orders a minute, p95 of each step, errors;
+- the nightly dormant list and a day's operator reports: wall time and peak memory, each in a
+  process of its own.
+It prints one table, writes bench/results.json and exits 1 when a budget is missed. It is not a
+test: `make test` times nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calldesk.settings.bench")
+
+import django
+
+django.setup()
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from calls.models import Call, CallList
+from calls.services import register_call
+from clients.models import Client, Role, User
+from clients.selectors import debt_of
+from clients.services import issue_api_token
+from orders.models import ConfirmRequest, Order, Product
+from orders.rules import next_working_day
+from orders.services import add_line, record_offer, set_terms, start_order
+from reports.build import build_day
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = int(os.environ.get("BENCH_RUNS", "200"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+OPERATORS = int(os.environ.get("BENCH_OPERATORS", "20"))
+SEED = 20261128
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    value: float
+    budget: float | None
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.budget is None or self.value <= self.budget
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, round(p / 100 * len(ordered) + 0.5) - 1) if len(ordered) > 1 else 1
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def timed(calls: list) -> list[float]:
+    """Milliseconds of each call (a zero-argument function), run in order; each must answer 2xx."""
+    spent = []
+    for call in calls:
+        began = time.perf_counter()
+        response = call()
+        spent.append((time.perf_counter() - began) * 1000)
+        status = getattr(response, "status_code", 200)
+        if status >= 300:
+            raise SystemExit(
+                f"bench: a timed request answered {status}: {getattr(response, 'content', b'')[:300]!r}"
+            )
+    return spent
+
+
+def server_figures(name: str, spent: list[float], budget_p95: float) -> list[Figure]:
+    return [
+        Figure(f"{name}: p50", "ms", round(percentile(spent, 50), 1), None, f"{len(spent)} runs"),
+        Figure(f"{name}: p95", "ms", round(percentile(spent, 95), 1), budget_p95, f"{len(spent)} runs"),
+    ]
+
+
+# --- The data the timings use ---------------------------------------------------------------------
+
+
+@dataclass
+class Cast:
+    operator: User
+    head: User
+    token: str
+    clients: list[Client]
+    skus: list[str]
+
+
+def cast() -> Cast:
+    rng = random.Random(SEED)
+    operator = (
+        User.objects.filter(username="operator").first()
+        or User.objects.filter(groups__name="operator").first()
+    )
+    head = User.objects.get(username="head")
+    token = issue_api_token(user=operator, name="bench").raw
+    # Ordinary market clients with a manager and a phone: the operator's own calls (III.3).
+    ids = list(
+        Client.objects.filter(type__code="market", manager__isnull=False, phones__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    picked = Client.objects.filter(pk__in=rng.sample(ids, min(len(ids), 3000))).prefetch_related("phones")
+    # Only clients whose orders pass the debt and credit checks (III.5, III.9): the bench times
+    # confirmations that succeed, and the load counts every refusal as an error.
+    today = timezone.localdate()
+    servable = []
+    for client in picked:
+        debt = debt_of(client_id=client.pk, on=today)
+        if not debt.blocks_order and (debt.headroom is None or debt.headroom >= 500_000):
+            servable.append(client)
+    rng.shuffle(servable)
+    skus = list(Product.objects.filter(active=True).values_list("sku", flat=True))
+    return Cast(operator, head, token, servable, skus)
+
+
+def open_drafts(c: Cast, count: int, lines: int, rng: random.Random) -> list[int]:
+    """Drafts for clients the operator may serve (a client blocked by debt is skipped, III.5)."""
+    drafts = []
+    for client in c.clients:
+        if len(drafts) == count:
+            break
+        try:
+            order = start_order(actor=c.operator, client_id=client.pk)
+        except Exception:  # blocked by debt or not the operator's: not this bench's business
+            continue
+        for sku in rng.sample(c.skus, lines):
+            add_line(actor=c.operator, order_id=order.pk, sku=sku, quantity="2")
+        drafts.append(order.pk)
+    if len(drafts) < count:
+        raise SystemExit(f"bench: only {len(drafts)} clients could take an order; the data set is too small")
+    return drafts
+
+
+def ready_to_confirm(c: Cast, order_id: int, rng: random.Random) -> None:
+    for sku in rng.sample(c.skus, 3):
+        record_offer(actor=c.operator, order_id=order_id, sku=sku, outcome="declined", reason="bench")
+    set_terms(
+        actor=c.operator,
+        order_id=order_id,
+        delivery={
+            "date": next_working_day(timezone.localdate()),
+            "receiver_name": "Bench Receiver",
+            "receiver_phone": "+74950000000",
+            "address": "Moscow, bench st. 1",
+        },
+    )
+
+
+# --- Server time ------------------------------------------------------------------------------------
+
+
+def measure_server(c: Cast) -> list[Figure]:
+    rng = random.Random(SEED + 1)
+    desk = HttpClient()
+    desk.force_login(c.operator)
+    api = HttpClient(headers={"Authorization": f"Bearer {c.token}"})
+    figures: list[Figure] = []
+    created_orders: list[int] = []
+    created_calls: list[int] = []
+
+    # Screen pop: the exchange registered the call; the operator's browser opens its screen.
+    calls = []
+    for client in c.clients[:RUNS]:
+        call = register_call(actor=c.operator, direction="inbound", phone=client.phones.all()[0].number)
+        calls.append(call.pk)
+    created_calls += calls
+    figures += server_figures(
+        "screen pop by phone", timed([lambda pk=pk: desk.get(f"/desk/calls/{pk}/") for pk in calls]), 30
+    )
+
+    # Client search as the operator types four letters of a name.
+    terms = [client.name[:4] for client in rng.sample(c.clients, RUNS)]
+    figures += server_figures(
+        "client search, 4 letters",
+        timed([lambda t=t: desk.get("/desk/", {"q": t}, headers={"HX-Request": "true"}) for t in terms]),
+        30,
+    )
+
+    # Add a line: to drafts of 5 lines, then to one draft of 1,000 lines.
+    drafts = open_drafts(c, RUNS, 5, rng)
+    created_orders += drafts
+    figures += server_figures(
+        "add a line, 5-line order",
+        timed(
+            [
+                lambda pk=pk, sku=sku: api.post(
+                    f"/api/v1/orders/{pk}/lines",
+                    {"sku": sku, "quantity": "3"},
+                    content_type="application/json",
+                )
+                for pk, sku in zip(drafts, rng.sample(c.skus, len(drafts)), strict=True)
+            ]
+        ),
+        40,
+    )
+    big = open_drafts(c, 1, 0, rng)[0]
+    created_orders.append(big)
+    big_lines = min(1000, len(c.skus) - RUNS)  # 1,000 on the bench data set's 5,000 products
+    skus = rng.sample(c.skus, big_lines + RUNS)
+    for sku in skus[:big_lines]:
+        add_line(actor=c.operator, order_id=big, sku=sku, quantity="1")
+    figures += server_figures(
+        f"add a line, {big_lines:,}-line order",
+        timed(
+            [
+                lambda sku=sku: api.post(
+                    f"/api/v1/orders/{big}/lines",
+                    {"sku": sku, "quantity": "1"},
+                    content_type="application/json",
+                )
+                for sku in skus[big_lines:]
+            ]
+        ),
+        60,
+    )
+    figures += server_figures(
+        "suggestions",
+        timed([lambda pk=pk: api.get(f"/api/v1/orders/{pk}/suggestions") for pk in drafts]),
+        60,
+    )
+    for pk in drafts:
+        ready_to_confirm(c, pk, rng)
+    figures += server_figures(
+        "confirm",
+        timed(
+            [
+                lambda pk=pk: api.post(
+                    f"/api/v1/orders/{pk}/confirm", headers={"Idempotency-Key": str(uuid.uuid4())}
+                )
+                for pk in drafts
+            ]
+        ),
+        80,
+    )
+
+    # The head's dashboard over the month, from the pre-aggregated rows.
+    today = timezone.localdate()
+    for n in range(0, 31):
+        build_day(today - timedelta(days=n))
+    head = HttpClient()
+    head.force_login(c.head)
+    figures += server_figures(
+        "head's dashboard, month",
+        timed([lambda: head.get("/reports/dashboard/", {"period": "month"}) for _ in range(RUNS)]),
+        300,
+    )
+    # What the bench wrote is taken back out, so the next run starts from the same data set.
+    ConfirmRequest.objects.filter(order_id__in=created_orders).delete()
+    Call.objects.filter(pk__in=created_calls).delete()
+    Order.objects.filter(pk__in=created_orders).delete()
+    return figures
+
+
+def measure_sql_floor(c: Cast, screen_pop_p95: float) -> list[Figure]:
+    """The screen pop's floor: the fewest queries that answer it (the client and its card by
+    phone, its debt, its recent orders and calls), straight through psycopg."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    dsn = (
+        f"host={db['HOST']} port={db['PORT']} dbname={db['NAME']} user={db['USER']} password={db['PASSWORD']}"
+    )
+    phones = [client.phones.all()[0].number for client in c.clients[:RUNS]]
+    today = timezone.localdate()
+    spent = []
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        for phone in phones:
+            began = time.perf_counter()
+            cur.execute(
+                "SELECT c.id, c.name, c.credit_limit, t.name, u.full_name, u.presence"
+                " FROM clients_clientphone p JOIN clients_client c ON c.id = p.client_id"
+                " JOIN clients_clienttype t ON t.id = c.type_id"
+                " LEFT JOIN clients_user u ON u.id = c.manager_id WHERE p.number = %s",
+                (phone,),
+            )
+            client_id = cur.fetchone()[0]
+            cur.execute(
+                "SELECT COALESCE(SUM(amount - paid) FILTER (WHERE due_on < %s), 0),"
+                " COALESCE(SUM(amount - paid), 0) FROM clients_receivable"
+                " WHERE client_id = %s AND paid < amount",
+                (today, client_id),
+            )
+            cur.fetchone()
+            cur.execute(
+                "SELECT id, number, status, total, confirmed_at FROM orders_order WHERE client_id = %s"
+                " ORDER BY created_at DESC LIMIT 5",
+                (client_id,),
+            )
+            cur.fetchall()
+            cur.execute(
+                "SELECT id, started_at, outcome FROM calls_call WHERE client_id = %s"
+                " ORDER BY started_at DESC LIMIT 5",
+                (client_id,),
+            )
+            cur.fetchall()
+            spent.append((time.perf_counter() - began) * 1000)
+    floor = percentile(spent, 95)
+    return [
+        Figure(
+            "screen pop SQL floor (4 queries, psycopg): p95",
+            "ms",
+            round(floor, 2),
+            None,
+            f"{len(spent)} runs",
+        ),
+        Figure("screen pop / its SQL floor (p95)", "x", round(screen_pop_p95 / floor, 1), 5.0),
+    ]
+
+
+# --- Load: operators at once against gunicorn ---------------------------------------------------------
+
+
+def measure_load(c: Cast) -> list[Figure]:
+    import http.client
+
+    port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "calldesk.settings.bench"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "calldesk.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=4",
+            "--threads=4",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for(port)
+        tokens = operator_tokens(OPERATORS)
+        clients = [client for client in c.clients[RUNS + 50 :] if client.phones.all()]
+        steps: dict[str, list[float]] = {}
+        errors: list[str] = []
+        orders_done = [0]
+        created: list[int] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + LOAD_SECONDS
+
+        def operator_loop(n: int, token: str) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            mine = random.Random(SEED + 100 + n)
+
+            def step(name: str, method: str, path: str, body: dict | None = None, extra: dict | None = None):
+                began = time.perf_counter()
+                conn.request(
+                    method,
+                    path,
+                    body=json.dumps(body) if body is not None else None,
+                    headers={**headers, **(extra or {})},
+                )
+                response = conn.getresponse()
+                payload = response.read()
+                spent = (time.perf_counter() - began) * 1000
+                with lock:
+                    steps.setdefault(name, []).append(spent)
+                if response.status >= 400:
+                    raise RuntimeError(f"{name}: {response.status} {payload[:200]!r}")
+                return json.loads(payload) if payload else {}
+
+            while time.monotonic() < deadline:
+                client = mine.choice(clients)
+                try:
+                    call = step(
+                        "register the call",
+                        "POST",
+                        "/api/v1/calls",
+                        {"direction": "inbound", "phone": client.phones.all()[0].number},
+                    )
+                    if call["lookup"]["route"]["handler"] != "operator":
+                        step(
+                            "wrap up",
+                            "POST",
+                            f"/api/v1/calls/{call['id']}/end",
+                            {"purpose": "order", "outcome": "no_answer"},
+                        )
+                        continue
+                    order = step(
+                        "start the order", "POST", "/api/v1/orders", {"client": client.pk, "call": call["id"]}
+                    )
+                    with lock:
+                        created.append(order["id"])
+                    for sku in mine.sample(c.skus, 5):
+                        step(
+                            "add a line",
+                            "POST",
+                            f"/api/v1/orders/{order['id']}/lines",
+                            {"sku": sku, "quantity": "2"},
+                        )
+                    step("suggestions", "GET", f"/api/v1/orders/{order['id']}/suggestions")
+                    for sku in mine.sample(c.skus, 3):
+                        step(
+                            "offer",
+                            "POST",
+                            f"/api/v1/orders/{order['id']}/offers",
+                            {"sku": sku, "outcome": "declined", "reason": "bench"},
+                        )
+                    step(
+                        "delivery terms",
+                        "PATCH",
+                        f"/api/v1/orders/{order['id']}",
+                        {
+                            "delivery": {
+                                "date": next_working_day(timezone.localdate()).isoformat(),
+                                "receiver_name": "Bench Receiver",
+                                "receiver_phone": "+74950000000",
+                                "address": "Moscow, bench st. 1",
+                            }
+                        },
+                    )
+                    step(
+                        "confirm",
+                        "POST",
+                        f"/api/v1/orders/{order['id']}/confirm",
+                        None,
+                        {"Idempotency-Key": str(uuid.uuid4())},
+                    )
+                    step(
+                        "wrap up",
+                        "POST",
+                        f"/api/v1/calls/{call['id']}/end",
+                        {"purpose": "order", "outcome": "order_taken", "order": order["id"]},
+                    )
+                    with lock:
+                        orders_done[0] += 1
+                except Exception as error:  # every error is counted and shown
+                    with lock:
+                        errors.append(str(error)[:300])
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        began = time.monotonic()
+        threads = [threading.Thread(target=operator_loop, args=(n, t)) for n, t in enumerate(tokens)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        minutes = (time.monotonic() - began) / 60
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    figures = [
+        Figure(
+            f"{OPERATORS} operators, {LOAD_SECONDS} s: orders a minute",
+            "/min",
+            round(orders_done[0] / minutes, 1),
+            None,
+        ),
+        Figure(f"{OPERATORS} operators: errors", "", len(errors), 0, "; ".join(sorted(set(errors))[:3])),
+    ]
+    for name, spent in steps.items():
+        figures.append(
+            Figure(
+                f"{OPERATORS} operators: {name}, p95",
+                "ms",
+                round(percentile(spent, 95), 1),
+                250,
+                f"{len(spent)} requests",
+            )
+        )
+    # Take back what the load wrote, so the next run starts from the same data set.
+    ConfirmRequest.objects.filter(order_id__in=created).delete()
+    Call.objects.filter(operator__username__startswith="bench_load_").delete()
+    Order.objects.filter(pk__in=created).delete()
+    return figures
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int) -> None:
+    import socket
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit("bench: gunicorn did not start")
+
+
+def operator_tokens(count: int) -> list[str]:
+    """`count` operators of their own (bench_load_NN) with a token each."""
+    from clients.services import set_role
+
+    tokens = []
+    for n in range(1, count + 1):
+        user, created = User.objects.get_or_create(
+            username=f"bench_load_{n:02d}", defaults={"full_name": f"Load operator {n}"}
+        )
+        if created:
+            set_role(user=user, role=Role.OPERATOR)
+        tokens.append(issue_api_token(user=user, name="bench load").raw)
+    return tokens
+
+
+# --- Nightly jobs -----------------------------------------------------------------------------------
+
+
+def measure_job(name: str, args: list[str], budget_s: float, budget_mb: float) -> list[Figure]:
+    """Run a management command in a process of its own: wall time and that process's peak memory."""
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "began = time.monotonic()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "wall = time.monotonic() - began\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(done.returncode, round(wall, 2), round(peak, 1))\n"
+        "sys.stderr.write(done.stderr[-2000:])\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "calldesk.settings.bench"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    status, wall, peak = out.stdout.split()
+    if status != "0":
+        raise SystemExit(f"bench: {name} failed:\n{out.stderr}")
+    return [
+        Figure(f"{name}: wall time", "s", float(wall), budget_s),
+        Figure(f"{name}: peak memory", "MB", float(peak), budget_mb),
+    ]
+
+
+def measure_jobs() -> list[Figure]:
+    today = timezone.localdate()
+    CallList.objects.filter(source=CallList.Source.DORMANT, day=today).delete()  # built afresh
+    yesterday = (today - timedelta(days=1)).isoformat()
+    return measure_job(
+        "nightly dormant list", ["build_dormant_list", "--on", today.isoformat()], 20, 300
+    ) + measure_job("daily operator reports, one day", ["build_operator_reports", "--on", yesterday], 20, 300)
+
+
+# --- The table ----------------------------------------------------------------------------------------
+
+
+def scale() -> dict:
+    from calls.models import Call as CallModel
+    from clients.models import Receivable
+    from orders.models import OrderLine
+
+    with connection.cursor() as cursor:
+        counts = {}
+        for label, model in [
+            ("clients", Client),
+            ("products", Product),
+            ("receivables", Receivable),
+            ("orders", Order),
+            ("order lines", OrderLine),
+            ("calls", CallModel),
+        ]:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [model._meta.db_table]
+            )
+            counts[label] = int(cursor.fetchone()[0])
+    return counts
+
+
+def main() -> int:
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench: run it on PostgreSQL (make bench starts one)")
+    began = time.monotonic()
+    c = cast()
+    figures = measure_server(c)
+    screen_pop_p95 = next(f.value for f in figures if f.name == "screen pop by phone: p95")
+    figures += measure_sql_floor(c, screen_pop_p95)
+    figures += measure_load(c)
+    figures += measure_jobs()
+    width = max(len(f.name) for f in figures)
+    print(f"\ncalldesk bench on {scale()} (estimated rows)\n")
+    print(f"{'measure'.ljust(width)}  {'value':>10}  {'budget':>10}  result")
+    for f in figures:
+        budget = f"<= {f.budget:g}" if f.budget is not None else ""
+        verdict = ("PASS" if f.passed else "FAIL") if f.budget is not None else ""
+        value = f"{f.value:g} {f.unit}".strip()
+        print(f"{f.name.ljust(width)}  {value:>10}  {budget:>10}  {verdict}  {f.detail}".rstrip())
+    failed = [f for f in figures if not f.passed]
+    results = {
+        "when": timezone.now().isoformat(),
+        "scale": scale(),
+        "runs": RUNS,
+        "seconds": round(time.monotonic() - began, 1),
+        "figures": [{**asdict(f), "passed": f.passed} for f in figures],
+        "passed": not failed,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(
+        f"\n{len(figures) - len(failed)} of {len(figures)} figures within budget; bench/results.json written."
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
