@@ -3,18 +3,8 @@ the desk's services (III.14: registered, never edited after the fact)."""
 
 from django.contrib import admin
 
+from calldesk.admin import ReadOnlyAdmin
 from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute, ReferenceRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Call)

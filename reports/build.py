@@ -42,24 +42,7 @@ from reports.rules import day_score
 
 DORMANT_REASONS = (CallTask.Reason.DORMANT, CallTask.Reason.NEVER_ORDERED)
 DEBT_CLAUSE = "III.6"  # the route the desk takes when debt blocks an order
-OPERATOR_FIELDS = [
-    "department",
-    "calls_in",
-    "calls_out",
-    "calls_ended",
-    "talk_seconds",
-    "orders",
-    "order_value",
-    "lines",
-    "offers_made",
-    "offers_accepted",
-    "transfers",
-    "dormant_called",
-    "dormant_reordered",
-    "errors",
-    "exceptions",
-    "score",
-]
+OPERATOR_FIELDS = ["department", *OperatorDay.COUNTERS, "score"]  # what a re-run overwrites
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -78,6 +78,24 @@ class OperatorDay(models.Model):
         help_text=_("0 to 100; empty on a day without orders (section VI)."),
     )
 
+    # The report's counters, which the build writes and the screens add up.
+    COUNTERS = (
+        "calls_in",
+        "calls_out",
+        "calls_ended",
+        "talk_seconds",
+        "orders",
+        "order_value",
+        "lines",
+        "offers_made",
+        "offers_accepted",
+        "transfers",
+        "dormant_called",
+        "dormant_reordered",
+        "errors",
+        "exceptions",
+    )
+
     class Meta:
         ordering = ["-day", "operator__full_name"]
         verbose_name = _("operator's day")

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from calls.campaigns import campaigns_of
+from calls.models import CallTask, Campaign
 from clients.models import Client, Department, User
 from reports.models import DepartmentTarget, OperatorDay, ReportRun, SalesDay
 from reports.rules import average, overlap_days, percent, prorate
@@ -35,22 +37,7 @@ SALES_COUNTERS = (
     "blocked_to_finance",
     "blocked_to_callback",
 )
-OPERATOR_COUNTERS = (
-    "calls_in",
-    "calls_out",
-    "calls_ended",
-    "talk_seconds",
-    "orders",
-    "order_value",
-    "lines",
-    "offers_made",
-    "offers_accepted",
-    "transfers",
-    "dormant_called",
-    "dormant_reordered",
-    "errors",
-    "exceptions",
-)
+OPERATOR_COUNTERS = OperatorDay.COUNTERS
 
 
 @dataclass(frozen=True)
@@ -326,3 +313,22 @@ def operator_report_for(*, actor: User, day: date) -> QuerySet[OperatorDay]:
         return rows.filter(operator=actor)
     require_role(actor, Role.HEAD, Role.FINANCE)
     return rows
+
+
+CAMPAIGNS_SHOWN = 5
+
+
+def running_campaigns(*, actor: User, department: Department) -> list[Campaign]:
+    """The department's running campaigns, newest first, at most five, with their results
+    (III.17): one grouped query, however many campaigns or tasks."""
+    done = Q(lists__tasks__status=CallTask.Status.DONE)
+    outcome = CallTask.Outcome
+    return list(
+        campaigns_of(actor=actor)
+        .filter(department=department, status=Campaign.Status.RUNNING)
+        .annotate(
+            agreed_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.AGREED)),
+            refused_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.REFUSED)),
+            informed_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.INFORMED)),
+        )[:CAMPAIGNS_SHOWN]
+    )

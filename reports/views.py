@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,16 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from calldesk.access import role_required
-from calls.campaigns import campaigns_of
-from calls.models import CallTask, Campaign
 from clients.models import Department, Role, User
 from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
-from reports.selectors import PERIODS, Period, department_period, period_of
+from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
 
 DEFAULT_DEPARTMENT = "wholesale"
 MAX_DAYS = 366  # a custom period is at most a year: the chart has a point a day
-CAMPAIGNS_SHOWN = 5
 
 
 @dataclass
@@ -112,22 +108,6 @@ def _choice(user: User, data: QueryDict) -> Choice:
     return choice
 
 
-def _running_campaigns(user: User, department: Department) -> list[Campaign]:
-    """The department's running campaigns, newest first, at most five, with their results
-    (III.17): one grouped query, however many campaigns or tasks."""
-    done = Q(lists__tasks__status=CallTask.Status.DONE)
-    outcome = CallTask.Outcome
-    return list(
-        campaigns_of(actor=user)
-        .filter(department=department, status=Campaign.Status.RUNNING)
-        .annotate(
-            agreed_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.AGREED)),
-            refused_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.REFUSED)),
-            informed_count=Count("lists__tasks", filter=done & Q(lists__tasks__outcome=outcome.INFORMED)),
-        )[:CAMPAIGNS_SHOWN]
-    )
-
-
 def _neighbours(period: Period) -> tuple[date, date] | None:
     """The `on` of the period before and the one after, for the arrows; none for a custom one."""
     if period.kind == "custom":
@@ -182,7 +162,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         title=_title(choice.period),
         neighbours=_neighbours(choice.period),
         days_missing=figures.days_not_built,
-        campaigns=_running_campaigns(request.user, choice.department),
+        campaigns=running_campaigns(actor=request.user, department=choice.department),
         chart=_chart_data(figures),
     )
     return render(request, "reports/dashboard.html", context)
