@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def log_in(page: Page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/login/")
-    page.keyboard.type(username)  # the username field has focus on arrival
+    # The username field has focus on arrival: wait for it, or the first keys go nowhere.
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type("secret-pass-123")
     page.keyboard.press("Enter")
