@@ -26,7 +26,7 @@ from calldesk.errors import Forbidden
 from calldesk.exporting import csv_bytes, xlsx_bytes
 from clients.models import Department, Role, User
 from reports.models import ExportJob, OperatorDay, SalesDay
-from reports.rules import percent
+from reports.rules import may_read_department, percent
 from reports.selectors import Period
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,9 @@ def request_export(*, actor: User, request: ExportRequest) -> ExportJob:
     Raises Forbidden (not a head or admin, or another department's head: III.26), ValueError
     (an unknown kind or format)."""
     require_role(actor, Role.HEAD)
-    if actor.role != Role.ADMIN.value and request.department.pk != actor.department_id:
+    if not may_read_department(
+        role=actor.role, own_department_id=actor.department_id, department_id=request.department.pk
+    ):
         raise Forbidden()
     if request.kind not in KINDS:
         raise ValueError(request.kind)

@@ -25,6 +25,7 @@ from calldesk.access import role_required
 from clients.models import Department, Role, User
 from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
+from reports.rules import may_read_department
 from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
 
 DEFAULT_DEPARTMENT = "wholesale"
@@ -53,19 +54,24 @@ def _choice(user: User, data: QueryDict) -> Choice:
     """Read the filters. A head sees their own department whatever the request names (III.26);
     an admin chooses one (wholesale unless told). Bad dates are errors, never a 500."""
     choice = Choice()
+    departments = list(Department.objects.order_by("name"))
+    readable = [
+        d
+        for d in departments
+        if may_read_department(role=user.role, own_department_id=user.department_id, department_id=d.pk)
+    ]
     if user.role == Role.ADMIN.value:
-        choice.departments = list(Department.objects.order_by("name"))
-        wanted = data.get("department") or DEFAULT_DEPARTMENT
-        choice.department = next((d for d in choice.departments if d.code == wanted), None) or next(
-            (d for d in choice.departments if d.code == DEFAULT_DEPARTMENT),
-            choice.departments[0] if choice.departments else None,
+        choice.departments = readable  # an admin chooses; a head has only their own
+    wanted = data.get("department") or DEFAULT_DEPARTMENT
+    choice.department = next((d for d in readable if d.code == wanted), None) or next(
+        (d for d in readable if d.code == DEFAULT_DEPARTMENT), readable[0] if readable else None
+    )
+    if choice.department is None:
+        choice.errors.append(
+            _("No departments yet.")
+            if user.role == Role.ADMIN.value
+            else _("You belong to no department: ask an administrator to set yours.")
         )
-        if choice.department is None:
-            choice.errors.append(_("No departments yet."))
-    else:
-        choice.department = user.department
-        if choice.department is None:
-            choice.errors.append(_("You belong to no department: ask an administrator to set yours."))
 
     kind = data.get("period") or "day"
     today = timezone.localdate()

@@ -79,3 +79,21 @@ def test_check_target_refuses_nonsense_and_overlaps():
         orders=10,
     )
     assert check_target(other_department) == {}
+
+
+@pytest.mark.parametrize(
+    ("role", "own", "asked", "may"),
+    [
+        ("admin", None, 3, True),
+        ("head", 3, 3, True),
+        ("head", 3, 4, False),  # another department's figures (III.26)
+        ("head", None, 3, False),
+        ("operator", 3, 3, False),
+        ("manager", 3, 3, False),
+        ("finance", 3, 3, False),
+    ],
+)
+def test_whose_figures_a_person_may_read(role, own, asked, may):
+    from reports.rules import may_read_department
+
+    assert may_read_department(role=role, own_department_id=own, department_id=asked) is may
