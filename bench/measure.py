@@ -55,6 +55,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 OPERATORS = int(os.environ.get("BENCH_OPERATORS", "20"))
 SEED = 20261128
+# BENCH_PARTS=server,load,jobs (the default: all three) measures only some parts while tuning one.
+PARTS = set(os.environ.get("BENCH_PARTS", "server,load,jobs").split(","))
 
 
 @dataclass
@@ -185,14 +187,25 @@ def measure_server(c: Cast) -> list[Figure]:
     created_orders: list[int] = []
     created_calls: list[int] = []
 
-    # Screen pop: the exchange registered the call; the operator's browser opens its screen.
+    # Screen pop by phone: the exchange asks who is calling (GET /lookup, "the screen pop's data"
+    # of API.md): the client and its card, its debt and who serves the call.
+    phones = [client.phones.all()[0].number for client in c.clients[:RUNS]]
+    figures += server_figures(
+        "screen pop by phone (GET /lookup)",
+        timed([lambda p=p: api.get("/api/v1/lookup", {"phone": p}) for p in phones]),
+        30,
+    )
+    # The operator's call screen that the exchange opens with it: the same lookup, the card, the
+    # last orders and calls, consultations and feedback, the script (a full page, 0.1 s).
     calls = []
-    for client in c.clients[:RUNS]:
-        call = register_call(actor=c.operator, direction="inbound", phone=client.phones.all()[0].number)
+    for phone in phones:
+        call = register_call(actor=c.operator, direction="inbound", phone=phone)
         calls.append(call.pk)
     created_calls += calls
     figures += server_figures(
-        "screen pop by phone", timed([lambda pk=pk: desk.get(f"/desk/calls/{pk}/") for pk in calls]), 30
+        "the operator's call screen (page)",
+        timed([lambda pk=pk: desk.get(f"/desk/calls/{pk}/") for pk in calls]),
+        100,
     )
 
     # Client search as the operator types four letters of a name.
@@ -279,52 +292,58 @@ def measure_server(c: Cast) -> list[Figure]:
 
 
 def measure_sql_floor(c: Cast, screen_pop_p95: float) -> list[Figure]:
-    """The screen pop's floor: the fewest queries that answer it (the client and its card by
-    phone, its debt, its recent orders and calls), straight through psycopg."""
+    """The screen pop's floor: the fewest queries that answer GET /lookup for a caller, straight
+    through psycopg: the API token and its user; the client by phone with its type, department,
+    head and manager and the three sums of its debt (III.5); its phones."""
     import psycopg
+
+    from clients.services import hash_token
 
     db = settings.DATABASES["default"]
     dsn = (
         f"host={db['HOST']} port={db['PORT']} dbname={db['NAME']} user={db['USER']} password={db['PASSWORD']}"
     )
     phones = [client.phones.all()[0].number for client in c.clients[:RUNS]]
+    key_hash = hash_token(c.token)
     today = timezone.localdate()
     spent = []
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         for phone in phones:
             began = time.perf_counter()
             cur.execute(
-                "SELECT c.id, c.name, c.credit_limit, t.name, u.full_name, u.presence"
-                " FROM clients_clientphone p JOIN clients_client c ON c.id = p.client_id"
-                " JOIN clients_clienttype t ON t.id = c.type_id"
-                " LEFT JOIN clients_user u ON u.id = c.manager_id WHERE p.number = %s",
-                (phone,),
-            )
-            client_id = cur.fetchone()[0]
-            cur.execute(
-                "SELECT COALESCE(SUM(amount - paid) FILTER (WHERE due_on < %s), 0),"
-                " COALESCE(SUM(amount - paid), 0) FROM clients_receivable"
-                " WHERE client_id = %s AND paid < amount",
-                (today, client_id),
+                "SELECT t.id, t.last_used_at, u.id, u.username, u.department_id FROM clients_apitoken t"
+                " JOIN clients_user u ON u.id = t.user_id"
+                " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
+                (key_hash,),
             )
             cur.fetchone()
             cur.execute(
-                "SELECT id, number, status, total, confirmed_at FROM orders_order WHERE client_id = %s"
-                " ORDER BY created_at DESC LIMIT 5",
-                (client_id,),
+                "SELECT c.id, c.name, c.tax_id, c.region, c.address, c.credit_limit, c.payment_terms_days,"
+                " t.code, t.operator_takes_orders, d.code, d.name, h.username, h.full_name, h.presence,"
+                " m.username, m.full_name, m.presence, m.is_active,"
+                " (SELECT COALESCE(SUM(r.amount - r.paid), 0) FROM clients_receivable r"
+                "   WHERE r.client_id = c.id AND r.paid < r.amount AND r.issued_on <= %s),"
+                " (SELECT COALESCE(SUM(r.amount - r.paid), 0) FROM clients_receivable r"
+                "   WHERE r.client_id = c.id AND r.paid < r.amount AND r.issued_on <= %s AND r.due_on < %s),"
+                " (SELECT COALESCE(SUM(o.total), 0) FROM orders_order o"
+                "   WHERE o.client_id = c.id AND o.status IN ('confirmed', 'in_fulfilment'))"
+                " FROM clients_clientphone p JOIN clients_client c ON c.id = p.client_id"
+                " JOIN clients_clienttype t ON t.id = c.type_id"
+                " JOIN clients_department d ON d.id = c.department_id"
+                " LEFT JOIN clients_user h ON h.id = d.head_id"
+                " LEFT JOIN clients_user m ON m.id = c.manager_id WHERE p.number = %s LIMIT 1",
+                (today, today, today, phone),
             )
-            cur.fetchall()
+            client_id = cur.fetchone()[0]
             cur.execute(
-                "SELECT id, started_at, outcome FROM calls_call WHERE client_id = %s"
-                " ORDER BY started_at DESC LIMIT 5",
-                (client_id,),
+                "SELECT number FROM clients_clientphone WHERE client_id = %s ORDER BY id", (client_id,)
             )
             cur.fetchall()
             spent.append((time.perf_counter() - began) * 1000)
     floor = percentile(spent, 95)
     return [
         Figure(
-            "screen pop SQL floor (4 queries, psycopg): p95",
+            "screen pop SQL floor (3 queries, psycopg): p95",
             "ms",
             round(floor, 2),
             None,
@@ -603,11 +622,15 @@ def main() -> int:
         raise SystemExit("bench: run it on PostgreSQL (make bench starts one)")
     began = time.monotonic()
     c = cast()
-    figures = measure_server(c)
-    screen_pop_p95 = next(f.value for f in figures if f.name == "screen pop by phone: p95")
-    figures += measure_sql_floor(c, screen_pop_p95)
-    figures += measure_load(c)
-    figures += measure_jobs()
+    figures = []
+    if "server" in PARTS:
+        figures += measure_server(c)
+        screen_pop_p95 = next(f.value for f in figures if f.name == "screen pop by phone (GET /lookup): p95")
+        figures += measure_sql_floor(c, screen_pop_p95)
+    if "load" in PARTS:
+        figures += measure_load(c)
+    if "jobs" in PARTS:
+        figures += measure_jobs()
     width = max(len(f.name) for f in figures)
     print(f"\ncalldesk bench on {scale()} (estimated rows)\n")
     print(f"{'measure'.ljust(width)}  {'value':>10}  {'budget':>10}  result")
@@ -623,6 +646,7 @@ def main() -> int:
         "runs": RUNS,
         "seconds": round(time.monotonic() - began, 1),
         "figures": [{**asdict(f), "passed": f.passed} for f in figures],
+        "parts": sorted(PARTS),
         "passed": not failed,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")

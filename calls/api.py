@@ -14,9 +14,8 @@ from calldesk.errors import FieldError, InvalidInput
 from calls.models import Call, CallTask
 from calls.outbound import TaskResult, record_task_result, start_dormant_list_job
 from calls.selectors import call_tasks, calls_register
-from calls.services import EndCall, end_call, register_call
+from calls.services import EndCall, end_call, register_call_with_lookup
 from clients.api import client_out, debt_out
-from clients.selectors import lookup_call
 
 router = Router(tags=["calls"])
 
@@ -74,14 +73,14 @@ def call_out(call: Call) -> dict:
 @router.post("/calls", response={201: dict})
 def post_call(request: HttpRequest, payload: CallIn):
     """The exchange registers a call; it opens `screen_pop_url` in the operator's browser."""
-    call = register_call(
+    registered = register_call_with_lookup(
         actor=request.auth,
         direction=payload.direction,
         phone=payload.phone,
         operator=payload.operator,
         purpose=payload.purpose,
     )
-    found = lookup_call(phone=call.phone, purpose=payload.purpose, on=timezone.localdate())
+    call, found = registered.call, registered.lookup
     route = found.route
     return Status(
         201,

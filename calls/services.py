@@ -21,7 +21,7 @@ from calldesk.outbox import queue_message
 from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
 from clients.models import Client, Department, Role, User
 from clients.phones import normalize_phone
-from clients.selectors import lookup_call, lookup_client
+from clients.selectors import Lookup, lookup_call, lookup_client
 
 DESK_ROLES = {Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}
 
@@ -54,12 +54,27 @@ def _locked_open_call(call_id: int, actor: User) -> Call:
 # --- The call pops up -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class RegisteredCall:
+    call: Call
+    lookup: Lookup  # what the desk found and advised when the call came in
+
+
 def register_call(
     *, actor: User, direction: str, phone: str, operator: str | None = None, purpose: str = "order"
 ) -> Call:
     """Register a call with its caller (found by phone) and the route the desk advises (III.1,
     III.14). The exchange names the operator; an operator registering a call is its operator."""
+    return register_call_with_lookup(
+        actor=actor, direction=direction, phone=phone, operator=operator, purpose=purpose
+    ).call
+
+
+@transaction.atomic
+def register_call_with_lookup(
+    *, actor: User, direction: str, phone: str, operator: str | None = None, purpose: str = "order"
+) -> RegisteredCall:
+    """register_call, with the lookup it was routed by (the exchange's answer shows it)."""
     if not actor.has_perm("calls.add_call"):  # the telephone exchange's account has this permission
         _check_desk_role(actor)
     if direction not in Call.Direction.values:
@@ -79,7 +94,7 @@ def register_call(
         person = actor if actor.role == Role.OPERATOR.value else None
     found = lookup_call(phone=number, purpose=purpose, on=timezone.localdate())
     route = found.route
-    return Call.objects.create(
+    call = Call.objects.create(
         direction=direction,
         phone=number,
         client=found.client,
@@ -90,6 +105,7 @@ def register_call(
         route_clause=route.clause,
         route_reason=route.reason[:500],
     )
+    return RegisteredCall(call=call, lookup=found)
 
 
 @transaction.atomic

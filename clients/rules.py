@@ -169,6 +169,21 @@ def _to_head(head: Person | None, department: str, clause: str, why: str) -> Rou
     return Route(Handler.DEPARTMENT_HEAD, head.username, clause, reason)
 
 
+def needs_staff_roster(facts: CallFacts) -> bool:
+    """Whether route_call may read the key-account managers, finance or the head of wholesale
+    for these facts: only for an order call of a known client whose own manager is not
+    reachable and who is a key client (rule 5) or whose debt blocks the order (rule 6). The
+    lookup reads that roster only then (tests/clients/test_routing_roster.py proves the route
+    is the same either way)."""
+    return (
+        facts.purpose == Purpose.ORDER
+        and facts.client_known
+        and facts.manager is not None
+        and not facts.manager.is_reachable
+        and (facts.is_key_client or facts.debt_blocks_order)
+    )
+
+
 def route_call(facts: CallFacts) -> Route:
     """The seven rules of `GET /lookup` (API.md); the first that fits decides."""
     # 1. A request for reference information: the operator gives it (III.18).

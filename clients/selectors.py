@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,7 +30,17 @@ from calldesk.errors import FieldError, InvalidInput
 from clients.exceptions import ClientNotFound
 from clients.models import Client, ClientPhone, Department, Receivable, Role, User
 from clients.phones import normalize_phone
-from clients.rules import CallFacts, Debt, Person, Purpose, Route, assess_debt, debt_sentence, route_call
+from clients.rules import (
+    CallFacts,
+    Debt,
+    Person,
+    Purpose,
+    Route,
+    assess_debt,
+    debt_sentence,
+    needs_staff_roster,
+    route_call,
+)
 
 WHOLESALE = "wholesale"
 
@@ -111,11 +121,11 @@ def _money_sum(queryset: QuerySet, expression) -> Subquery:
     )
 
 
-def debt_of(*, client_id: int, on: date) -> Debt:
-    """The client's debt on `on`, as `GET /clients/{id}/debt` defines it. One query.
+def _debt_sums(on: date) -> dict:
+    """The three sums of the debt check as annotations on clients (correlated subqueries).
 
-    outstanding: unpaid receivables issued by that day; overdue: those due before that day (due
-    that day is not overdue); open orders: confirmed or in fulfilment. Raises ClientNotFound.
+    outstanding: unpaid receivables issued by `on`; overdue: those due before `on` (due that day
+    is not overdue); open orders: confirmed or in fulfilment (III.5, III.9).
     """
     from orders.models import Order
 
@@ -124,24 +134,34 @@ def debt_of(*, client_id: int, on: date) -> Debt:
     )
     receivables = Receivable.objects.filter(client_id=OuterRef("pk"), paid__lt=F("amount"), issued_on__lte=on)
     open_orders = Order.objects.filter(client_id=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
+    return {
+        "outstanding_sum": Coalesce(_money_sum(receivables, unpaid), ZERO),
+        "overdue_sum": Coalesce(_money_sum(receivables.filter(due_on__lt=on), unpaid), ZERO),
+        "open_orders_sum": Coalesce(_money_sum(open_orders, F("total")), ZERO),
+    }
+
+
+def _assess(*, credit_limit, outstanding_sum, overdue_sum, open_orders_sum) -> Debt:
+    return assess_debt(
+        overdue=_cents(overdue_sum),
+        outstanding=_cents(outstanding_sum),
+        open_orders=_cents(open_orders_sum),
+        credit_limit=None if credit_limit is None else _cents(credit_limit),
+    )
+
+
+def debt_of(*, client_id: int, on: date) -> Debt:
+    """The client's debt on `on`, as `GET /clients/{id}/debt` defines it. One query.
+    Raises ClientNotFound."""
     row = (
         Client.objects.filter(pk=client_id)
-        .annotate(
-            outstanding_sum=Coalesce(_money_sum(receivables, unpaid), ZERO),
-            overdue_sum=Coalesce(_money_sum(receivables.filter(due_on__lt=on), unpaid), ZERO),
-            open_orders_sum=Coalesce(_money_sum(open_orders, F("total")), ZERO),
-        )
+        .annotate(**_debt_sums(on))
         .values("credit_limit", "outstanding_sum", "overdue_sum", "open_orders_sum")
         .first()
     )
     if row is None:
         raise ClientNotFound()
-    return assess_debt(
-        overdue=_cents(row["overdue_sum"]),
-        outstanding=_cents(row["outstanding_sum"]),
-        open_orders=_cents(row["open_orders_sum"]),
-        credit_limit=None if row["credit_limit"] is None else _cents(row["credit_limit"]),
-    )
+    return _assess(**row)
 
 
 def _cents(value) -> Decimal:
@@ -161,12 +181,12 @@ def client_card(*, client_id: int) -> Client:
 
 def client_by_phone(*, phone: str) -> Client | None:
     """The client whose phone this is, in any notation. Two queries; InvalidInput if no phone."""
+    return _by_phone(Client.objects.all(), phone).first()
+
+
+def _by_phone(clients: QuerySet[Client], phone: str) -> QuerySet[Client]:
     number = normalize_phone(phone)
-    return (
-        _with_card_data(Client.objects.filter(phones__number=number))
-        .select_related("department__head")
-        .first()
-    )
+    return _with_card_data(clients.filter(phones__number=number)).select_related("department__head")
 
 
 def clients_waiting_for_a_manager(*, department_id: int) -> QuerySet[Client]:
@@ -220,9 +240,23 @@ def _person(user: User | None) -> Person | None:
 
 
 def call_facts(*, client: Client | None, purpose: str, debt: Debt | None) -> CallFacts:
-    """Gather, in two queries, the values the routing rule needs for this client and purpose."""
+    """The values the routing rule needs for this client and purpose. No query for a caller
+    whose own people decide the route; two more (the key-account managers and finance, the head
+    of wholesale) only when the rule may pass the call beyond them (needs_staff_roster)."""
     if client is None:
         return CallFacts(purpose=purpose, client_known=False)
+    facts = CallFacts(
+        purpose=purpose,
+        client_known=True,
+        is_key_client=not client.type.operator_takes_orders,
+        manager=_person(client.manager),
+        department_name=client.department.name,
+        department_head=_person(client.department.head),
+        debt_blocks_order=bool(debt and debt.blocks_order),
+        debt_sentence=debt_sentence(debt, currency=settings.CURRENCY) if debt else "",
+    )
+    if not needs_staff_roster(facts):
+        return facts
     finance_members = Group.objects.filter(name=Role.FINANCE.value, user=OuterRef("pk"))
     staff = list(
         User.objects.filter(is_active=True)
@@ -232,18 +266,11 @@ def call_facts(*, client: Client | None, purpose: str, debt: Debt | None) -> Cal
         .order_by("full_name", "username")
     )
     wholesale = Department.objects.select_related("head").filter(code=WHOLESALE).first()
-    return CallFacts(
-        purpose=purpose,
-        client_known=True,
-        is_key_client=not client.type.operator_takes_orders,
-        manager=_person(client.manager),
-        department_name=client.department.name,
-        department_head=_person(client.department.head),
+    return replace(
+        facts,
         key_account_managers=tuple(_person(u) for u in staff if u.key_account),
         wholesale_head=_person(wholesale.head if wholesale else None),
         finance=tuple(_person(u) for u in staff if u.is_finance),
-        debt_blocks_order=bool(debt and debt.blocks_order),
-        debt_sentence=debt_sentence(debt, currency=settings.CURRENCY) if debt else "",
     )
 
 
@@ -255,13 +282,27 @@ class Lookup:
 
 
 def lookup_call(*, phone: str, purpose: str = Purpose.ORDER, on: date) -> Lookup:
-    """The screen pop's data: the caller, their debt and who serves the call. Six queries."""
+    """The screen pop's data: the caller, their debt and who serves the call.
+
+    Two queries for most callers: the client with its card and its debt sums in one, its phones
+    in the other (two more when the route may go beyond the client's own people)."""
     if purpose not in Purpose.ALL:
         raise InvalidInput(
             _("Unknown purpose %(purpose)s.") % {"purpose": purpose},
             errors=[FieldError(field="purpose", detail=_("One of: order, reference, other."))],
         )
-    return lookup_client(client=client_by_phone(phone=phone), purpose=purpose, on=on)
+    client = _by_phone(Client.objects.annotate(**_debt_sums(on)), phone).first()
+    if client is None:
+        route = route_call(call_facts(client=None, purpose=purpose, debt=None))
+        return Lookup(client=None, debt=None, route=route)
+    debt = _assess(
+        credit_limit=client.credit_limit,
+        outstanding_sum=client.outstanding_sum,
+        overdue_sum=client.overdue_sum,
+        open_orders_sum=client.open_orders_sum,
+    )
+    route = route_call(call_facts(client=client, purpose=purpose, debt=debt))
+    return Lookup(client=client, debt=debt, route=route)
 
 
 def lookup_client(*, client: Client | None, purpose: str = Purpose.ORDER, on: date) -> Lookup:

@@ -13,9 +13,16 @@ from pydantic import BeforeValidator
 
 from calldesk.errors import FieldError, InvalidInput
 from orders.models import Order
-from orders.selectors import draft_state, order_with_lines, orders_for_export, suggestions_for
+from orders.selectors import (
+    draft_state,
+    offers_required,
+    order_with_lines,
+    orders_for_export,
+    suggestions_for,
+)
 from orders.services import (
     ConfirmAnswer,
+    LineChange,
     add_line,
     authorise_exception,
     change_line,
@@ -109,30 +116,30 @@ class SuggestionOut(Schema):
     usual_quantity: str | None
 
 
-def order_out(order_id: int, actor) -> dict:
-    """The order as API.md reads it, with what still stands before confirmation."""
-    order = order_with_lines(order_id=order_id)
+def _line_out(line) -> dict:
+    return {
+        "id": line.pk,
+        "sku": line.product.sku,
+        "name": line.product.name,
+        "quantity": quantity_out(line.quantity),
+        "unit_price": money(line.unit_price),
+        "total": money(line.total),
+    }
+
+
+def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
+    """Everything API.md reads of an order but its lines, with what still stands before
+    confirmation. Three queries for a draft (its state), none otherwise."""
     body = {
         "id": order.pk,
         "number": order.number,
         "status": order.status,
         "client": order.client_id,
         "column": {"code": order.column.code if order.column else "base", "reason": order.column_reason},
-        "lines": [
-            {
-                "id": line.pk,
-                "sku": line.product.sku,
-                "name": line.product.name,
-                "quantity": quantity_out(line.quantity),
-                "unit_price": money(line.unit_price),
-                "total": money(line.total),
-            }
-            for line in order.lines.all()
-        ],
         "subtotal": money(order.base_subtotal),
         "total": money(order.total),
-        "offers_required": 0,
-        "offers_made": len(order.offers.all()),
+        "offers_required": offers_required(),
+        "offers_made": offers_made,
         "missing": [],
         "delivery": {
             "date": order.delivery_date.isoformat() if order.delivery_date else None,
@@ -161,12 +168,30 @@ def order_out(order_id: int, actor) -> dict:
     if order.is_editable():
         state = draft_state(order=order, actor=actor, on=timezone.localdate())
         body["offers_required"] = state.facts.offers_required
+        body["offers_made"] = state.facts.offers_made
+        body["lines_count"] = state.facts.line_count
         body["missing"] = state.missing
         body["headroom"] = money(state.headroom)
-    else:
-        from orders.selectors import offers_required
+    return body
 
-        body["offers_required"] = offers_required()
+
+def order_out(order_id: int, actor) -> dict:
+    """The order as API.md reads it, with its lines."""
+    order = order_with_lines(order_id=order_id)
+    body = _order_head(order, actor, offers_made=len(order.offers.all()))
+    body["lines"] = [_line_out(line) for line in order.lines.all()]
+    body["lines_count"] = len(body["lines"])
+    return body
+
+
+def line_change_out(change: LineChange, actor) -> dict:
+    """The answer to a line added, changed or removed: the order's head and totals with the one
+    line written (null when removed), never the whole list, so that the answer costs the same on
+    a 5-line and on a 1,000-line order. `repriced` is true when the column changed and every
+    line got a new price (III.10): GET /orders/{id} then reads them."""
+    body = _order_head(change.order, actor)
+    body["line"] = _line_out(change.line) if change.line is not None else None
+    body["repriced"] = change.repriced
     return body
 
 
@@ -198,20 +223,22 @@ def patch_order(request: HttpRequest, order_id: int, payload: OrderPatch):
 
 @router.post("/orders/{order_id}/lines", response={201: dict})
 def post_line(request: HttpRequest, order_id: int, payload: LineIn):
-    add_line(actor=request.auth, order_id=order_id, sku=payload.sku, quantity=payload.quantity)
-    return Status(201, order_out(order_id, request.auth))
+    """Add a product (III.10: the column follows the subtotal). Answers the order's head and the
+    line (line_change_out)."""
+    change = add_line(actor=request.auth, order_id=order_id, sku=payload.sku, quantity=payload.quantity)
+    return Status(201, line_change_out(change, request.auth))
 
 
 @router.patch("/orders/{order_id}/lines/{line_id}", response=dict)
 def patch_line(request: HttpRequest, order_id: int, line_id: int, payload: LinePatch):
-    change_line(actor=request.auth, order_id=order_id, line_id=line_id, quantity=payload.quantity)
-    return order_out(order_id, request.auth)
+    change = change_line(actor=request.auth, order_id=order_id, line_id=line_id, quantity=payload.quantity)
+    return line_change_out(change, request.auth)
 
 
 @router.delete("/orders/{order_id}/lines/{line_id}", response=dict)
 def delete_line(request: HttpRequest, order_id: int, line_id: int):
-    remove_line(actor=request.auth, order_id=order_id, line_id=line_id)
-    return order_out(order_id, request.auth)
+    change = remove_line(actor=request.auth, order_id=order_id, line_id=line_id)
+    return line_change_out(change, request.auth)
 
 
 @router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])

@@ -297,6 +297,13 @@ class Order(models.Model):
             # The daily reports read a day's confirmations and cancellations (III.14, section VI).
             models.Index(fields=["confirmed_at"], name="order_confirmed_on"),
             models.Index(fields=["status_changed_at"], name="order_status_changed_on"),
+            # A client's open orders, summed by every debt check (III.5, III.9): a few rows
+            # of the client's whole history, read without touching the rest.
+            models.Index(
+                fields=["client"],
+                name="order_open_by_client",
+                condition=models.Q(status__in=["confirmed", "in_fulfilment"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),

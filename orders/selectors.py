@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,20 +107,32 @@ def offers_required() -> int:
     return int(getattr(settings, "ORDER_OFFERS_REQUIRED", 3))
 
 
+def _count_of(model) -> Coalesce:
+    """How many rows of `model` (lines, or offers: one per product) the order has, as a
+    subquery on orders."""
+    rows = model.objects.filter(order_id=OuterRef("pk")).order_by().values("order_id")
+    counted = Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+    return Coalesce(counted, 0)
+
+
 def draft_facts(*, order: Order, actor, on: date) -> DraftFacts:
     """The values `missing_for_confirmation` needs for this draft. Three queries."""
     client = order.client
     debt = debt_of(client_id=client.pk, on=on)
-    counts = Order.objects.filter(pk=order.pk).aggregate(
-        lines=Count("lines", distinct=True), offers=Count("offers", distinct=True)
+    # two counted subqueries, not a join of lines with offers: the cost follows neither
+    counts = (
+        Order.objects.filter(pk=order.pk)
+        .annotate(lines_n=_count_of(OrderLine), offers_n=_count_of(Offer))
+        .values("lines_n", "offers_n")
+        .get()
     )
     return DraftFacts(
         actor_is_operator=getattr(actor, "role", None) == "operator",
         operator_may_take=client.type.operator_takes_orders and client.manager_id is not None,
         debt_blocks_order=debt.blocks_order,
         has_exception=order.exception_by_id is not None,
-        line_count=counts["lines"],
-        offers_made=counts["offers"],
+        line_count=counts["lines_n"],
+        offers_made=counts["offers_n"],
         offers_required=offers_required(),
         delivery_date=order.delivery_date,
         receiver_name=order.receiver_name,

@@ -165,11 +165,12 @@ def _product_with_prices(*, sku: str, column_id: int) -> tuple[Product, Decimal,
     return product, product.base_amount, column_amount
 
 
-def _reprice(order: Order, *, on: date) -> None:
+def _reprice(order: Order, *, on: date) -> bool:
     """Re-choose the column for the new base subtotal (III.10); re-price every line only when the
-    column changes (one UPDATE), then store the totals."""
+    column changes (one UPDATE), then store the totals. True when the lines were re-priced."""
     choice = column_for_client(client=order.client, base_subtotal=order.base_subtotal, on=on)
-    if order.column is None or choice.code != order.column.code:
+    repriced = order.column is None or choice.code != order.column.code
+    if repriced:
         order.column = PriceColumn.objects.get(code=choice.code)
         at_column = Price.objects.filter(product=OuterRef("product_id"), column=order.column).values("amount")
         # an accepted special keeps its special price whatever the column (III.23)
@@ -185,12 +186,14 @@ def _reprice(order: Order, *, on: date) -> None:
         order.total = sum((line.total for line in lines), ZERO)
     order.column_reason = choice.reason
     order.save(update_fields=["column", "column_reason", "base_subtotal", "total"])
+    return repriced
 
 
 @dataclass(frozen=True)
 class LineChange:
     order: Order
-    line: OrderLine | None
+    line: OrderLine | None  # None: the line was removed
+    repriced: bool = False  # the column changed: every line has a new price (III.10)
 
 
 @transaction.atomic
@@ -222,8 +225,10 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
     line.save()
     order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
     order.total += line.total - old_total
-    _reprice(order, on=timezone.localdate())
-    return LineChange(order=order, line=line)
+    repriced = _reprice(order, on=timezone.localdate())
+    if repriced:  # the line's price changed with all the others, in the database
+        line.refresh_from_db(fields=["unit_price", "total"])
+    return LineChange(order=order, line=line, repriced=repriced)
 
 
 @transaction.atomic
@@ -239,8 +244,10 @@ def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineCh
     line.save(update_fields=["quantity", "total"])
     order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
     order.total += line.total - old_total
-    _reprice(order, on=timezone.localdate())
-    return LineChange(order=order, line=line)
+    repriced = _reprice(order, on=timezone.localdate())
+    if repriced:  # the line's price changed with all the others, in the database
+        line.refresh_from_db(fields=["unit_price", "total"])
+    return LineChange(order=order, line=line, repriced=repriced)
 
 
 @transaction.atomic
@@ -252,8 +259,8 @@ def remove_line(*, actor: User, order_id: int, line_id: int) -> LineChange:
     order.base_subtotal -= line_total(line.quantity, line.base_price)
     order.total -= line.total
     line.delete()
-    _reprice(order, on=timezone.localdate())
-    return LineChange(order=order, line=None)
+    repriced = _reprice(order, on=timezone.localdate())
+    return LineChange(order=order, line=None, repriced=repriced)
 
 
 # --- Offers (III.7) --------------------------------------------------------------------------------

@@ -196,10 +196,17 @@ def test_lookup_runs_in_a_constant_number_of_queries(wholesale, django_assert_nu
         for m in range(5 * n):
             ReceivableFactory(client=client, amount=Decimal("1.00"), document=f"D{n}-{m}")
     for n in range(3):
-        # client with type/department/head/manager, phones, debt, staff, wholesale head
-        with django_assert_num_queries(5):
+        # the client with its card and debt sums, its phones; the key client's manager is
+        # reachable, so the roster is not read
+        with django_assert_num_queries(2):
             found = lookup_call(phone=f"+7495000010{n}", purpose="order", on=ON)
         assert found.route.user == "irina"
+    absent(wholesale["irina"])
+    for n in range(3):
+        # the manager is away: the key-account managers and finance, the head of wholesale (III.4)
+        with django_assert_num_queries(4):
+            found = lookup_call(phone=f"+7495000010{n}", purpose="order", on=ON)
+        assert found.route.handler == "key_account_manager"
 
 
 @pytest.mark.parametrize(

@@ -41,25 +41,52 @@ def test_lines_are_priced_at_the_column_and_the_column_follows_the_subtotal(api,
     body = http.post(
         f"/api/v1/orders/{order['id']}/lines", {"sku": "COLA", "quantity": "12"}, content_type=JSON
     ).json()
-    assert body["lines"][0]["unit_price"] == "50.00"
-    assert (body["subtotal"], body["total"]) == ("600.00", "600.00")
+    cola_line = body["line"]["id"]
+    assert body["line"] == {
+        "id": cola_line,
+        "sku": "COLA",
+        "name": catalog["COLA"].name,
+        "quantity": "12.000",
+        "unit_price": "50.00",
+        "total": "600.00",
+    }
+    assert (body["subtotal"], body["total"], body["lines_count"], body["repriced"]) == (
+        "600.00",
+        "600.00",
+        1,
+        False,
+    )
+    assert "lines" not in body  # the answer to a line never lists the whole order
     # 600 + 12 x 35.50 = 1 026 at base: column 3 applies to every line
     body = http.post(
         f"/api/v1/orders/{order['id']}/lines", {"sku": "CHIPS", "quantity": "12"}, content_type=JSON
     ).json()
     assert body["column"] == {"code": "column_3", "reason": "Column 3: retail client, order over 1 000"}
-    assert [(line["sku"], line["unit_price"], line["total"]) for line in body["lines"]] == [
+    assert (body["line"]["sku"], body["line"]["unit_price"], body["line"]["total"]) == (
+        "CHIPS",
+        "33.37",
+        "400.44",
+    )
+    assert (body["lines_count"], body["repriced"]) == (2, True)
+    assert (body["subtotal"], body["total"]) == ("1026.00", "964.44")
+    lines = http.get(f"/api/v1/orders/{order['id']}").json()["lines"]
+    assert [(line["sku"], line["unit_price"], line["total"]) for line in lines] == [
         ("COLA", "47.00", "564.00"),
         ("CHIPS", "33.37", "400.44"),
     ]
-    assert (body["subtotal"], body["total"]) == ("1026.00", "964.44")
     # back under the threshold: base again
-    cola_line = body["lines"][0]["id"]
     body = http.patch(
         f"/api/v1/orders/{order['id']}/lines/{cola_line}", {"quantity": "1.5"}, content_type=JSON
     ).json()
     assert body["column"]["code"] == "base"
+    line = body["line"]
+    assert (line["quantity"], line["unit_price"], body["repriced"]) == ("1.500", "50.00", True)
     assert (body["subtotal"], body["total"]) == ("501.00", "501.00")
+    # removing a line answers with no line
+    chips_line = lines[1]["id"]
+    body = http.delete(f"/api/v1/orders/{order['id']}/lines/{chips_line}").json()
+    assert (body["line"], body["lines_count"], body["subtotal"]) == (None, 1, "75.00")
+    http.post(f"/api/v1/orders/{order['id']}/lines", {"sku": "CHIPS", "quantity": "12"}, content_type=JSON)
     assert order_totals(order["id"]) == (Decimal("501.00"), Decimal("501.00"))
 
 
@@ -70,9 +97,12 @@ def test_the_same_product_twice_adds_to_its_line(api, operator, catalog, shop):
     body = http.post(
         f"/api/v1/orders/{order['id']}/lines", {"sku": "KVASS", "quantity": "0.5"}, content_type=JSON
     ).json()
-    assert [(line["sku"], line["quantity"], line["total"]) for line in body["lines"]] == [
-        ("KVASS", "2.500", "100.00")
-    ]
+    assert (body["line"]["sku"], body["line"]["quantity"], body["line"]["total"], body["lines_count"]) == (
+        "KVASS",
+        "2.500",
+        "100.00",
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -425,8 +455,9 @@ def test_an_accepted_special_is_sold_at_its_special_price_whatever_the_column(ap
     body = http.post(
         f"/api/v1/orders/{order['id']}/lines", {"sku": "COLA", "quantity": "20"}, content_type=JSON
     ).json()
-    assert body["column"]["code"] == "column_3"
-    assert [(line["sku"], line["unit_price"]) for line in body["lines"]] == [
+    assert (body["column"]["code"], body["repriced"]) == ("column_3", True)
+    lines = http.get(f"/api/v1/orders/{order['id']}").json()["lines"]
+    assert [(line["sku"], line["unit_price"]) for line in lines] == [
         ("TEA", "99.00"),
         ("COLA", "47.00"),
     ]
