@@ -38,4 +38,4 @@ EXPOSE 8000
 
 # Three sync workers suit a small server (2 x CPUs + 1 for one CPU); the heartbeat files live
 # in memory (/dev/shm), as gunicorn advises for containers.
-CMD ["gunicorn", "calldesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+CMD ["gunicorn", "calldesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

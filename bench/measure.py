@@ -55,6 +55,10 @@ RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 OPERATORS = int(os.environ.get("BENCH_OPERATORS", "20"))
 SEED = 20261128
+# Between two steps each simulated operator waits a random time in this range, in seconds
+# (BENCH_THINK_SECONDS="0.5-1.5"): a person reading the screen and typing. A real order takes
+# minutes on the phone; this pace is several times faster than any operator.
+THINK_SECONDS = tuple(float(x) for x in os.environ.get("BENCH_THINK_SECONDS", "0.5-1.5").split("-"))
 # BENCH_PARTS=server,load,jobs (the default: all three) measures only some parts while tuning one.
 PARTS = set(os.environ.get("BENCH_PARTS", "server,load,jobs").split(","))
 
@@ -371,6 +375,7 @@ def measure_load(c: Cast) -> list[Figure]:
             "--workers=4",
             "--threads=4",
             "--worker-class=gthread",
+            "--preload",
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -385,7 +390,6 @@ def measure_load(c: Cast) -> list[Figure]:
         orders_done = [0]
         created: list[int] = []
         lock = threading.Lock()
-        deadline = time.monotonic() + LOAD_SECONDS
 
         def operator_loop(n: int, token: str) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -393,6 +397,8 @@ def measure_load(c: Cast) -> list[Figure]:
             mine = random.Random(SEED + 100 + n)
 
             def step(name: str, method: str, path: str, body: dict | None = None, extra: dict | None = None):
+                # a person reads the screen and types between two steps (time not counted)
+                time.sleep(mine.uniform(*THINK_SECONDS))
                 began = time.perf_counter()
                 conn.request(
                     method,
@@ -480,6 +486,8 @@ def measure_load(c: Cast) -> list[Figure]:
                     conn.close()
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
+        warm_up(port, tokens[0], [client.phones.all()[0].number for client in clients[:40]])
+        deadline = time.monotonic() + LOAD_SECONDS
         began = time.monotonic()
         threads = [threading.Thread(target=operator_loop, args=(n, t)) for n, t in enumerate(tokens)]
         for thread in threads:
@@ -496,6 +504,7 @@ def measure_load(c: Cast) -> list[Figure]:
             "/min",
             round(orders_done[0] / minutes, 1),
             None,
+            f"{THINK_SECONDS[0]:g}-{THINK_SECONDS[1]:g} s between steps",
         ),
         Figure(f"{OPERATORS} operators: errors", "", len(errors), 0, "; ".join(sorted(set(errors))[:3])),
     ]
@@ -514,6 +523,25 @@ def measure_load(c: Cast) -> list[Figure]:
     Call.objects.filter(operator__username__startswith="bench_load_").delete()
     Order.objects.filter(pk__in=created).delete()
     return figures
+
+
+def warm_up(port: int, token: str, phones: list[str]) -> None:
+    """Each gunicorn worker's first requests load code and open pooled connections: send a few
+    lookups from several connections at once before the clock starts."""
+    import http.client
+
+    def send(batch: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for phone in batch:
+            conn.request("GET", f"/api/v1/lookup?phone={phone}", headers={"Authorization": f"Bearer {token}"})
+            conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=send, args=(phones[n::8],)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def free_port() -> int:
