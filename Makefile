@@ -47,6 +47,7 @@ bench: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r calldesk clients orders calls reports bench
 
 fmt: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

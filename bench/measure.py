@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
+import subprocess  # nosec B404
 import sys
 import threading
 import time
@@ -119,7 +119,7 @@ class Cast:
 
 
 def cast() -> Cast:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311
     operator = (
         User.objects.filter(username="operator").first()
         or User.objects.filter(groups__name="operator").first()
@@ -154,7 +154,7 @@ def open_drafts(c: Cast, count: int, lines: int, rng: random.Random) -> list[int
             break
         try:
             order = start_order(actor=c.operator, client_id=client.pk)
-        except Exception:  # blocked by debt or not the operator's: not this bench's business
+        except Exception:  # blocked by debt or not the operator's: not this bench's business  # nosec B112
             continue
         for sku in rng.sample(c.skus, lines):
             add_line(actor=c.operator, order_id=order.pk, sku=sku, quantity="2")
@@ -183,7 +183,7 @@ def ready_to_confirm(c: Cast, order_id: int, rng: random.Random) -> None:
 
 
 def measure_server(c: Cast) -> list[Figure]:
-    rng = random.Random(SEED + 1)
+    rng = random.Random(SEED + 1)  # nosec B311
     desk = HttpClient()
     desk.force_login(c.operator)
     api = HttpClient(headers={"Authorization": f"Bearer {c.token}"})
@@ -365,7 +365,7 @@ def measure_load(c: Cast) -> list[Figure]:
 
     port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "calldesk.settings.bench"}
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # nosec B603
         [
             sys.executable,
             "-m",
@@ -394,7 +394,7 @@ def measure_load(c: Cast) -> list[Figure]:
         def operator_loop(n: int, token: str) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            mine = random.Random(SEED + 100 + n)
+            mine = random.Random(SEED + 100 + n)  # nosec B311
 
             def step(name: str, method: str, path: str, body: dict | None = None, extra: dict | None = None):
                 # a person reads the screen and types between two steps (time not counted)
@@ -594,7 +594,7 @@ def measure_job(name: str, args: list[str], budget_s: float, budget_mb: float) -
         "sys.stderr.write(done.stderr[-2000:])\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "calldesk.settings.bench"}
-    out = subprocess.run(
+    out = subprocess.run(  # nosec B603
         [sys.executable, "-c", code, sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,

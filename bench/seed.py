@@ -225,7 +225,7 @@ def copy_rows(table: str, columns: Iterable[str], lines: Iterable[str], batch: i
 
 def max_id(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - a model's table
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # nosec B608  # noqa: S608
         return cursor.fetchone()[0]
 
 
@@ -252,7 +252,7 @@ class _Client:
 
 class _Loader:
     def __init__(self, *, scale: float, seed: int, today: date, log: Callable[[str], None]) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311
         self.counts = counts_for(scale)
         self.scale = scale
         self.log = log
@@ -336,7 +336,7 @@ class _Loader:
         wholesale = managers - retail - regional
         kams = max(1, wholesale * 2 // 7)
         names = [f"{first} {last}" for last in CONTACT_LAST for first in CONTACT_FIRST]
-        random.Random(1).shuffle(names)
+        random.Random(1).shuffle(names)  # nosec B311
         specs = [(f"bench_op{i:02d}", Role.OPERATOR, "call_center", False) for i in range(1, operators + 1)]
         departments_of = ["wholesale"] * wholesale + ["retail"] * retail + ["regional"] * regional
         for i, department in enumerate(departments_of, start=1):
@@ -442,7 +442,7 @@ class _Loader:
         with connection.cursor() as cursor:
             for table in [*self.big_tables(), Product._meta.db_table, Price._meta.db_table]:
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id)) FROM {table}",  # noqa: S608
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id)) FROM {table}",  # nosec B608  # noqa: S608
                     [table],
                 )
 
@@ -450,7 +450,7 @@ class _Loader:
 
     def load_catalog(self) -> dict[str, int]:
         since = time.monotonic()
-        rng = random.Random(self.rng.random())
+        rng = random.Random(self.rng.random())  # nosec B311
         n = self.counts["products"]
         combos = [
             (category, item, brand, size, variant)
@@ -504,7 +504,7 @@ class _Loader:
     # --- clients (planned first: their last order day is known once the orders are made) -------
 
     def plan_clients(self) -> None:
-        rng = random.Random(self.rng.random())
+        rng = random.Random(self.rng.random())  # nosec B311
         n = self.counts["clients"]
         shares = apportion(n, [share for _code, share in TYPE_SHARES])
         codes = [
@@ -542,7 +542,7 @@ class _Loader:
 
     def load_clients(self) -> dict[str, int]:
         since = time.monotonic()
-        rng = random.Random(self.rng.random())
+        rng = random.Random(self.rng.random())  # nosec B311
         types = {t.code: (t.pk, t.department_id) for t in ClientType.objects.all()}
         cols = [
             "id", "name", "tax_id", "region", "address", "credit_limit", "payment_terms_days",
@@ -624,7 +624,7 @@ class _Loader:
 
     def load_orders(self) -> dict[str, int]:
         since = time.monotonic()
-        rng = random.Random(self.rng.random())
+        rng = random.Random(self.rng.random())  # nosec B311
         self.describe_clients(rng)
         n_orders, n_lines = self.counts["orders"], self.counts["order lines"]
         clients = self.clients
@@ -787,7 +787,7 @@ class _Loader:
 
     def load_receivables(self) -> int:
         since = time.monotonic()
-        rng = random.Random(self.rng.random())
+        rng = random.Random(self.rng.random())  # nosec B311
         clients = self.clients
         per_client = apportion(self.counts["receivables"], [float(c.orders) for c in clients])
         if sum(per_client) == 0:  # nobody ordered (a tiny scale): spread them evenly
@@ -834,7 +834,7 @@ class _Loader:
         """Every order an operator took came in on a call; the other calls are spread over the
         days (fewer at weekends), mostly from known clients, as often as they order."""
         since = time.monotonic()
-        rng = random.Random(self.rng.random())
+        rng = random.Random(self.rng.random())  # nosec B311
         clients = self.clients
         n_calls = self.counts["calls"]
         days = range(self.first_i, self.today_i)

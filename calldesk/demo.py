@@ -35,7 +35,7 @@ from orders.models import (
     Special,
 )
 
-DEMO_PASSWORD = "calldesk-demo"  # noqa: S105 - printed for the demo; never a real account
+DEMO_PASSWORD = "calldesk-demo"  # nosec B105  # noqa: S105 - printed for the demo; never a real account
 CENT = Decimal("0.01")
 
 # username, full name, role, department, key-account: the demo logins, one per role.
@@ -329,7 +329,7 @@ def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None)
     if Client.objects.exists():
         return SeedReport(created=False, users=users)
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311
     today = today or timezone.localdate()
     types = {t.code: t for t in ClientType.objects.select_related("department")}
     staff = {

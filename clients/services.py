@@ -19,7 +19,7 @@ from clients.exceptions import ClientNotFound, DuplicateClient, InvalidClientDat
 from clients.models import ApiToken, Client, ClientChange, ClientPhone, ClientType, Department, Role, User
 from clients.phones import normalize_phone
 
-TOKEN_PREFIX = "cd_"  # noqa: S105 - a marker, not a secret
+TOKEN_PREFIX = "cd_"  # nosec B105  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
 # API read into a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)

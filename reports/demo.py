@@ -37,7 +37,7 @@ class ReportsDemo:
 
 
 def seed_reports_demo(*, today: date, seed: int = 7) -> ReportsDemo:
-    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(seed)  # nosec B311  # noqa: S311 - demo data, not secrets
     since = today - timedelta(days=DEMO_DAYS)
     operators = list(User.objects.filter(groups__name="operator", is_active=True).order_by("username"))
     if not operators:

@@ -9,7 +9,7 @@ from calldesk.settings.base import *  # noqa: F403
 from calldesk.settings.base import DATABASES, REDIS_URL
 
 DEBUG = False
-SECRET_KEY = "calldesk-test-key"
+SECRET_KEY = "calldesk-test-key"  # nosec B105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
