@@ -100,3 +100,21 @@ def test_screens_send_anonymous_users_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")
+
+
+def test_an_idle_hour_ends_the_session_and_each_request_starts_the_hour_again(client, operator):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(operator)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert client.get("/desk/").status_code == 200
+    # the request saved the session again: a full hour from now
+    left = Session.objects.get().expire_date - timezone.now()
+    assert timedelta(minutes=59) < left <= timedelta(hours=1)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/desk/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
