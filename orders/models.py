@@ -302,7 +302,9 @@ class Order(models.Model):
             models.Index(
                 fields=["client"],
                 name="order_open_by_client",
-                condition=models.Q(status__in=["confirmed", "in_fulfilment"]),
+                # an OR of equalities, which PostgreSQL prints back the way it reads it (so the
+                # bench loader re-creates it exactly); it serves `status IN (...)` all the same
+                condition=models.Q(status="confirmed") | models.Q(status="in_fulfilment"),
             ),
         ]
         constraints = [
