@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+WORKER = {"up": False}  # set once the session's real Celery worker answers
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,6 +70,7 @@ def celery_worker(django_db_setup, tmp_path_factory):
                     break
             else:
                 pytest.fail("the Celery worker did not answer a ping within 60 s:\n" + log_path.read_text())
+            WORKER["up"] = True
             yield process
         finally:
             process.terminate()
@@ -77,3 +79,26 @@ def celery_worker(django_db_setup, tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def the_worker_is_idle_before_the_tables_are_emptied():
+    """A transactional test ends by emptying every table (TRUNCATE). A task the test queued (a
+    confirmed order's notice) that the session's worker is still running would deadlock with it:
+    wait, at most 30 s, until the queue is empty and the worker runs nothing."""
+    yield
+    if not WORKER["up"]:
+        return
+    from calldesk.celery import app
+
+    deadline = time.monotonic() + 30
+    idle_checks = 0
+    while time.monotonic() < deadline and idle_checks < 2:
+        with app.connection_for_write() as conn:
+            queued = conn.default_channel.client.llen(app.conf.task_default_queue)
+        inspect = app.control.inspect(timeout=0.5)
+        busy = [task for tasks in (inspect.active() or {}).values() for task in tasks]
+        busy += [task for tasks in (inspect.reserved() or {}).values() for task in tasks]
+        idle_checks = idle_checks + 1 if not queued and not busy else 0
+        if idle_checks < 2:
+            time.sleep(0.1)
