@@ -129,7 +129,7 @@ def _line_out(line) -> dict:
 
 def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
     """Everything API.md reads of an order but its lines, with what still stands before
-    confirmation. Three queries for a draft (its state), none otherwise."""
+    confirmation. Two queries for a draft (its state: debt, counts), none otherwise."""
     body = {
         "id": order.pk,
         "number": order.number,

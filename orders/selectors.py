@@ -116,7 +116,8 @@ def _count_of(model) -> Coalesce:
 
 
 def draft_facts(*, order: Order, actor, on: date) -> DraftFacts:
-    """The values `missing_for_confirmation` needs for this draft. Three queries."""
+    """The values `missing_for_confirmation` needs for this draft (its client and type already
+    loaded). Two queries: the client's debt, the draft's line and offer counts."""
     client = order.client
     debt = debt_of(client_id=client.pk, on=on)
     # two counted subqueries, not a join of lines with offers: the cost follows neither
