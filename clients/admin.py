@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import InvalidInput
 from clients.admin_receivables import ReceivableImportMixin
 from clients.models import (
@@ -70,22 +71,29 @@ class ContactInline(admin.TabularInline):
     fields = ["name", "position", "phone", "email", "may_receive_goods"]
 
 
-class ClientChangeInline(admin.TabularInline):
+class ClientChangeInline(ReadOnlyInline):
     """History of type, manager, credit limit and payment terms: read-only, never edited."""
 
     model = ClientChange
-    extra = 0
     fields = ["changed_at", "field", "old_value", "new_value", "changed_by", "note"]
     readonly_fields = fields
-    can_delete = False
     ordering = ["-changed_at", "-id"]
     verbose_name_plural = _("History")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+
+@admin.register(ClientChange)
+class ClientChangeAdmin(ReadOnlyAdmin):
+    """Every client's history of type, manager, credit limit and payment terms (III.2, III.26):
+    written only by `clients.services`; read here, never added, changed or deleted."""
+
+    list_display = ["changed_at", "client", "field", "old_value", "new_value", "changed_by", "note"]
+    list_filter = ["field", ("changed_by", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["client", "changed_by"]
+    search_fields = ["client__name", "client__tax_id", "changed_by__username"]
+    date_hierarchy = "changed_at"
 
 
 CLIENT_FIELDS = [

@@ -1,6 +1,7 @@
 """The price list in Django admin: commercial management keeps products, prices, discount rules and
-specials here (issue 4). Price edits go through `orders.pricelist`, so every change is recorded
-(`PriceChange`) with who made it; orders are read-only here, they change only through services.
+specials here (issue 4). Price, rule and special edits go through `orders.pricelist`, so every
+change is recorded (`PriceChange`, `RuleChange`) with who made it; orders are read-only here,
+they change only through services. The histories are read here and never edited (issue 9).
 """
 
 from __future__ import annotations
@@ -13,32 +14,47 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from calldesk.errors import DeskError, FieldError, Forbidden
+from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
+from calldesk.errors import DeskError, FieldError, Forbidden, InvalidInput
 from clients.models import Role
 from orders.exceptions import InvalidPriceList
 from orders.models import (
     DiscountRule,
     Order,
+    OrderChange,
     OrderLine,
     Price,
     PriceChange,
     PriceColumn,
     Product,
     ProductCertificate,
+    RuleChange,
     Special,
 )
 from orders.pricelist import (
     BASE,
     Source,
+    create_discount_rule,
+    create_special,
+    deactivate_discount_rule,
+    deactivate_special,
+    delete_discount_rule,
+    delete_special,
     export_price_list,
     price_list_header,
     read_price_list_file,
     remove_price,
     set_price,
+    update_discount_rule,
+    update_special,
     upsert_price_list,
+    validate_discount_rule,
+    validate_special,
 )
 
 PRICE_LIST_ROLES = {Role.COMMERCIAL.value, Role.ADMIN.value}
@@ -295,7 +311,7 @@ def save_prices(formset: PriceInlineFormSet, *, actor) -> None:
 
 
 @admin.register(PriceChange)
-class PriceChangeAdmin(admin.ModelAdmin):
+class PriceChangeAdmin(ReadOnlyAdmin):
     """Price history: written only by the price-list services."""
 
     list_display = ["changed_at", "product", "column", "old_amount", "new_amount", "changed_by", "source"]
@@ -304,37 +320,191 @@ class PriceChangeAdmin(admin.ModelAdmin):
     search_fields = ["product__sku", "product__name", "changed_by__username"]
     date_hierarchy = "changed_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+@admin.register(RuleChange)
+class RuleChangeAdmin(ReadOnlyAdmin):
+    """The history of discount rules and specials (III.10, III.23, III.26): written only by
+    `orders.pricelist`; read here, never added, changed or deleted."""
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    list_display = [
+        "changed_at",
+        "kind",
+        "object_id",
+        "label",
+        "action",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "source",
+    ]
+    list_filter = ["kind", "action", "field", "source"]
+    list_select_related = ["changed_by"]
+    search_fields = ["label", "old_value", "new_value", "changed_by__username"]
+    date_hierarchy = "changed_at"
 
 
-class CreatedByMixin:
-    """Record who created a rule or a special; the form validates its period (model constraints)."""
+class PriceListRuleForm(forms.ModelForm):
+    """A discount rule's or a special's admin form: besides the model's own checks, the service's
+    check (`validate_*`), so admin and API refuse the same input with the same words."""
 
-    readonly_fields = ["created_by"]
+    validate = staticmethod(lambda data: data)
+    field_of = {}  # the service's input name -> the form's field, where they differ
+
+    def service_input(self, data: dict) -> dict:
+        raise NotImplementedError
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.validate(self.service_input(data))
+        except InvalidInput as exc:
+            for error in exc.errors:
+                field = self.field_of.get(error.field, error.field)
+                self.add_error(field if field in self.fields else None, error.detail)
+        return data
+
+
+def _codes(client_types) -> list[str]:
+    return sorted(client_type.code for client_type in client_types or [])
+
+
+class SpecialForm(PriceListRuleForm):
+    validate = staticmethod(validate_special)
+    field_of = {"sku": "product"}
+
+    class Meta:
+        model = Special
+        fields = ["product", "valid_from", "valid_to", "client_types", "note", "special_price"]
+
+    def service_input(self, data: dict) -> dict:
+        product = data.get("product")
+        return {
+            "sku": product.sku if product else None,
+            "valid_from": data.get("valid_from"),
+            "valid_to": data.get("valid_to"),
+            "client_types": _codes(data.get("client_types")),
+            "note": data.get("note"),
+            "special_price": data.get("special_price"),
+        }
+
+
+class DiscountRuleForm(PriceListRuleForm):
+    validate = staticmethod(validate_discount_rule)
+
+    class Meta:
+        model = DiscountRule
+        fields = ["name", "column", "client_types", "min_subtotal", "priority", "valid_from", "valid_to"]
+
+    def service_input(self, data: dict) -> dict:
+        column = data.get("column")
+        return {
+            "name": data.get("name") or "",
+            "column": column.code if column else None,
+            "client_types": _codes(data.get("client_types")),
+            "min_subtotal": data.get("min_subtotal"),
+            "priority": data.get("priority"),
+            "valid_from": data.get("valid_from"),
+            "valid_to": data.get("valid_to"),
+        }
+
+
+class ThroughServicesAdmin(admin.ModelAdmin):
+    """Discount rules and specials are created, changed, deactivated and deleted here only through
+    `orders.pricelist`, which checks the role and records each change (RuleChange) with who made
+    it, from "admin". Each change page links to the object's history."""
+
+    readonly_fields = ["created_by", "history"]
+    actions = ["deactivate"]
+    kind = ""
+    id_argument = ""
+    create = update = deactivate_one = delete_one = None
+
+    @admin.display(description=gettext_lazy("history"))
+    def history(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        url = (
+            reverse("admin:orders_rulechange_changelist")
+            + "?"
+            + urlencode({"kind": self.kind, "object_id": obj.pk})
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Who changed what, and when"))
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.service_input(form.cleaned_data)
+        try:
+            if change:
+                changes = {
+                    name: value
+                    for name, value in data.items()
+                    if form.field_of.get(name, name) in form.changed_data
+                }
+                saved = self.update(
+                    actor=request.user, changes=changes, source=Source.ADMIN, **{self.id_argument: obj.pk}
+                )
+            else:
+                saved = self.create(actor=request.user, source=Source.ADMIN, **data)
+        except Forbidden:
+            raise PermissionDenied from None
+        obj.pk = saved.pk
+        obj.created_by = saved.created_by
+        obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """The service has set the client types; the form's own m2m save would bypass it."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        try:
+            self.delete_one(actor=request.user, source=Source.ADMIN, **{self.id_argument: obj.pk})
+        except Forbidden:
+            raise PermissionDenied from None
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                self.delete_one(actor=request.user, source=Source.ADMIN, **{self.id_argument: pk})
+            except Forbidden:
+                raise PermissionDenied from None
+
+    @admin.action(description=gettext_lazy("Deactivate from today"), permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset) -> None:
+        today = timezone.localdate()
+        for obj in queryset.order_by("pk"):
+            try:
+                self.deactivate_one(
+                    actor=request.user, on=today, source=Source.ADMIN, **{self.id_argument: obj.pk}
+                )
+            except Forbidden:
+                raise PermissionDenied from None
+            except DeskError as exc:
+                self.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(object)s no longer applies from today.") % {"object": obj})
 
 
 @admin.register(DiscountRule)
-class DiscountRuleAdmin(CreatedByMixin, admin.ModelAdmin):
+class DiscountRuleAdmin(ThroughServicesAdmin):
+    form = DiscountRuleForm
     list_display = ["__str__", "column", "min_subtotal", "priority", "valid_from", "valid_to", "created_by"]
     list_filter = ["column", "client_types"]
     list_select_related = ["column", "created_by"]
     filter_horizontal = ["client_types"]
+    kind = RuleChange.Kind.DISCOUNT_RULE
+    id_argument = "rule_id"
+    create = staticmethod(create_discount_rule)
+    update = staticmethod(update_discount_rule)
+    deactivate_one = staticmethod(deactivate_discount_rule)
+    delete_one = staticmethod(delete_discount_rule)
 
 
 @admin.register(Special)
-class SpecialAdmin(CreatedByMixin, admin.ModelAdmin):
+class SpecialAdmin(ThroughServicesAdmin):
+    form = SpecialForm
     list_display = ["product", "valid_from", "valid_to", "special_price", "note", "created_by"]
     list_filter = ["client_types"]
     list_select_related = ["product", "created_by"]
@@ -342,22 +512,15 @@ class SpecialAdmin(CreatedByMixin, admin.ModelAdmin):
     autocomplete_fields = ["product"]
     filter_horizontal = ["client_types"]
     date_hierarchy = "valid_from"
+    kind = RuleChange.Kind.SPECIAL
+    id_argument = "special_id"
+    create = staticmethod(create_special)
+    update = staticmethod(update_special)
+    deactivate_one = staticmethod(deactivate_special)
+    delete_one = staticmethod(delete_special)
 
 
 # --- orders: read-only ---------------------------------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -365,23 +528,39 @@ class OrderLineInline(ReadOnlyInline):
     fields = ["product", "quantity", "unit_price", "base_price", "total", "special"]
 
 
+class OrderChangeInline(ReadOnlyInline):
+    """The order's history from its confirmation on: status changes and exceptions (III.14)."""
+
+    model = OrderChange
+    fields = ["changed_at", "field", "old_value", "new_value", "reason", "changed_by"]
+    readonly_fields = fields
+    ordering = ["-changed_at", "-id"]
+    verbose_name_plural = gettext_lazy("History")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("changed_by")
+
+
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    """Orders change only through the services (and their screens and API): read here."""
+class OrderAdmin(ReadOnlyAdmin):
+    """Orders change only through the services (and their screens and API): read here, with
+    their history."""
 
     list_display = ["number", "client", "status", "confirmed_at", "total", "taken_by"]
     list_filter = ["status"]
     list_select_related = ["client", "taken_by"]
     search_fields = ["number", "client__name"]
     raw_id_fields = ["client", "taken_by"]
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, OrderChangeInline]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+@admin.register(OrderChange)
+class OrderChangeAdmin(ReadOnlyAdmin):
+    """Every order's history (III.14, III.26): written only by `orders.services`."""
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    list_display = ["changed_at", "order", "field", "old_value", "new_value", "reason", "changed_by"]
+    list_filter = ["field", "new_value"]
+    list_select_related = ["order", "changed_by"]
+    search_fields = ["order__number", "reason", "changed_by__username"]
+    date_hierarchy = "changed_at"

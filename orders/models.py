@@ -205,6 +205,50 @@ class Special(models.Model):
         return f"{self.product} ({self.valid_from} to {self.valid_to})"
 
 
+class RuleChange(models.Model):
+    """One change of a discount rule (III.10) or a special (III.7, III.23): who, when, which
+    field, old and new value, and from where. Created, changed, deactivated and deleted rules
+    each leave one row per field; the rows outlive the rule, so they name it by kind, id and a
+    label rather than by a foreign key. Written only by `orders.pricelist`, in the same
+    transaction as the change; never edited (III.26)."""
+
+    class Kind(models.TextChoices):
+        DISCOUNT_RULE = "discount_rule", _("Discount rule")
+        SPECIAL = "special", _("Special")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        DELETED = "deleted", _("Deleted")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.PositiveIntegerField(_("id"))
+    label = models.CharField(_("rule or special"), max_length=300)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    field = models.CharField(_("field"), max_length=32)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("rule or special change")
+        verbose_name_plural = _("rule and special changes")
+        indexes = [models.Index(fields=["kind", "object_id", "-changed_at"], name="rulechange_object_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.field}: {self.old_value} → {self.new_value}"
+
+
 class OrderNumberSequence(models.Model):
     """The last order number given out in a year; numbers are `YYYY-NNNNNN`, without gaps."""
 
@@ -325,6 +369,42 @@ class Order(models.Model):
 
     def has_exception(self) -> bool:
         return self.exception_by_id is not None
+
+
+class OrderChange(models.Model):
+    """One change of an order from its confirmation on (III.14): the status (confirmed, in
+    fulfilment, delivered, cancelled with the reason) and authorised exceptions (III.6, III.11),
+    with who and when. A confirmed order takes no other edit (`Order.is_editable`). Written by
+    `orders.services` in the same transaction as the change, whatever the door; never edited."""
+
+    class Field(models.TextChoices):
+        STATUS = "status", _("Status")
+        EXCEPTION = "exception", _("Authorised exception")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="changes"
+    )
+    field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    old_value = models.CharField(_("old value"), max_length=500, blank=True)
+    new_value = models.CharField(_("new value"), max_length=500, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("order change")
+        verbose_name_plural = _("order changes")
+        indexes = [models.Index(fields=["order", "-changed_at"], name="orderchange_order_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.field}: {self.old_value} → {self.new_value}"
 
 
 class OrderLine(models.Model):

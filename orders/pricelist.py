@@ -32,11 +32,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
-from calldesk.errors import DeskError, FieldError, InvalidInput
+from calldesk.errors import DeskError, FieldError, InvalidInput, NotFound
 from calldesk.tabular import is_blank, key_text, read_table
 from clients.models import ClientType, Role, User
 from orders.exceptions import InvalidPriceList, ProductNotFound
-from orders.models import DiscountRule, Price, PriceChange, PriceColumn, Product, Special
+from orders.models import DiscountRule, Price, PriceChange, PriceColumn, Product, RuleChange, Special
 
 BASE = "base"
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
@@ -59,7 +59,7 @@ FALSE_WORDS = {"false", "0", "no", "n"}
 
 
 class Source:
-    """Where a price change came from (`PriceChange.source`)."""
+    """Where a change came from (`PriceChange.source`, `RuleChange.source`)."""
 
     ADMIN = "admin"
     API = "api"
@@ -594,13 +594,20 @@ def _xlsx_bytes(header: list[str], rows: list[list[Any]], *, money_from: int) ->
 
 
 # --- specials and discount rules ------------------------------------------------------------------
+#
+# Specials (III.7, III.23) and discount rules (III.10) are created, changed, deactivated and
+# deleted only here, whatever the door (API, admin). Each write leaves RuleChange rows in its own
+# transaction: one per field whose text changed, with who, when, old, new and where from.
+
+SPECIAL_INPUT = ("sku", "valid_from", "valid_to", "client_types", "note", "special_price")
+RULE_INPUT = ("name", "column", "client_types", "min_subtotal", "priority", "valid_from", "valid_to")
 
 
 def _client_types(codes: Any, errors: list[FieldError]) -> list[ClientType]:
     if not isinstance(codes, list | tuple) or not all(isinstance(code, str) for code in codes):
         errors.append(FieldError("client_types", _("Expected a list of client type codes.")))
         return []
-    types = list(ClientType.objects.filter(code__in=set(codes)))
+    types = list(ClientType.objects.filter(code__in=set(codes)).order_by("code"))
     unknown = sorted(set(codes) - {client_type.code for client_type in types})
     if unknown:
         errors.append(
@@ -632,6 +639,199 @@ def _period(valid_from: Any, valid_to: Any, errors: list[FieldError], *, open_en
     return start, end
 
 
+def validate_special(data: dict) -> dict:
+    """A special's input (`SPECIAL_INPUT`: the SKU, the period, client type codes, the line to
+    read out, an optional special price) checked and turned into the model's values. Raises
+    InvalidInput naming every bad field. Also asked by the admin form, so the rule is this one."""
+    errors: list[FieldError] = []
+    sku = data.get("sku")
+    product = Product.objects.filter(sku=sku.strip()).first() if isinstance(sku, str) else None
+    if product is None:
+        errors.append(FieldError("sku", _("No product has the SKU %(sku)s.") % {"sku": sku}))
+    start, end = _period(data.get("valid_from"), data.get("valid_to"), errors, open_end=False)
+    types = _client_types(data.get("client_types", []), errors)
+    note = data.get("note")
+    note = note.strip() if isinstance(note, str) else ""
+    if not note:
+        errors.append(FieldError("note", _("Write the line the operator reads out.")))
+    elif len(note) > NOTE_MAX_LENGTH:
+        errors.append(FieldError("note", _("At most %(count)d characters.") % {"count": NOTE_MAX_LENGTH}))
+    amount = None
+    if data.get("special_price") is not None:
+        try:
+            amount = _money(data["special_price"])
+        except ValueError as exc:
+            errors.append(FieldError("special_price", str(exc)))
+    if errors:
+        raise InvalidInput(_("The special is not valid."), errors=errors)
+    return {
+        "product": product,
+        "valid_from": start,
+        "valid_to": end,
+        "client_types": types,
+        "note": note,
+        "special_price": amount,
+    }
+
+
+def validate_discount_rule(data: dict) -> dict:
+    """A discount rule's input (`RULE_INPUT`: a name, the column code, client type codes, the
+    minimum subtotal at base prices, the priority, the period with an open end) checked and
+    turned into the model's values. Raises InvalidInput naming every bad field."""
+    errors: list[FieldError] = []
+    column = data.get("column")
+    price_column = PriceColumn.objects.filter(code=column).first() if isinstance(column, str) else None
+    if price_column is None:
+        errors.append(FieldError("column", _("There is no price column %(code)s.") % {"code": column}))
+    types = _client_types(data.get("client_types", []), errors)
+    subtotal = None
+    try:
+        subtotal = _money(data.get("min_subtotal", "0.00"), limit=SUBTOTAL_LIMIT)
+    except ValueError as exc:
+        errors.append(FieldError("min_subtotal", str(exc)))
+    priority = data.get("priority", 10)
+    if isinstance(priority, bool) or not isinstance(priority, int) or abs(priority) > 2**31 - 1:
+        errors.append(FieldError("priority", _("Expected a whole number.")))
+    start, end = _period(data.get("valid_from"), data.get("valid_to"), errors, open_end=True)
+    name = data.get("name", "")
+    name = name.strip() if isinstance(name, str) else ""
+    if len(name) > RULE_NAME_MAX_LENGTH:
+        errors.append(
+            FieldError("name", _("At most %(count)d characters.") % {"count": RULE_NAME_MAX_LENGTH})
+        )
+    if errors:
+        raise InvalidInput(_("The discount rule is not valid."), errors=errors)
+    return {
+        "name": name,
+        "column": price_column,
+        "client_types": types,
+        "min_subtotal": subtotal,
+        "priority": priority,
+        "valid_from": start,
+        "valid_to": end,
+    }
+
+
+def _special_values(special: Special) -> dict:
+    return {
+        "product": special.product,
+        "valid_from": special.valid_from,
+        "valid_to": special.valid_to,
+        "client_types": list(special.client_types.order_by("code")),
+        "note": special.note,
+        "special_price": special.special_price,
+    }
+
+
+def _rule_values(rule: DiscountRule) -> dict:
+    return {
+        "name": rule.name,
+        "column": rule.column,
+        "client_types": list(rule.client_types.order_by("code")),
+        "min_subtotal": rule.min_subtotal,
+        "priority": rule.priority,
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
+    }
+
+
+def _as_input(values: dict) -> dict:
+    """Model values back as service input (SKU, column and type codes), to merge changes into."""
+    shown = {}
+    for field, value in values.items():
+        if field == "product":
+            shown["sku"] = value.sku
+        elif field == "column":
+            shown["column"] = value.code
+        elif field == "client_types":
+            shown["client_types"] = [client_type.code for client_type in value]
+        else:
+            shown[field] = value
+    return shown
+
+
+def _shown(value: Any) -> str:
+    """A value as the history shows it: codes for products, columns and types, ISO dates,
+    money with two places, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, Product):
+        return value.sku
+    if isinstance(value, PriceColumn):
+        return value.code
+    if isinstance(value, list):
+        return ", ".join(sorted(client_type.code for client_type in value))
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _record_rule_change(
+    kind: str,
+    target: DiscountRule | Special,
+    action: str,
+    before: dict,
+    after: dict,
+    *,
+    actor: User | None,
+    source: str,
+) -> list[RuleChange]:
+    """One RuleChange a field whose text differs between `before` and `after` (model values; an
+    empty dict is "nothing": a creation or a deletion). One query, none when nothing changed."""
+    rows = []
+    label = str(target)[: RuleChange._meta.get_field("label").max_length]
+    for field in after or before:
+        old, new = _shown(before.get(field)), _shown(after.get(field))
+        if old != new:
+            rows.append(
+                RuleChange(
+                    kind=kind,
+                    object_id=target.pk,
+                    label=label,
+                    action=action,
+                    field=field,
+                    old_value=old,
+                    new_value=new,
+                    changed_by=actor,
+                    source=source,
+                )
+            )
+    return RuleChange.objects.bulk_create(rows) if rows else []
+
+
+def _check_commercial(actor: User | None) -> None:
+    if actor is not None:  # None: the command line
+        require_role(actor, Role.COMMERCIAL)
+
+
+def _locked(model: type[DiscountRule] | type[Special], pk: int) -> DiscountRule | Special:
+    target = model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    if target is None:
+        raise NotFound(_("There is no such %(what)s.") % {"what": model._meta.verbose_name})
+    return target
+
+
+def _unknown_fields(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            _("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)},
+            errors=[FieldError(name, _("Unknown field.")) for name in unknown],
+        )
+
+
+def _save_changed(target, before: dict, after: dict) -> None:
+    fields = [f for f in after if f != "client_types" and _shown(before[f]) != _shown(after[f])]
+    for field in fields:
+        setattr(target, field, after[field])
+    if fields:
+        target.save(update_fields=fields)
+    if _shown(before["client_types"]) != _shown(after["client_types"]):
+        target.client_types.set(after["client_types"])
+
+
 @transaction.atomic
 def create_special(
     *,
@@ -642,36 +842,90 @@ def create_special(
     client_types: list[str],
     note: str,
     special_price: Decimal | str | int | None = None,
+    source: str = Source.API,
 ) -> Special:
     """Name a special item (III.7, III.23): offered on every order of `client_types` (empty: all
-    types) during its period, optionally at a special price. Commercial and admin. Raises
-    Forbidden, InvalidInput (every bad field)."""
-    if actor is not None:
-        require_role(actor, Role.COMMERCIAL)
-    errors: list[FieldError] = []
-    product = Product.objects.filter(sku=sku.strip()).first() if isinstance(sku, str) else None
-    if product is None:
-        errors.append(FieldError("sku", _("No product has the SKU %(sku)s.") % {"sku": sku}))
-    start, end = _period(valid_from, valid_to, errors, open_end=False)
-    types = _client_types(client_types, errors)
-    note = note.strip() if isinstance(note, str) else ""
-    if not note:
-        errors.append(FieldError("note", _("Write the line the operator reads out.")))
-    elif len(note) > NOTE_MAX_LENGTH:
-        errors.append(FieldError("note", _("At most %(count)d characters.") % {"count": NOTE_MAX_LENGTH}))
-    amount = None
-    if special_price is not None:
-        try:
-            amount = _money(special_price)
-        except ValueError as exc:
-            errors.append(FieldError("special_price", str(exc)))
-    if errors:
-        raise InvalidInput(_("The special is not valid."), errors=errors)
-    special = Special.objects.create(
-        product=product, valid_from=start, valid_to=end, note=note, special_price=amount, created_by=actor
+    types) during its period, optionally at a special price. Commercial and admin. Records each
+    field it sets (RuleChange). Raises Forbidden, InvalidInput (every bad field)."""
+    _check_commercial(actor)
+    values = validate_special(
+        {
+            "sku": sku,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "client_types": client_types,
+            "note": note,
+            "special_price": special_price,
+        }
     )
-    special.client_types.set(types)
+    fields = {field: value for field, value in values.items() if field != "client_types"}
+    special = Special.objects.create(**fields, created_by=actor)
+    special.client_types.set(values["client_types"])
+    _record_rule_change(
+        RuleChange.Kind.SPECIAL, special, RuleChange.Action.CREATED, {}, values, actor=actor, source=source
+    )
     return special
+
+
+@transaction.atomic
+def update_special(
+    *,
+    actor: User | None,
+    special_id: int,
+    changes: dict,
+    source: str = Source.ADMIN,
+    action: str = RuleChange.Action.CHANGED,
+) -> Special:
+    """Change a special: `changes` holds some of `SPECIAL_INPUT`, the rest keeps its value; the
+    whole special is checked again. Records each field whose value changed (nothing when none
+    did). Locks the special. Raises Forbidden, NotFound, InvalidInput."""
+    _check_commercial(actor)
+    _unknown_fields(changes, SPECIAL_INPUT)
+    special = _locked(Special, special_id)
+    before = _special_values(special)
+    after = validate_special({**_as_input(before), **changes})
+    _save_changed(special, before, after)
+    _record_rule_change(RuleChange.Kind.SPECIAL, special, action, before, after, actor=actor, source=source)
+    return special
+
+
+@transaction.atomic
+def deactivate_special(
+    *, actor: User | None, special_id: int, on: date, source: str = Source.ADMIN
+) -> Special:
+    """Stop offering a special from `on`: its period ends the day before (recorded as
+    "deactivated"). One that has already ended stays as it is. Raises Forbidden, NotFound,
+    InvalidInput (it has not started by then: delete it instead)."""
+    _check_commercial(actor)
+    special = _locked(Special, special_id)
+    if special.valid_to < on:
+        return special
+    last_day = date.fromordinal(on.toordinal() - 1)
+    if special.valid_from > last_day:
+        raise InvalidInput(
+            _("The special has not started yet: delete it instead."),
+            errors=[FieldError("valid_to", _("It would end before it starts."))],
+        )
+    return update_special(
+        actor=actor,
+        special_id=special_id,
+        changes={"valid_to": last_day},
+        source=source,
+        action=RuleChange.Action.DEACTIVATED,
+    )
+
+
+@transaction.atomic
+def delete_special(*, actor: User | None, special_id: int, source: str = Source.ADMIN) -> None:
+    """Delete a special, recording every value it had (the order lines sold at it keep their
+    prices). Locks the special. Raises Forbidden, NotFound."""
+    _check_commercial(actor)
+    special = _locked(Special, special_id)
+    before = _special_values(special)
+    _record_rule_change(
+        RuleChange.Kind.SPECIAL, special, RuleChange.Action.DELETED, before, {}, actor=actor, source=source
+    )
+    special.delete()
 
 
 @transaction.atomic
@@ -685,42 +939,94 @@ def create_discount_rule(
     valid_from: date | str,
     valid_to: date | str | None,
     name: str = "",
+    source: str = Source.API,
 ) -> DiscountRule:
     """Add a rule choosing a price column (III.10): for `client_types` (empty: all types), from
     `min_subtotal` at base prices, with `priority` (higher wins), during its period (`valid_to`
-    None: open-ended). Commercial and admin. Raises Forbidden, InvalidInput (every bad field)."""
-    if actor is not None:
-        require_role(actor, Role.COMMERCIAL)
-    errors: list[FieldError] = []
-    price_column = PriceColumn.objects.filter(code=column).first() if isinstance(column, str) else None
-    if price_column is None:
-        errors.append(FieldError("column", _("There is no price column %(code)s.") % {"code": column}))
-    types = _client_types(client_types, errors)
-    try:
-        subtotal = _money(min_subtotal, limit=SUBTOTAL_LIMIT)
-    except ValueError as exc:
-        errors.append(FieldError("min_subtotal", str(exc)))
-    if isinstance(priority, bool) or not isinstance(priority, int) or abs(priority) > 2**31 - 1:
-        errors.append(FieldError("priority", _("Expected a whole number.")))
-    start, end = _period(valid_from, valid_to, errors, open_end=True)
-    name = name.strip() if isinstance(name, str) else ""
-    if len(name) > RULE_NAME_MAX_LENGTH:
-        errors.append(
-            FieldError("name", _("At most %(count)d characters.") % {"count": RULE_NAME_MAX_LENGTH})
-        )
-    if errors:
-        raise InvalidInput(_("The discount rule is not valid."), errors=errors)
-    rule = DiscountRule.objects.create(
-        name=name,
-        column=price_column,
-        min_subtotal=subtotal,
-        priority=priority,
-        valid_from=start,
-        valid_to=end,
-        created_by=actor,
+    None: open-ended). Commercial and admin. Records each field it sets (RuleChange). Raises
+    Forbidden, InvalidInput (every bad field)."""
+    _check_commercial(actor)
+    values = validate_discount_rule(
+        {
+            "name": name,
+            "column": column,
+            "client_types": client_types,
+            "min_subtotal": min_subtotal,
+            "priority": priority,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        }
     )
-    rule.client_types.set(types)
+    fields = {field: value for field, value in values.items() if field != "client_types"}
+    rule = DiscountRule.objects.create(**fields, created_by=actor)
+    rule.client_types.set(values["client_types"])
+    _record_rule_change(
+        RuleChange.Kind.DISCOUNT_RULE, rule, RuleChange.Action.CREATED, {}, values, actor=actor, source=source
+    )
     return rule
+
+
+@transaction.atomic
+def update_discount_rule(
+    *,
+    actor: User | None,
+    rule_id: int,
+    changes: dict,
+    source: str = Source.ADMIN,
+    action: str = RuleChange.Action.CHANGED,
+) -> DiscountRule:
+    """Change a discount rule: `changes` holds some of `RULE_INPUT`, the rest keeps its value;
+    the whole rule is checked again. Records each field whose value changed. Locks the rule.
+    Raises Forbidden, NotFound, InvalidInput."""
+    _check_commercial(actor)
+    _unknown_fields(changes, RULE_INPUT)
+    rule = _locked(DiscountRule, rule_id)
+    before = _rule_values(rule)
+    after = validate_discount_rule({**_as_input(before), **changes})
+    _save_changed(rule, before, after)
+    _record_rule_change(
+        RuleChange.Kind.DISCOUNT_RULE, rule, action, before, after, actor=actor, source=source
+    )
+    return rule
+
+
+@transaction.atomic
+def deactivate_discount_rule(
+    *, actor: User | None, rule_id: int, on: date, source: str = Source.ADMIN
+) -> DiscountRule:
+    """Stop a rule from `on`: its period ends the day before (recorded as "deactivated"). One that
+    has already ended stays as it is. Raises Forbidden, NotFound, InvalidInput (it has not
+    started by then: delete it instead)."""
+    _check_commercial(actor)
+    rule = _locked(DiscountRule, rule_id)
+    if rule.valid_to is not None and rule.valid_to < on:
+        return rule
+    last_day = date.fromordinal(on.toordinal() - 1)
+    if rule.valid_from > last_day:
+        raise InvalidInput(
+            _("The discount rule has not started yet: delete it instead."),
+            errors=[FieldError("valid_to", _("It would end before it starts."))],
+        )
+    return update_discount_rule(
+        actor=actor,
+        rule_id=rule_id,
+        changes={"valid_to": last_day},
+        source=source,
+        action=RuleChange.Action.DEACTIVATED,
+    )
+
+
+@transaction.atomic
+def delete_discount_rule(*, actor: User | None, rule_id: int, source: str = Source.ADMIN) -> None:
+    """Delete a discount rule, recording every value it had (confirmed orders keep their
+    column). Locks the rule. Raises Forbidden, NotFound."""
+    _check_commercial(actor)
+    rule = _locked(DiscountRule, rule_id)
+    before = _rule_values(rule)
+    _record_rule_change(
+        RuleChange.Kind.DISCOUNT_RULE, rule, RuleChange.Action.DELETED, before, {}, actor=actor, source=source
+    )
+    rule.delete()
 
 
 # --- reads for the catalog -----------------------------------------------------------------------

@@ -3,6 +3,12 @@
 Lock order, so that operators never deadlock: the client row first (confirm), then the order
 row, then sequences. A draft's lines are priced at the order's column; the column is re-chosen
 as the base subtotal changes (III.10), and prices are frozen when the order is confirmed.
+
+After confirmation an order changes only its status (`change_status`): lines, offers, terms and
+exceptions are refused with OrderNotEditable (`_locked_draft`, `Order.is_editable`). Every
+status change after confirmation (and a draft's cancellation) and every authorised exception
+leave an `OrderChange` row (who, when, old, new, reason) in the same transaction, whatever the
+door (III.14, III.26). The confirmation itself is on the order (`confirmed_at`, `number`).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from orders.models import (
     Fulfilment,
     Offer,
     Order,
+    OrderChange,
     OrderLine,
     OrderNumberSequence,
     PaymentForm,
@@ -86,11 +93,23 @@ def _may_take_for(client: Client) -> bool:
     return client.type.operator_takes_orders and client.manager_id is not None
 
 
+def _may_work_on(actor: User, order: Order) -> bool:
+    """`orders.rules.may_work_on` for a loaded order (its client's columns, no query)."""
+    return may_work_on(
+        Actor(role=actor.role, pk=actor.pk, department_id=actor.department_id),
+        taken_by_id=order.taken_by_id,
+        client_manager_id=order.client.manager_id,
+        client_department_id=order.client.department_id,
+    )
+
+
 def _check_may_work_on(actor: User, order: Order) -> None:
     if not _role_in(actor, TAKING_ROLES):
         raise Forbidden()
-    if actor.role == Role.OPERATOR and order.taken_by_id != actor.pk:
-        raise Forbidden(_("This order is being taken by another operator."))
+    if not _may_work_on(actor, order):
+        if actor.role == Role.OPERATOR:
+            raise Forbidden(_("This order is being taken by another operator."))
+        raise Forbidden(_("This order is another manager's or another department's."))
 
 
 def _locked_draft(order_id: int, actor: User) -> Order:
@@ -106,6 +125,13 @@ def _locked_draft(order_id: int, actor: User) -> Order:
     if not order.is_editable():  # checked after taking the lock
         raise OrderNotEditable()
     return order
+
+
+def _record_change(order: Order, field: str, old: str, new: str, *, actor: User, reason: str = "") -> None:
+    """The order's history (OrderChange), written in the caller's transaction."""
+    OrderChange.objects.create(
+        order=order, field=field, old_value=old, new_value=new, reason=reason, changed_by=actor
+    )
 
 
 # --- Starting a draft ------------------------------------------------------------------------------
@@ -425,7 +451,9 @@ def set_terms(
 @transaction.atomic
 def authorise_exception(*, actor: User, order_id: int, reason: str) -> Order:
     """The client's manager, finance or a head lets this one order past the debt and credit-limit
-    checks, with a written reason; never an operator. Recorded with who, when and why."""
+    checks, with a written reason; never an operator. Recorded with who, when and why, on the
+    order and in its history (the reason it replaces as the old value). A confirmed order takes
+    no exception: OrderNotEditable."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -434,17 +462,19 @@ def authorise_exception(*, actor: User, order_id: int, reason: str) -> Order:
     order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound()
-    allowed = actor.role in {Role.FINANCE.value, Role.HEAD.value, Role.ADMIN.value} or (
-        actor.role == Role.MANAGER.value and order.client.manager_id == actor.pk
+    allowed = actor.role in {Role.FINANCE.value, Role.ADMIN.value} or (
+        actor.role in {Role.MANAGER.value, Role.HEAD.value} and _may_work_on(actor, order)
     )
     if not allowed:
         raise Forbidden(_("Only the client's manager, finance or a head may authorise an exception."))
     if not order.is_editable():
         raise OrderNotEditable()
+    old_reason = order.exception_reason
     order.exception_reason = _text(reason, "reason", 500)
     order.exception_by = actor
     order.exception_at = timezone.now()
     order.save(update_fields=["exception_reason", "exception_by", "exception_at"])
+    _record_change(order, OrderChange.Field.EXCEPTION, old_reason, order.exception_reason, actor=actor)
     return order
 
 
@@ -590,13 +620,15 @@ NEXT_STATUSES = {
 @transaction.atomic
 def change_status(*, actor: User, order_id: int, status: str, reason: str = "") -> Order:
     """Move an order along: confirmed → in fulfilment → delivered, or cancelled (with a reason).
-    The client's manager, a head, an admin, or the warehouse's token (permission)."""
+    The client's manager, a head, an admin, or the warehouse's token (permission). Locks the
+    order; records the change (old, new status and the reason) in its history. Raises
+    OrderNotFound, Forbidden, InvalidStatusChange, InvalidInput (a cancellation without reason)."""
     order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound()
     allowed = (
-        actor.role in {Role.HEAD.value, Role.ADMIN.value}
-        or (actor.role == Role.MANAGER.value and order.client.manager_id == actor.pk)
+        actor.role == Role.ADMIN.value
+        or (actor.role in {Role.MANAGER.value, Role.HEAD.value} and _may_work_on(actor, order))
         or actor.has_perm("orders.change_order_status")
         or (
             status == Order.Status.CANCELLED
@@ -616,10 +648,12 @@ def change_status(*, actor: User, order_id: int, status: str, reason: str = "") 
         raise InvalidInput(
             _("Say why the order is cancelled."), errors=[FieldError(field="reason", detail=_("Required."))]
         )
+    old_status = order.status
     order.status = status
     order.status_changed_at = timezone.now()
     order.cancel_reason = reason if status == Order.Status.CANCELLED else order.cancel_reason
     order.save(update_fields=["status", "status_changed_at", "cancel_reason"])
+    _record_change(order, OrderChange.Field.STATUS, old_status, status, actor=actor, reason=reason)
     return order
 
 
