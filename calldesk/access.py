@@ -1,8 +1,26 @@
-"""Who may open which screen: one decorator, used by every view that needs a role."""
+"""Who may open which screen and call which endpoint: the access matrix, in one table.
+
+Every page of the desk and every endpoint of the integration API has one row here, naming the
+roles that may use it (admins always may). The rows are enforced at the door, before a view runs
+or a request body is read: `AccessMatrixMiddleware` for the screens, the API's Bearer
+authentication for the endpoints. A route with no row is refused to everyone (403) and fails
+`tests/calldesk/test_access_matrix.py`, so a new route cannot ship without a decision.
+
+The matrix answers "may this role use this door at all". What a role may do to a given object
+is decided by the services, whatever the door (the object rules, III.26): an operator works
+only on the drafts they are taking, a manager on their clients' orders, a head on their
+department's; only finance sets credit limits and loads receivables; exports of client data are
+for heads and admins (and the warehouse's token, for its orders).
+
+Django admin (`/admin/`) keeps its own gate, staff status plus model permissions: admins,
+finance (receivables) and commercial management (price lists) get in; see `ADMIN_SITE_ROLES`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -11,10 +29,238 @@ from django.http import HttpRequest, HttpResponse
 
 from clients.models import Role
 
+OPERATOR, MANAGER, HEAD = Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value
+FINANCE, COMMERCIAL, ADMIN = Role.FINANCE.value, Role.COMMERCIAL.value, Role.ADMIN.value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: who may use a route. `public`: no login needed. `roles`: the roles that may
+    (admins are always added). `perms`: permissions that let a system's token in whatever its
+    role (the telephone exchange, the warehouse)."""
+
+    roles: frozenset[str] = frozenset()
+    perms: frozenset[str] = frozenset()
+    public: bool = False
+    why: str = ""
+
+    def allows(self, user) -> bool:
+        if self.public:
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        if getattr(user, "role", None) in self.roles:
+            return True
+        return any(user.has_perm(perm) for perm in self.perms)
+
+
+def public(why: str = "") -> Rule:
+    return Rule(public=True, why=why)
+
+
+def allow(*roles: str, perms: Iterable[str] = (), why: str = "") -> Rule:
+    return Rule(roles=frozenset(roles) | {ADMIN}, perms=frozenset(perms), why=why)
+
+
+ALL_STAFF = (OPERATOR, MANAGER, HEAD, FINANCE, COMMERCIAL)
+DESK = (OPERATOR, MANAGER, HEAD, FINANCE)  # who answers calls and takes orders (III.3-III.6)
+CLIENT_READERS = DESK  # client data (III.26): not commercial management, who keeps prices
+EXCHANGE = "clients.set_any_presence"  # the telephone exchange's token
+WAREHOUSE = "orders.change_order_status"  # the warehouse's token
+
+# --- Screens, by URL name ------------------------------------------------------------------------
+SCREENS: dict[str, Rule] = {
+    # The frame.
+    "home": allow(*ALL_STAFF, why="each role lands on its own screen"),
+    "login": public(),
+    "logout": public(),
+    "set_language": public(),
+    "inbox": allow(*ALL_STAFF),
+    "inbox-read": allow(*ALL_STAFF),
+    # The operator's desk (III.1-III.15, III.18-III.22).
+    "calls:desk": allow(OPERATOR, MANAGER, HEAD),
+    "calls:call-register": allow(OPERATOR, MANAGER, HEAD),
+    "calls:call": allow(*DESK),
+    "calls:transfer": allow(*DESK),
+    "calls:wrap-up": allow(*DESK),
+    "calls:attach-client": allow(*DESK),
+    "calls:new-client": allow(*DESK),
+    "calls:call-feedback": allow(*DESK),
+    "calls:consult": allow(*DESK),
+    "calls:call-answers": allow(*DESK),
+    "calls:reference": allow(*DESK),
+    "calls:callback-take": allow(OPERATOR, MANAGER, HEAD),
+    "calls:feedback-inbox": allow(*ALL_STAFF, why="comments reach every department (III.20)"),
+    "calls:feedback-status": allow(*ALL_STAFF),
+    "calls:consultations": allow(HEAD),
+    "calls:answer": allow(HEAD),
+    # Outbound calls (III.16, III.17).
+    "outbound:queue": allow(OPERATOR, HEAD),
+    "outbound:task": allow(OPERATOR, HEAD),
+    "outbound:task-call": allow(OPERATOR, HEAD),
+    "outbound:campaigns": allow(HEAD),
+    "outbound:campaign": allow(HEAD),
+    "outbound:campaign-close": allow(HEAD),
+    "outbound:campaign-export": allow(HEAD, why="exports of client data: heads and admins (III.26)"),
+    # Clients: debts for finance and heads, the head's manager queue (III.6, III.15).
+    "clients:debtors": allow(FINANCE, HEAD),
+    "clients:queue": allow(HEAD),
+    "clients:assignment": allow(HEAD),
+    # Orders (III.3-III.14).
+    "orders:my-orders": allow(MANAGER, HEAD),
+    "orders:price-list": allow(OPERATOR, MANAGER, HEAD, COMMERCIAL),
+    "orders:start": allow(*DESK),
+    "orders:order": allow(*DESK),
+    "orders:status": allow(MANAGER, HEAD),
+    "orders:exception": allow(MANAGER, FINANCE, HEAD),
+    "orders:product-search": allow(*DESK),
+    "orders:line-add": allow(*DESK),
+    "orders:line-change": allow(*DESK),
+    "orders:line-remove": allow(*DESK),
+    "orders:offer": allow(*DESK),
+    "orders:terms": allow(*DESK),
+    "orders:confirm": allow(*DESK),
+    # Reports (section VI, III.25).
+    "reports:dashboard": allow(HEAD),
+    "reports:export": allow(HEAD, why="exports of client data: heads and admins (III.26)"),
+    "reports:export-progress": allow(HEAD),
+    "reports:export-download": allow(HEAD),
+    "reports:live": allow(HEAD),
+    "reports:me": allow(*ALL_STAFF, why="each person's own results"),
+}
+
+# --- API endpoints, by "METHOD /path" as API.md writes them ---------------------------------------
+API: dict[str, Rule] = {
+    "GET /health": public(why="the exchange and monitoring probe it"),
+    "GET /me": allow(*ALL_STAFF),
+    "POST /staff": allow(),
+    "GET /staff": allow(*ALL_STAFF),
+    "PUT /staff/{username}/presence": allow(*ALL_STAFF, perms=[EXCHANGE], why="the person or their head"),
+    "POST /clients": allow(*DESK, why="a new caller is registered (III.15)"),
+    "GET /clients": allow(*CLIENT_READERS),
+    "GET /clients/{client_id}": allow(*CLIENT_READERS),
+    "PATCH /clients/{client_id}": allow(MANAGER, HEAD, FINANCE, why="which field: the client service"),
+    "GET /clients/{client_id}/debt": allow(*CLIENT_READERS),
+    "GET /lookup": allow(*DESK, perms=[EXCHANGE]),
+    "PUT /receivables": allow(FINANCE),
+    "POST /orders": allow(*DESK),
+    "GET /orders": allow(HEAD, perms=[WAREHOUSE], why="an export of client data (III.26)"),
+    "GET /orders/{order_id}": allow(*DESK, perms=[WAREHOUSE]),
+    "PATCH /orders/{order_id}": allow(*DESK),
+    "POST /orders/{order_id}/lines": allow(*DESK),
+    "PATCH /orders/{order_id}/lines/{line_id}": allow(*DESK),
+    "DELETE /orders/{order_id}/lines/{line_id}": allow(*DESK),
+    "GET /orders/{order_id}/suggestions": allow(*DESK),
+    "POST /orders/{order_id}/offers": allow(*DESK),
+    "POST /orders/{order_id}/confirm": allow(*DESK),
+    "POST /orders/{order_id}/exception": allow(MANAGER, FINANCE, HEAD),
+    "POST /orders/{order_id}/status": allow(*DESK, perms=[WAREHOUSE], why="operators cancel their own draft"),
+    "GET /price-columns": allow(*ALL_STAFF),
+    "PUT /price-list": allow(COMMERCIAL),
+    "GET /products": allow(*ALL_STAFF),
+    "POST /specials": allow(COMMERCIAL),
+    "POST /discount-rules": allow(COMMERCIAL),
+    "POST /calls": allow(*DESK, perms=[EXCHANGE]),
+    "GET /calls": allow(*DESK),
+    "POST /calls/{call_id}/end": allow(*DESK, perms=[EXCHANGE]),
+    "POST /jobs/dormant-list": allow(),
+    "GET /call-tasks": allow(OPERATOR, HEAD),
+    "POST /call-tasks/{task_id}/result": allow(OPERATOR, HEAD),
+    "GET /reports/operators": allow(OPERATOR, MANAGER, HEAD, FINANCE, why="an operator: their own row"),
+}
+
+# Django admin lets in staff users; `create_staff_member` makes these roles staff.
+ADMIN_SITE_ROLES = frozenset({ADMIN, FINANCE, COMMERCIAL})
+
+
+# --- Looking a route up ---------------------------------------------------------------------------
+API_PREFIX = "api/v1/"
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def api_key(method: str, django_route: str) -> str:
+    """`("GET", "api/v1/orders/<int:order_id>")` -> `"GET /orders/{order_id}"`."""
+    path = django_route.removeprefix(API_PREFIX).rstrip("/")
+    return f"{method.upper()} /" + _CONVERTER.sub(r"{\1}", path)
+
+
+def screen_rule(view_name: str) -> Rule | None:
+    return SCREENS.get(view_name)
+
+
+def api_rule(method: str, django_route: str) -> Rule | None:
+    return API.get(api_key(method, django_route))
+
+
+def is_admin_site(view_name: str) -> bool:
+    return view_name == "admin" or view_name.startswith("admin:")
+
+
+def is_api(django_route: str) -> bool:
+    return django_route.startswith(API_PREFIX)
+
+
+# --- Walking every route, for the tests -----------------------------------------------------------
+def screen_routes(urlconf=None) -> Iterator[tuple[str, str]]:
+    """(route, view name) of every screen: every URL but the admin site and the API."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix: str, namespace: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = ":".join(filter(None, [namespace, pattern.name or ""]))
+                yield prefix + str(pattern.pattern), name
+
+    for route, name in walk(get_resolver(urlconf).url_patterns, "", None):
+        if not (is_admin_site(name) or is_api(route)):
+            yield route, name
+
+
+def api_operations(api) -> Iterator[str]:
+    """ "METHOD /path" of every operation of a NinjaAPI."""
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            full = re.sub(r"/+", "/", f"/{prefix}/{path}").rstrip("/") or "/"
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield f"{method.upper()} {full}"
+
+
+def rows_missing(urlconf=None, api=None) -> list[str]:
+    """Routes the matrix has no row for: each one is refused to everyone, and a test fails."""
+    if api is None:
+        from calldesk.api import api
+    missing = [f"screen {name or route!r}" for route, name in screen_routes(urlconf) if name not in SCREENS]
+    missing += [f"api {key}" for key in api_operations(api) if key not in API]
+    return missing
+
+
+def rows_unused(urlconf=None, api=None) -> list[str]:
+    """Rows that name no route any more (a renamed or removed page keeps no stale promise)."""
+    if api is None:
+        from calldesk.api import api
+    names = {name for _, name in screen_routes(urlconf)}
+    keys = set(api_operations(api))
+    return [f"screen {n}" for n in SCREENS if n not in names] + [f"api {k}" for k in API if k not in keys]
+
+
+# --- Helpers for services and views ---------------------------------------------------------------
+def require_role(user, *roles: Role) -> None:
+    """For services, whatever the door: raise Forbidden (403) unless the user has one of `roles`
+    (admins always may)."""
+    from calldesk.errors import Forbidden
+
+    allowed = {Role(r).value for r in roles} | {ADMIN}
+    if getattr(user, "role", None) not in allowed:
+        raise Forbidden()
+
 
 def role_required(*roles: Role) -> Callable:
-    """Let in a logged-in user whose role is one of `roles` (admins always); others get 403."""
-    allowed = {Role(r).value for r in roles} | {Role.ADMIN.value}
+    """Kept for views outside the matrix's URLconf (none today): login plus one of `roles`."""
+    allowed = {Role(r).value for r in roles} | {ADMIN}
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
@@ -24,20 +270,9 @@ def role_required(*roles: Role) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = frozenset(allowed)
         return wrapper
 
     return decorator
-
-
-def require_role(user, *roles: Role) -> None:
-    """For API endpoints and services: raise Forbidden (403) unless the user has one of `roles`
-    (admins always may)."""
-    from calldesk.errors import Forbidden
-
-    allowed = {Role(r).value for r in roles} | {Role.ADMIN.value}
-    if getattr(user, "role", None) not in allowed:
-        raise Forbidden()
 
 
 def next_url(request: HttpRequest, default: str) -> str:

@@ -6,14 +6,18 @@ turns every error into the one body of API.md, so that no endpoint writes its ow
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from calldesk.errors import DeskError
+from calldesk import access
+from calldesk.errors import DeskError, Forbidden, ServiceUnavailable
 from calldesk.services import desk_health
 from calls.api import router as calls_router
 from clients.api import router as clients_router
@@ -31,6 +35,11 @@ class BearerToken(HttpBearer):
         user = authenticate_api_token(raw_token=token)
         if user is not None:
             request.user = user
+            # The access matrix (calldesk.access.API), before the body is read: a role that
+            # may not use this endpoint gets 403 whatever it sent.
+            rule = access.api_rule(request.method, request.resolver_match.route)
+            if rule is None or not rule.allows(user):
+                raise Forbidden()
         return user
 
 
@@ -41,6 +50,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
 )
+logger = logging.getLogger(__name__)
 
 _STATUS_CODES = {400: "validation_error", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 
@@ -104,6 +114,18 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, status=404, code="not_found", detail=_("Not found."))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database went away mid-request (a killed backend, a restart, no free connection):
+    503 `unavailable` with the one error body and Retry-After, never a bare 500. The failed
+    transaction was rolled back by its atomic block; only the error is logged here."""
+    logger.error("api: database unavailable during %s %s", request.method, request.path, exc_info=exc)
+    response = on_desk_error(request, ServiceUnavailable())
+    response["Retry-After"] = "5"
+    return response
 
 
 class HealthOut(Schema):

@@ -57,3 +57,34 @@ class HtmxLoginRedirectMiddleware:
         ):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+class AccessMatrixMiddleware:
+    """The screens' door (`calldesk.access.SCREENS`): before a view runs, a public page passes,
+    an anonymous visitor goes to the login page, a role without a row gets 403, and so does
+    everyone on a route the matrix does not name. The admin site keeps its own gate and the API
+    checks the matrix in its Bearer authentication, before a body is read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        from django.contrib.auth.views import redirect_to_login
+        from django.core.exceptions import PermissionDenied
+
+        from calldesk import access
+
+        match = request.resolver_match
+        if match is None or access.is_api(match.route) or access.is_admin_site(match.view_name):
+            return None
+        rule = access.screen_rule(match.view_name)
+        if rule is not None and rule.public:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if rule is None or not rule.allows(request.user):
+            raise PermissionDenied
+        return None

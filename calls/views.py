@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from calldesk.access import next_url, role_required
+from calldesk.access import next_url
 from calldesk.errors import DeskError
 from calls.forms import (
     AnswerForm,
@@ -56,18 +56,11 @@ from calls.services import (
     take_callback,
     transfer_call,
 )
-from clients.models import Role
 from clients.selectors import search_clients
-
-DESK = (Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE)
-# The desk page itself is not finance's home (finance gets calls passed to it, III.6).
-DESK_PAGE = (Role.OPERATOR, Role.MANAGER, Role.HEAD)
-
 
 # --- The desk -------------------------------------------------------------------------------------
 
 
-@role_required(*DESK_PAGE)
 def desk(request: HttpRequest) -> HttpResponse:
     """The operator's screen: find the caller by phone, tax id or name (III.1, III.2), call a
     number, the operator's open calls and the shared callback queue (III.22).
@@ -90,7 +83,6 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK_PAGE)
 def call_register(request: HttpRequest) -> HttpResponse:
     """The desk's Call: register a call for the typed number and open its screen pop (III.14)."""
     form = CallNumberForm(request.POST)
@@ -108,7 +100,6 @@ def call_register(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK_PAGE)
 def callback_take(request: HttpRequest, callback_id: int) -> HttpResponse:
     """Take a callback from the shared queue: the outbound call is registered at once (III.22)."""
     try:
@@ -187,7 +178,6 @@ def _refuse_closed(request: HttpRequest, screen: CallScreen) -> HttpResponse | N
 
 
 @require_GET
-@role_required(*DESK)
 def call_screen_view(request: HttpRequest, call_id: int) -> HttpResponse:
     """The screen pop (the exchange opens it): the caller's card, debt and route as the main
     action, history, and the panels of the call (III.1-III.6, III.11, III.14, III.15, III.18-III.20).
@@ -200,7 +190,6 @@ def call_screen_view(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def transfer(request: HttpRequest, call_id: int) -> HttpResponse:
     """One key: pass the call to the person the route names, or to the one the operator chose when
     it names nobody (III.4, III.6, III.15, III.19). The receiver is told in their inbox."""
@@ -232,7 +221,6 @@ def transfer(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def wrap_up(request: HttpRequest, call_id: int) -> HttpResponse:
     """Close the call with its purpose and outcome (never without one); an agreed callback goes to
     the shared queue (III.14, III.22)."""
@@ -253,7 +241,6 @@ def wrap_up(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def attach(request: HttpRequest, call_id: int) -> HttpResponse:
     """An unknown number turns out to be a known client: tie the call to it (III.15)."""
     form = AttachClientForm(request.POST)
@@ -270,7 +257,6 @@ def attach(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def new_client(request: HttpRequest, call_id: int) -> HttpResponse:
     """Register the unknown caller as a client with the call's phone and tie the call to it; the
     client waits in its department head's queue, and the route becomes that head (III.15)."""
@@ -300,7 +286,6 @@ def new_client(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def feedback(request: HttpRequest, call_id: int) -> HttpResponse:
     """Pass the client's comment or wish to the departments it concerns (III.20)."""
     screen = _screen(request, call_id)
@@ -331,7 +316,6 @@ def feedback(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def consult(request: HttpRequest, call_id: int) -> HttpResponse:
     """Ask the head of the relevant sales department; the answer appears on this screen (III.11)."""
     screen = _screen(request, call_id)
@@ -370,7 +354,6 @@ def consult(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*DESK)
 def call_answers(request: HttpRequest, call_id: int) -> HttpResponse:
     """The head's answers to this call's questions: the call screen polls it (III.11)."""
     if not request.htmx:
@@ -381,7 +364,6 @@ def call_answers(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
 def reference(request: HttpRequest, call_id: int) -> HttpResponse:
     """Send the reference information the caller asked for by e-mail (III.18)."""
     screen = _screen(request, call_id)
@@ -437,7 +419,6 @@ def _feedback_context(request: HttpRequest, **extra) -> dict:
     return context
 
 
-@role_required(*DESK, Role.COMMERCIAL)
 def feedback_inbox(request: HttpRequest) -> HttpResponse:
     """A department's comments and wishes from clients, new first (III.20)."""
     template = "calls/feedback_inbox.html" + ("#feedback-list" if request.htmx else "")
@@ -445,7 +426,6 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK, Role.COMMERCIAL)
 def feedback_status(request: HttpRequest, route_id: int) -> HttpResponse:
     """Mark the department's copy of a comment new, seen or done."""
     form = FeedbackStatusForm(request.POST)
@@ -479,7 +459,6 @@ def _questions(request: HttpRequest) -> list:
     return list(open_consultations(department_id=department_id)[:50]) if department_id else []
 
 
-@role_required(Role.HEAD)
 def consultations(request: HttpRequest) -> HttpResponse:
     """A head's open questions from operators, with an answer form each; the list refreshes itself
     every few seconds (III.11)."""
@@ -488,7 +467,6 @@ def consultations(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.HEAD)
 def answer(request: HttpRequest, consultation_id: int) -> HttpResponse:
     """The head answers; the operator's call screen shows it within seconds (III.11)."""
     form = AnswerForm(request.POST)

@@ -103,6 +103,11 @@ class User(AbstractUser):
             self._role_cache = role
         return self._role_cache
 
+    def remember_role(self, group_name: str | None) -> None:
+        """Set the role read with the user in one query (the API's token lookup), by the same
+        rule as `role`: the first role group; a superuser without one is admin."""
+        self._role_cache = group_name or (Role.ADMIN.value if self.is_superuser else None)
+
     def is_reachable(self) -> bool:
         """Only an available person counts as reachable (API.md, "Staff presence")."""
         return self.is_active and self.presence == self.Presence.AVAILABLE

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,13 +56,27 @@ def authenticate_api_token(*, raw_token: str) -> User | None:
     """The active user behind a live token, or None. Records the token's last use."""
     if not raw_token.startswith(TOKEN_PREFIX) or len(raw_token) > 100:
         return None
+    # The user's role comes in the same query (the access matrix asks for it on every request):
+    # their first role group, in the order of `Role`.
+    first_role = (
+        Group.objects.filter(user=OuterRef("user_id"), name__in=Role.values)
+        .annotate(
+            rank=Case(
+                *(When(name=role.value, then=rank) for rank, role in enumerate(Role)), default=len(Role)
+            )
+        )
+        .order_by("rank")
+        .values("name")[:1]
+    )
     token = (
         ApiToken.objects.select_related("user", "user__department")
+        .annotate(user_role=Subquery(first_role))
         .filter(key_hash=hash_token(raw_token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
+    token.user.remember_role(token.user_role)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -39,7 +39,7 @@ def long_order(http, shop, lines: int) -> int:
 
 
 def test_the_screen_pop_lookup_is_three_queries(http, django_assert_num_queries):
-    # the token and its user; the client with its card and debt; its phones
+    # the token with its user and role; the client with its card and debt; its phones
     with django_assert_num_queries(3):
         body = http.get("/api/v1/lookup", {"phone": "8 (495) 765-43-21"}).json()
     assert (body["client"]["name"], body["route"]["handler"]) == ("Zarya minimarket", "operator")
@@ -50,9 +50,9 @@ def test_adding_a_line_is_the_same_queries_on_a_short_and_a_long_order(
     http, shop, lines, django_assert_num_queries
 ):
     order_id = long_order(http, shop, lines)
-    # the token; the service's 9 (see test_order_intake) and its savepoint pair; the answer's
-    # draft state: the client's debt, the line and offer counts
-    with django_assert_num_queries(13):
+    # the token with its user and role; the service's 8 (see test_order_intake) and its
+    # savepoint pair; the answer's draft state: the client's debt, the line and offer counts
+    with django_assert_num_queries(12):
         body = http.post(
             f"/api/v1/orders/{order_id}/lines", {"sku": "TEA", "quantity": "1"}, content_type=JSON
         )
@@ -66,13 +66,13 @@ def test_suggestions_and_confirm_are_the_same_queries_on_a_short_and_a_long_orde
 ):
     order_id = long_order(http, shop, lines)
     rebuild_type_favourites(on=timezone.localdate())
-    with django_assert_num_queries(10):  # the token, the order with its lines, the suggestions
+    with django_assert_num_queries(10):  # the token and role, the order with its lines, the suggestions
         assert http.get(f"/api/v1/orders/{order_id}/suggestions").status_code == 200
     offer_three(http, order_id)
     http.patch(f"/api/v1/orders/{order_id}", ready_terms(), content_type=JSON)
     # the idempotency key, the locks, every rule of the confirm, the number, the manager's
     # notice in the outbox, and the answer
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(24):
         confirmed = http.post(
             f"/api/v1/orders/{order_id}/confirm", headers={"Idempotency-Key": str(uuid.uuid4())}
         )

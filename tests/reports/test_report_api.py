@@ -54,8 +54,8 @@ def test_the_command_builds_a_day_and_the_api_serves_it(known_day, staff_of, api
 def test_the_api_reads_in_a_fixed_number_of_queries(known_day, staff_of, api, django_assert_num_queries):  # noqa: F811
     call_command("build_operator_reports", "--on", DAY.isoformat(), stdout=StringIO())
     reader = api(staff_of(Role.FINANCE, department_code="finance"))
-    # token + user's role + rows with operators + the run, however many operators
-    with django_assert_num_queries(5):
+    # token with the user's role + rows with operators + the run, however many operators
+    with django_assert_num_queries(4):
         assert reader.get(f"/api/v1/reports/operators?on={DAY}").json()["count"] == 3
 
 
