@@ -70,3 +70,14 @@ class ErrorBody:
 class Conflict(DeskError):
     code = "conflict"
     status = 409
+
+
+class ServiceUnavailable(DeskError):
+    """The database did not answer (a dropped connection, a restart, a full pool): the one 5xx
+    the API answers on purpose, 503 with the same body, so a client retries instead of giving up.
+    The transaction was rolled back unless the drop came after its commit, so the detail does not
+    promise either; a retried confirm is safe (an order confirmed already is returned as it is)."""
+
+    code = "unavailable"
+    status = 503
+    default_detail = _("The desk could not reach its database, so the request may not be done. Try again.")

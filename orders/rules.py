@@ -183,3 +183,34 @@ def missing_in_words(code: str, *, offers_made: int = 0, offers_required: int = 
     if code == Missing.TOO_FEW_OFFERS:
         return _("Offer %(n)s more extra item(s) (III.7).") % {"n": offers_required - offers_made}
     return str(MISSING_WORDS[code])
+
+
+# --- Whose orders (III.26): the object rules behind the access matrix ---------------------------
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the order rules need it: role, id and department."""
+
+    role: str | None
+    pk: int
+    department_id: int | None
+
+
+def may_work_on(
+    actor: Actor, *, taken_by_id: int | None, client_manager_id: int | None, client_department_id: int | None
+) -> bool:
+    """May this person change this order (lines, terms, confirm, exception, status)?
+    An operator: only the draft they are taking. A manager: their clients' orders, and a draft
+    they are taking (a call passed to them, III.4, III.6). A head: their department's clients'
+    orders, and a draft they are taking. Finance (debtors' orders, III.6) and admins: all.
+    Commercial management: none."""
+    if actor.role in {"admin", "finance"}:
+        return True
+    if taken_by_id is not None and taken_by_id == actor.pk and actor.role in {"operator", "manager", "head"}:
+        return True
+    if actor.role == "manager":
+        return client_manager_id == actor.pk
+    if actor.role == "head":
+        return actor.department_id is not None and client_department_id == actor.department_id
+    return False

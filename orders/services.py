@@ -52,7 +52,7 @@ from orders.models import (
     Product,
     Special,
 )
-from orders.rules import ZERO, line_total, missing_for_confirmation
+from orders.rules import ZERO, Actor, line_total, may_work_on, missing_for_confirmation
 from orders.selectors import column_for_client, draft_facts
 
 TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
@@ -101,6 +101,15 @@ def _may_work_on(actor: User, order: Order) -> bool:
         client_manager_id=order.client.manager_id,
         client_department_id=order.client.department_id,
     )
+
+
+def _is_their_client(actor: User, order: Order) -> bool:
+    """The client's own manager, or the head of the client's department (III.26)."""
+    if actor.role == Role.MANAGER.value:
+        return order.client.manager_id == actor.pk
+    if actor.role == Role.HEAD.value:
+        return actor.department_id is not None and order.client.department_id == actor.department_id
+    return False
 
 
 def _check_may_work_on(actor: User, order: Order) -> None:
@@ -462,9 +471,7 @@ def authorise_exception(*, actor: User, order_id: int, reason: str) -> Order:
     order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
     if order is None:
         raise OrderNotFound()
-    allowed = actor.role in {Role.FINANCE.value, Role.ADMIN.value} or (
-        actor.role in {Role.MANAGER.value, Role.HEAD.value} and _may_work_on(actor, order)
-    )
+    allowed = actor.role in {Role.FINANCE.value, Role.ADMIN.value} or _is_their_client(actor, order)
     if not allowed:
         raise Forbidden(_("Only the client's manager, finance or a head may authorise an exception."))
     if not order.is_editable():
@@ -628,7 +635,7 @@ def change_status(*, actor: User, order_id: int, status: str, reason: str = "") 
         raise OrderNotFound()
     allowed = (
         actor.role == Role.ADMIN.value
-        or (actor.role in {Role.MANAGER.value, Role.HEAD.value} and _may_work_on(actor, order))
+        or _is_their_client(actor, order)
         or actor.has_perm("orders.change_order_status")
         or (
             status == Order.Status.CANCELLED
