@@ -96,3 +96,40 @@ def test_rules_outside_their_period_do_not_apply():
         ).code
         == "column_3"
     )
+
+
+# --- Whose orders (III.26): orders.rules.may_work_on --------------------------------------------
+
+from orders.rules import Actor, may_work_on  # noqa: E402
+
+ME, OTHER, DEPT, OTHER_DEPT = 1, 2, 10, 20
+
+
+@pytest.mark.parametrize(
+    ("role", "taken_by", "client_manager", "client_department", "allowed"),
+    [
+        ("operator", ME, OTHER, DEPT, True),  # the draft they are taking
+        ("operator", OTHER, ME, DEPT, False),  # another operator's draft
+        ("manager", OTHER, ME, OTHER_DEPT, True),  # their client's order
+        ("manager", ME, OTHER, OTHER_DEPT, True),  # a call passed to them (III.4)
+        ("manager", OTHER, OTHER, DEPT, False),  # another manager's client
+        ("head", OTHER, OTHER, DEPT, True),  # their department's client
+        ("head", OTHER, OTHER, OTHER_DEPT, False),  # another department's
+        ("head", ME, OTHER, OTHER_DEPT, True),  # a draft they are taking
+        ("finance", OTHER, OTHER, OTHER_DEPT, True),  # debtors' orders, any department (III.6)
+        ("admin", None, None, None, True),
+        ("commercial", ME, ME, DEPT, False),  # prices, not orders
+        (None, ME, ME, DEPT, False),  # no role at all
+    ],
+)
+def test_who_may_work_on_an_order(role, taken_by, client_manager, client_department, allowed):
+    actor = Actor(role=role, pk=ME, department_id=DEPT)
+    assert (
+        may_work_on(
+            actor,
+            taken_by_id=taken_by,
+            client_manager_id=client_manager,
+            client_department_id=client_department,
+        )
+        is allowed
+    )
