@@ -286,3 +286,29 @@ def next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return resolve_url(default)
+
+
+# --- The matrix as a table, for the README and `manage.py access_matrix` --------------------------
+TABLE_ROLES = (OPERATOR, MANAGER, HEAD, FINANCE, COMMERCIAL, ADMIN)
+
+
+def as_markdown() -> str:
+    """One row per screen and endpoint, one column per role: ✓ may, · may not; `public` rows
+    need no login; a permission that also lets a system's token in is named."""
+
+    def row(label: str, rule: Rule) -> str:
+        if rule.public:
+            cells = ["public"] * len(TABLE_ROLES)
+        else:
+            cells = ["✓" if role in rule.roles else "·" for role in TABLE_ROLES]
+        extra = ", ".join(sorted(PERM_NAMES.get(p, p) for p in rule.perms))
+        return f"| {label} | " + " | ".join(cells) + f" | {extra} |"
+
+    header = "| route | " + " | ".join(TABLE_ROLES) + " | also |"
+    lines = [header, "|---" * (len(TABLE_ROLES) + 2) + "|"]
+    lines += [row(f"`{name}`", rule) for name, rule in SCREENS.items()]
+    lines += [row(f"`{key}`", rule) for key, rule in API.items()]
+    return "\n".join(lines) + "\n"
+
+
+PERM_NAMES = {EXCHANGE: "the exchange's token", WAREHOUSE: "the warehouse's token"}

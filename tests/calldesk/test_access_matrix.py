@@ -332,3 +332,11 @@ def test_the_matrix_keeps_commercial_secrets_and_client_data_apart():
         assert "operator" not in access.SCREENS[name].roles, name
     assert access.API["POST /staff"].roles == {"admin"}
     assert access.API["POST /jobs/dormant-list"].roles == {"admin"}
+
+
+def test_the_readme_shows_the_matrix_as_the_code_has_it():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = readme.split("<!-- access-matrix -->\n", 1)[1].split("<!-- /access-matrix -->", 1)[0]
+    assert shown == access.as_markdown()
