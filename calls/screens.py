@@ -13,12 +13,17 @@ from django.db.models import Q
 from calls.models import Call, Callback, Consultation, ReferenceRequest
 from calls.selectors import ScreenPop, open_calls_of, screen_pop, waiting_callbacks
 from calls.services import CallNotFound
-from clients.models import ClientType, Contact, Department, Role, User
+from clients.models import ClientChange, ClientType, Contact, Department, Role, User
 from clients.rules import Handler, debt_sentence
 from orders.models import Order
 
 QUEUE_SIZE = 20
 ORDERS_IN_CALL = 20
+CLIENT_CHANGES_ON_CARD = 10
+# Who sees the client's history of type, manager, credit limit and terms on the card: the people
+# who decide them. The operator's job needs the type, the manager and the debt sentence, which the
+# card shows anyway, not who changed a credit limit when (III.26: commercial secrets).
+CLIENT_HISTORY_ROLES = {Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}
 
 
 class MainAction:
@@ -54,6 +59,8 @@ class CallScreen:
     references: list[ReferenceRow]
     client_email: str
     client_types: list[ClientType]
+    # The client's latest changes, newest first; None when the reader's role does not see them.
+    client_changes: list[ClientChange] | None = None
 
     @property
     def call(self) -> Call:
@@ -155,9 +162,24 @@ def transfer_options(*, call_id: int, actor: User) -> tuple[Call, User | None, l
     return call, person, transfer_candidates(call=call, exclude_id=actor.pk)
 
 
+def may_read_client_history(actor: User) -> bool:
+    return actor.role in CLIENT_HISTORY_ROLES
+
+
+def client_changes_of(*, client_id: int) -> list[ClientChange]:
+    """The client's latest changes of type, manager, credit limit and terms, with who made them
+    (III.2, III.26). One query."""
+    return list(
+        ClientChange.objects.filter(client_id=client_id)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")[:CLIENT_CHANGES_ON_CARD]
+    )
+
+
 def call_screen(*, call_id: int, actor: User, on: date) -> CallScreen:
     """The screen pop and everything its panels need. For an open call of a known client: the
-    screen pop's queries plus six; a closed call needs only the screen pop and its references."""
+    screen pop's queries plus six; a closed call needs only the screen pop and its references.
+    A manager, head, finance or admin also gets the client's latest changes: one query more."""
     pop = screen_pop(call_id=call_id, on=on)
     call, client = pop.call, pop.client
     is_open = call.is_open()
@@ -199,6 +221,11 @@ def call_screen(*, call_id: int, actor: User, on: date) -> CallScreen:
         references=references,
         client_email=email,
         client_types=types,
+        client_changes=(
+            client_changes_of(client_id=client.pk)
+            if client is not None and may_read_client_history(actor)
+            else None
+        ),
     )
 
 
