@@ -30,12 +30,20 @@ def queue_message(*, kind: str, recipient_id: int, subject: str, body: str, link
     return message
 
 
+# With the broker down, the request that committed must not wait for it: publish with a short
+# retry (a blip), and never subscribe to the task's result (Celery's Redis result backend would
+# retry that subscription for ~20 s per message). The sweep delivers whatever this misses.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+
+
 def enqueue_delivery(message_id: int) -> None:
-    """Hand the message to a worker; with the broker down, leave it for the sweep."""
+    """Hand the message to a worker; with the broker down, leave it for the sweep at once."""
     from calldesk.tasks import deliver_outbox_message_task
 
     try:
-        deliver_outbox_message_task.delay(message_id)
+        deliver_outbox_message_task.apply_async(
+            args=[message_id], ignore_result=True, retry=True, retry_policy=_PUBLISH_RETRY
+        )
     except Exception:  # kombu/redis raise many kinds; the row is safe in the database
         logger.warning(
             "outbox: broker unavailable, message %s waits for the sweep", message_id, exc_info=True

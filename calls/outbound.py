@@ -39,15 +39,19 @@ def build_dormant_list(*, on: date) -> BuiltList:
     for dormancy) with no order on or after the cut-off, the same day six calendar months earlier;
     a client who never ordered counts once it joined before the cut-off; none already on an open
     list. One set-based query over the indexed last-order day; a second run for the same day
-    adds nothing. The tasks are shared fairly among the operators on duty."""
+    adds nothing, also once operators have closed some of its tasks (a task redelivered after a
+    worker died, a retry, an admin's re-run). The tasks are shared fairly among the operators on
+    duty. One transaction: a build killed half-way leaves no list and no task behind."""
     call_list, _created = CallList.objects.get_or_create(source=CallList.Source.DORMANT, day=on)
     call_list = CallList.objects.select_for_update().get(pk=call_list.pk)  # one builder at a time
     cutoff = dormancy_cutoff(on)
     on_open_list = CallTask.objects.filter(client=OuterRef("pk")).exclude(status=CallTask.Status.DONE)
+    on_this_list = CallTask.objects.filter(client=OuterRef("pk"), call_list=call_list)
     dormant = (
         Client.objects.filter(type__watch_dormancy=True)
         .filter(Q(last_order_on__lt=cutoff) | Q(last_order_on__isnull=True, joined_on__lt=cutoff))
         .exclude(Exists(on_open_list))
+        .exclude(Exists(on_this_list))
         .order_by("last_order_on", "id")
         .values_list("pk", "last_order_on")
     )
@@ -85,7 +89,11 @@ def record_task_result(*, actor: User, task_id: int, result: TaskResult) -> Call
     `CALL_TASK_MAX_ATTEMPTS`, then closes; a callback waits for its time; a refusal needs its
     reason (recorded, so a later offer can call the client again)."""
     task = (
-        CallTask.objects.select_for_update().select_related("call_list__campaign").filter(pk=task_id).first()
+        # Only the task's row: PostgreSQL cannot lock the nullable side of the campaign's join.
+        CallTask.objects.select_for_update(of=("self",))
+        .select_related("call_list__campaign")
+        .filter(pk=task_id)
+        .first()
     )
     if task is None:
         raise NotFound(_("No such call task."))

@@ -83,11 +83,14 @@ start_postgres() {
     echo "PostgreSQL $("$PG_BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 }
 
+# start_redis: its settings in $REDIS_CONF, so that a fault test can stop this Redis and start it
+# again, the same way and on the same port (`redis-server $REDIS_CONF`).
 start_redis() {
     REDIS_PORT="$(free_port)"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$WORK" --save '' \
-        --appendonly no --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" >/dev/null \
-        || die "Redis did not start"
+    REDIS_CONF="$WORK/redis.conf"
+    printf '%s\n' "port $REDIS_PORT" "bind 127.0.0.1" "daemonize yes" "dir $WORK" "save ''" \
+        "appendonly no" "pidfile $WORK/redis.pid" "logfile $WORK/redis.log" >"$REDIS_CONF"
+    redis-server "$REDIS_CONF" >/dev/null || die "Redis did not start"
     for _ in $(seq 50); do
         redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
         sleep 0.1

@@ -96,7 +96,7 @@ if wants integration; then
     start_postgres
     start_redis
     DATABASE_URL="postgres://calldesk:calldesk@127.0.0.1:$PG_PORT/calldesk" \
-    REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" REDIS_CONF="$REDIS_CONF" \
         run_layer integration -m integration -p no:playwright "${PYTEST_ARGS[@]}"
 fi
 
