@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from calldesk import access
 from calldesk.errors import DeskError, Forbidden, ServiceUnavailable
 from calldesk.services import desk_health
+from calldesk.validation import refuse_unstorable
 from calls.api import router as calls_router
 from clients.api import router as clients_router
 from clients.api_receivables import router as receivables_router
@@ -148,6 +149,9 @@ def health(request: HttpRequest):
     return Status(200 if report.is_ok else 503, body)
 
 
+# Text with a NUL byte or a lone surrogate, a number beyond bigint: a 400 naming the field, in
+# every operation, before a service or the database sees it (calldesk/validation.py).
+api.add_decorator(refuse_unstorable)
 api.add_router("/", clients_router)
 api.add_router("/", receivables_router)
 api.add_router("/", orders_router)

@@ -2,11 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from calldesk import views
 from calldesk.api import api
+from calldesk.validation import IdConverter
+
+# `<id:...>`: an id that fits a bigint, or a 404 (never an overflow in the database).
+register_converter(IdConverter, "id")
 
 admin.site.site_header = _("calldesk administration")
 admin.site.site_title = _("calldesk")
@@ -16,7 +20,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<int:message_id>/read/", views.inbox_read, name="inbox-read"),
+    path("inbox/<id:message_id>/read/", views.inbox_read, name="inbox-read"),
     path("desk/", include("calls.urls")),
     path("outbound/", include("calls.urls_outbound")),
     path("clients/", include("clients.urls")),

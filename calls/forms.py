@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError
+from calldesk.validation import MAX_ID
 from calls.models import Call, FeedbackRoute, ReferenceRequest
 from calls.services import EndCall
 from clients.models import ClientType, Department, User
@@ -147,7 +148,7 @@ def order_label(order: Order) -> str:
 
 class AttachClientForm(DeskForm):
     id_prefix = "attach"
-    client = forms.IntegerField(min_value=1)
+    client = forms.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class NewClientForm(DeskForm):

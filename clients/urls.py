@@ -7,5 +7,5 @@ app_name = "clients"
 urlpatterns = [
     path("debtors/", views.debtors, name="debtors"),
     path("queue/", views.manager_queue, name="queue"),
-    path("<int:client_id>/assignment/", views.client_assignment, name="assignment"),
+    path("<id:client_id>/assignment/", views.client_assignment, name="assignment"),
 ]

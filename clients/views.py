@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from calldesk.access import next_url
 from calldesk.errors import DeskError
+from clients.exceptions import ClientNotFound
 from clients.forms import AssignmentForm
 from clients.models import ClientType, Department, Role
 from clients.selectors import (
@@ -74,7 +75,10 @@ def manager_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def client_assignment(request: HttpRequest, client_id: int) -> HttpResponse:
     """Assign or change a client's manager and type; the service checks the head's department."""
-    client = client_card(client_id=client_id)
+    try:
+        client = client_card(client_id=client_id)
+    except ClientNotFound:
+        raise Http404(_("No such client.")) from None
     form = AssignmentForm(request.POST)
     if form.is_valid():
         changes = {}

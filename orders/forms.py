@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.validation import MAX_ID
 from orders.models import Fulfilment, Offer, Order, PaymentForm
 
 QUANTITY_ERRORS = {
@@ -41,7 +42,7 @@ class DeskForm(forms.Form):
 
 
 class StartOrderForm(DeskForm):
-    client = forms.IntegerField(min_value=1)
+    client = forms.IntegerField(min_value=1, max_value=MAX_ID)
     q = forms.CharField(required=False, max_length=200)
 
 

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "calldesk.middleware.AccessMatrixMiddleware",
+    # A NUL byte in a screen's parameters: 400, never a PostgreSQL error (calldesk/validation.py).
+    "calldesk.validation.RefuseUnstorableInput",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
