@@ -560,7 +560,7 @@ class OrderChangeAdmin(ReadOnlyAdmin):
     """Every order's history (III.14, III.26): written only by `orders.services`."""
 
     list_display = ["changed_at", "order", "field", "old_value", "new_value", "reason", "changed_by"]
-    list_filter = ["field", "new_value"]
+    list_filter = ["field", "order__status", ("changed_by", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["order", "changed_by"]
     search_fields = ["order__number", "reason", "changed_by__username"]
     date_hierarchy = "changed_at"

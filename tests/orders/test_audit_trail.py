@@ -507,6 +507,10 @@ def test_the_order_admin_shows_its_history(client, admin_user, histories, confir
     assert "in_fulfilment" in html
     assert 'id="changes-group"' in html
     assert 'name="changes-0-new_value"' not in html
+    listed = client.get(
+        reverse("admin:orders_orderchange_changelist"), {"field": "status", "order__status": "in_fulfilment"}
+    )
+    assert [row.new_value for row in listed.context["cl"].result_list] == ["in_fulfilment"]
 
 
 def test_commercial_reads_the_rule_history_but_not_the_orders(client, commercial, histories):
