@@ -77,6 +77,7 @@ SCREENS: dict[str, Rule] = {
     "set_language": public(),
     "inbox": allow(*ALL_STAFF),
     "inbox-read": allow(*ALL_STAFF),
+    "media": allow(*ALL_STAFF, why="uploaded certificates are for staff (III.26)"),
     # The operator's desk (III.1-III.15, III.18-III.22).
     "calls:desk": allow(OPERATOR, MANAGER, HEAD),
     "calls:call-register": allow(OPERATOR, MANAGER, HEAD),

@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 from calldesk import views
 from calldesk.api import api
@@ -11,6 +11,8 @@ from calldesk.validation import IdConverter
 
 # `<id:...>`: an id that fits a bigint, or a 404 (never an overflow in the database).
 register_converter(IdConverter, "id")
+# Under /api/, a URL that names no operation answers API.md's error body.
+handler404 = "calldesk.api.not_found"
 
 admin.site.site_header = _("calldesk administration")
 admin.site.site_title = _("calldesk")
@@ -29,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Uploaded files (product certificates) are for staff: served here, behind the access matrix,
+    # never from a public folder.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
