@@ -128,3 +128,27 @@ def test_two_clients_cannot_share_a_phone_on_postgres():
             actor=admin_user, name="B", tax_id="7700000002", type_code="market", phones=["8 495 111-22-33"]
         )
     assert Client.objects.filter(tax_id="7700000002").count() == 0
+
+
+@pytest.mark.django_db
+def test_the_screen_pops_prepared_queries_answer_as_the_orm_on_postgres(django_assert_num_queries):
+    """The lookup's SQL is compiled once and run with each caller's values (calldesk.prepared):
+    on PostgreSQL its dates and sums answer exactly as the ORM's debt check."""
+    from clients.models import ClientPhone
+    from clients.selectors import debt_of, lookup_call
+
+    client = ClientFactory(credit_limit=Decimal("1000.00"), manager=None)  # the head's: no roster read
+    ClientPhone.objects.create(client=client, number="+74957000001")
+    for n in range(6):
+        ReceivableFactory(
+            client=client,
+            issued_on=date(2026, 10, 1),
+            due_on=date(2026, 11, 17) + timedelta(days=n),
+            amount=Decimal("300.10"),
+        )
+    for day in (date(2026, 11, 17), TODAY, date(2026, 11, 30)):
+        with django_assert_num_queries(2):
+            found = lookup_call(phone="8 (495) 700-00-01", on=day)
+        assert found.client.pk == client.pk
+        assert found.debt == debt_of(client_id=client.pk, on=day)
+    assert lookup_call(phone="8 (495) 700-00-01", on=TODAY).debt.overdue == Decimal("900.30")
