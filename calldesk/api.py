@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -158,3 +159,16 @@ api.add_router("/", orders_router)
 api.add_router("/", catalog_router)
 api.add_router("/", calls_router)
 api.add_router("/", reports_router)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler404`: a URL under the API that names no operation (`/api/v1/orders/abc`, an id
+    that is not a number) answers the one error body too; a screen gets Django's page."""
+    if request.path.startswith("/api/"):
+        return error_response(
+            request,
+            status=404,
+            code="not_found",
+            detail=_("No such endpoint or object: %(path)s") % {"path": request.path},
+        )
+    return page_not_found(request, exception)

@@ -42,11 +42,16 @@ class Choice:
     errors: list[str] = field(default_factory=list)
 
 
+# The years a dashboard can show: a period's neighbours (the arrows) stay inside the calendar.
+YEARS = range(1900, 3000)
+
+
 def _date(value: str) -> date | None:
     try:
-        return parse_date(value.strip())
+        day = parse_date(value.strip())
     except ValueError:  # well formed but impossible, such as 2026-02-30
         return None
+    return day if day is None or day.year in YEARS else None  # 9999-12-31 has no day after it
 
 
 def _choice(user: User, data: QueryDict) -> Choice:

@@ -461,7 +461,8 @@ def path_values(name: str, kind: str, world: World) -> st.SearchStrategy:
     if kind == "integer":
         key = name.removesuffix("_id")
         real = world.ids.get(key, 1)
-        return st.sampled_from([real, real, 0, 999_999, 2**31, 2**63 - 1, 2**63, 2**64, 10**30]).map(str)
+        ids = [real, real, 0, 999_999, 2**31, 2**63 - 1, 2**63, 2**64, 10**30]
+        return st.sampled_from([*ids, -1, "abc", "1e3", " 1", SCRIPT, "%00"]).map(str)
     return st.one_of(
         st.sampled_from([world.names["operator"], "nobody"]),
         st.sampled_from([t for t in HOSTILE_TEXT if t and "\x00" not in t and "/" not in t]),
@@ -785,3 +786,51 @@ def test_screens_answer_hostile_input_with_a_4xx_or_a_page(name, world, clients,
         assert response.status_code < 500, f"{role} {method} {short(target)} {short(form)}"
 
     run()
+
+
+# --- The promises, one example each (the README's "Security and reliability" table) -------------
+
+
+def test_a_nul_byte_anywhere_in_the_api_is_a_400_naming_the_field(world, clients, postgresql_refusals):
+    admin = clients["api"][Role.ADMIN]
+    body = {"name": "Zarya\x00", "tax_id": "7701234567", "type": "market", "phones": ["+7495\x00"]}
+    response = admin.post("/api/v1/clients", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
+    assert {e["field"] for e in response.json()["errors"]} == {"name", "phones.0"}
+    response = admin.get("/api/v1/clients", {"search": "a\x00b"})
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (400, "search")
+
+
+def test_an_id_beyond_bigint_is_a_400_in_the_api_and_a_404_on_a_screen(world, clients, postgresql_refusals):
+    response = clients["api"][Role.ADMIN].get(f"/api/v1/orders/{2**63}")
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (400, "order_id")
+    response = clients["screen"][Role.OPERATOR].get(f"/desk/calls/{10**30}/")
+    assert response.status_code == 404
+
+
+def test_an_api_url_that_names_no_operation_answers_the_error_body(world, clients):
+    admin = clients["api"][Role.ADMIN]
+    for path, status in [
+        ("/api/v1/nothing-here", 404),
+        ("/api/v1/orders/1/lines/abc/x", 404),
+        ("/api/v1/orders/abc", 400),
+        ("/api/v1/clients/-1", 404),
+    ]:
+        response = admin.get(path)
+        assert response.status_code == status, path
+        assert response.json()["code"] in {"not_found", "validation_error"}
+        assert response.json()["detail"]
+    assert "text/html" in clients["screen"][Role.OPERATOR].get("/desk/nothing-here/")["Content-Type"]
+
+
+def test_a_nul_byte_in_a_screens_parameter_is_a_400(world, clients, postgresql_refusals):
+    response = clients["screen"][Role.COMMERCIAL].get("/orders/price-list/", {"q": "cola\x00"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_a_dashboard_day_beyond_the_calendar_is_refused_on_the_page(world, clients):
+    response = clients["screen"][Role.HEAD].get("/reports/dashboard/", {"on": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Enter the date as YYYY-MM-DD" in response.content.decode()
