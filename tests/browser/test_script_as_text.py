@@ -79,8 +79,8 @@ def test_a_new_clients_name_and_a_comment_are_text_on_every_page(
     assert errors == []
 
 
-def test_the_orders_receiver_and_address_are_text_on_the_order_screen(
-    page: Page, live_server, console_errors
+def test_the_orders_receiver_and_address_are_text_on_the_order_screen_and_the_managers_page(
+    page: Page, browser: Browser, live_server, console_errors
 ):
     olga = make_staff(Role.OPERATOR, department_code="call_center", username="olga")
     manager = make_staff(Role.MANAGER, department_code="retail", username="tpavlova")
@@ -105,3 +105,9 @@ def test_the_orders_receiver_and_address_are_text_on_the_order_screen(
     assert_shown_as_text(page, f"Shop {SCRIPT}")
     assert Order.objects.filter(pk=order.pk, receiver_name=SCRIPT).exists()
     assert console_errors == []
+
+    # the client's manager reads the same name on their page of orders
+    manager_page, errors = second_page(browser, live_server, "tpavlova", "/orders/mine/")
+    assert_shown_as_text(manager_page, f"Shop {SCRIPT}")
+    manager_page.context.close()
+    assert errors == []
