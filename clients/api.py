@@ -55,7 +55,7 @@ class StaffIn(Schema):
     role: Role
     department: str | None = None
     key_account: bool = False
-    email: str = ""
+    email: str = Field(default="", max_length=254)
     password: str | None = Field(default=None, min_length=8)
 
 
