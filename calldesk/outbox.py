@@ -36,18 +36,23 @@ def queue_message(*, kind: str, recipient_id: int, subject: str, body: str, link
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
 
 
+def publish(task, *args) -> bool:
+    """Hand a task whose work is already saved in a row to a worker, at once or not at all:
+    False when the broker is unreachable (the row waits for its sweep). Every door that queues
+    saved work (notices, reference e-mails, exports) goes through here."""
+    try:
+        task.apply_async(args=list(args), ignore_result=True, retry=True, retry_policy=_PUBLISH_RETRY)
+    except Exception:  # kombu/redis raise many kinds; the row is safe in the database
+        logger.warning("broker unavailable: %s%r waits for its sweep", task.name, args, exc_info=True)
+        return False
+    return True
+
+
 def enqueue_delivery(message_id: int) -> None:
     """Hand the message to a worker; with the broker down, leave it for the sweep at once."""
     from calldesk.tasks import deliver_outbox_message_task
 
-    try:
-        deliver_outbox_message_task.apply_async(
-            args=[message_id], ignore_result=True, retry=True, retry_policy=_PUBLISH_RETRY
-        )
-    except Exception:  # kombu/redis raise many kinds; the row is safe in the database
-        logger.warning(
-            "outbox: broker unavailable, message %s waits for the sweep", message_id, exc_info=True
-        )
+    publish(deliver_outbox_message_task, message_id)
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ and keeps its error on the row; after `MAX_ATTEMPTS` the sweep leaves it to a pe
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,8 +36,6 @@ from calls.models import Call, ReferenceRequest
 from calls.services import DESK_ROLES, CallNotFound
 from clients.models import User
 from orders.models import Product
-
-logger = logging.getLogger(__name__)
 
 Document = ReferenceRequest.Document
 # Short names for the subject and body of the e-mail, in the order the documents are attached.
@@ -127,16 +124,10 @@ def _clean(*, email: str, documents: list[str], skus: list[str]) -> tuple[str, l
 def enqueue_sending(request_id: int) -> None:
     """Hand the request to a worker; with the broker down, leave it for the sweep. (With tasks run
     in-process, as on `make run`, a failed send lands here too: the sweep retries it as well.)"""
+    from calldesk.outbox import publish
     from calls.tasks import send_reference_task
 
-    try:
-        send_reference_task.delay(request_id)
-    except Exception:  # kombu/redis raise many kinds; the row is safe in the database
-        logger.warning(
-            "references: request %s not handed over or not sent; it waits for the sweep",
-            request_id,
-            exc_info=True,
-        )
+    publish(send_reference_task, request_id)
 
 
 def send_reference(*, request_id: int) -> bool:

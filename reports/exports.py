@@ -83,16 +83,10 @@ def request_export(*, actor: User, request: ExportRequest) -> ExportJob:
 
 def queue_export(job_id: int) -> bool:
     """Send the job to a worker; False (and the job stays queued) if the broker is unreachable."""
-    from kombu.exceptions import OperationalError
-
+    from calldesk.outbox import publish
     from reports.tasks import run_export_task
 
-    try:
-        run_export_task.delay(job_id)
-    except (OperationalError, OSError):
-        logger.warning("Export %s stays queued: the broker is unreachable.", job_id, exc_info=True)
-        return False
-    return True
+    return publish(run_export_task, job_id)
 
 
 def file_name(request: ExportRequest) -> str:

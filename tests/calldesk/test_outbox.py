@@ -23,7 +23,9 @@ def test_with_the_broker_down_the_message_waits_and_the_sweep_delivers_it_once(
     manager, django_capture_on_commit_callbacks, mailoutbox
 ):
     with (
-        mock.patch.object(deliver_outbox_message_task, "delay", side_effect=OperationalError("redis down")),
+        mock.patch.object(
+            deliver_outbox_message_task, "apply_async", side_effect=OperationalError("redis down")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         message = queue_message(

@@ -90,7 +90,7 @@ def ask(operator, call, *, documents, skus=None, email="buyer@zarya.example") ->
 
 def broker_down():
     """The broker refuses every task, as a stopped Redis does."""
-    return mock.patch.object(send_reference_task, "delay", side_effect=OperationalError("redis down"))
+    return mock.patch.object(send_reference_task, "apply_async", side_effect=OperationalError("redis down"))
 
 
 def age(request: ReferenceRequest) -> None:

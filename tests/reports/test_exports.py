@@ -345,7 +345,7 @@ def test_a_broker_that_is_down_leaves_the_job_waiting(
     def down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
 
-    monkeypatch.setattr(run_export_task, "delay", down)
+    monkeypatch.setattr(run_export_task, "apply_async", down)
     job = started(client, head, django_capture_on_commit_callbacks)
     assert (job.status, job.rows_done, job.content) == ("queued", 0, None)
     html = client.get(reverse("reports:export-progress", args=[job.pk]), headers={"HX-Request": "true"})
