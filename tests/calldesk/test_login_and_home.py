@@ -118,3 +118,19 @@ def test_an_idle_hour_ends_the_session_and_each_request_starts_the_hour_again(cl
     response = client.get("/desk/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("target", ["مرحبا", "home", "https://evil.example/", "//evil.example/x", ""])
+def test_next_must_be_a_path_of_this_desk(target):
+    """A `next` that is not a path of this desk falls back to the default, never an error or an
+    open redirect (calldesk.access.next_url)."""
+    from django.test import RequestFactory
+
+    from calldesk.access import next_url
+
+    request = RequestFactory().post("/x/", {"next": target})
+    assert next_url(request, "/inbox/") == "/inbox/"
+    assert (
+        next_url(RequestFactory().post("/x/", {"next": "/orders/mine/?page=2"}), "/inbox/")
+        == "/orders/mine/?page=2"
+    )
