@@ -89,7 +89,25 @@ class ProductCertificate(models.Model):
         return self.title
 
 
-class PriceChange(models.Model):
+class Recorded(models.Model):
+    """Who made a recorded change, when, and through which door. Rows are written by the
+    services in the change's own transaction and never edited."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
+
+    class Meta:
+        abstract = True
+
+
+class PriceChange(Recorded):
     """One change of one price: who, when, old, new. Written by the price-list services."""
 
     product = models.ForeignKey(
@@ -100,15 +118,6 @@ class PriceChange(models.Model):
     )
     old_amount = models.DecimalField(_("old amount"), max_digits=12, decimal_places=2, null=True, blank=True)
     new_amount = models.DecimalField(_("new amount"), max_digits=12, decimal_places=2, null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -205,7 +214,7 @@ class Special(models.Model):
         return f"{self.product} ({self.valid_from} to {self.valid_to})"
 
 
-class RuleChange(models.Model):
+class RuleChange(Recorded):
     """One change of a discount rule (III.10) or a special (III.7, III.23): who, when, which
     field, old and new value, and from where. Created, changed, deactivated and deleted rules
     each leave one row per field; the rows outlive the rule, so they name it by kind, id and a
@@ -229,15 +238,6 @@ class RuleChange(models.Model):
     field = models.CharField(_("field"), max_length=32)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -898,14 +898,9 @@ def deactivate_special(
     InvalidInput (it has not started by then: delete it instead)."""
     _check_commercial(actor)
     special = _locked(Special, special_id)
-    if special.valid_to < on:
+    last_day = _ending_yesterday(special, on, _("The special has not started yet: delete it instead."))
+    if last_day is None:
         return special
-    last_day = date.fromordinal(on.toordinal() - 1)
-    if special.valid_from > last_day:
-        raise InvalidInput(
-            _("The special has not started yet: delete it instead."),
-            errors=[FieldError("valid_to", _("It would end before it starts."))],
-        )
     return update_special(
         actor=actor,
         special_id=special_id,
@@ -913,6 +908,17 @@ def deactivate_special(
         source=source,
         action=RuleChange.Action.DEACTIVATED,
     )
+
+
+def _ending_yesterday(period, on: date, not_started: str) -> date | None:
+    """The last day of a special or rule deactivated from `on`, or None when it has already ended;
+    InvalidInput (`not_started`) when it has not started by then."""
+    if period.valid_to is not None and period.valid_to < on:
+        return None
+    last_day = date.fromordinal(on.toordinal() - 1)
+    if period.valid_from > last_day:
+        raise InvalidInput(not_started, errors=[FieldError("valid_to", _("It would end before it starts."))])
+    return last_day
 
 
 @transaction.atomic
@@ -999,14 +1005,9 @@ def deactivate_discount_rule(
     started by then: delete it instead)."""
     _check_commercial(actor)
     rule = _locked(DiscountRule, rule_id)
-    if rule.valid_to is not None and rule.valid_to < on:
+    last_day = _ending_yesterday(rule, on, _("The discount rule has not started yet: delete it instead."))
+    if last_day is None:
         return rule
-    last_day = date.fromordinal(on.toordinal() - 1)
-    if rule.valid_from > last_day:
-        raise InvalidInput(
-            _("The discount rule has not started yet: delete it instead."),
-            errors=[FieldError("valid_to", _("It would end before it starts."))],
-        )
     return update_discount_rule(
         actor=actor,
         rule_id=rule_id,
