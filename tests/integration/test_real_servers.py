@@ -152,3 +152,30 @@ def test_the_screen_pops_prepared_queries_answer_as_the_orm_on_postgres(django_a
         assert found.client.pk == client.pk
         assert found.debt == debt_of(client_id=client.pk, on=day)
     assert lookup_call(phone="8 (495) 700-00-01", on=TODAY).debt.overdue == Decimal("900.30")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_screen_pop_is_planned_once_per_connection_on_postgres():
+    """Outside a transaction the screen pop's queries are prepared on the connection (PREPARE
+    once, then EXECUTE): the answers are the ORM's, on the first call and on the next ones."""
+    from clients.models import ClientPhone
+    from clients.selectors import debt_of, lookup_call
+
+    client = ClientFactory(credit_limit=Decimal("1000.00"), manager=None)
+    ClientPhone.objects.create(client=client, number="+74957000002")
+    ReceivableFactory(
+        client=client, issued_on=date(2026, 10, 1), due_on=date(2026, 11, 19), amount=Decimal("10.50")
+    )
+    operator = make_staff(Role.OPERATOR, department_code="call_center", username="opx")
+    http = HttpClient(headers={"Authorization": f"Bearer {issue_api_token(user=operator).raw}"})
+    answers = [http.get("/api/v1/lookup", {"phone": "+74957000002"}).json() for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["client"]["id"] == client.pk
+    from django.utils import timezone
+
+    assert answers[0]["debt"]["overdue"] == str(debt_of(client_id=client.pk, on=timezone.localdate()).overdue)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calldesk_%%'")
+        prepared_here = cursor.fetchone()[0]
+    assert prepared_here == 3  # the token, the caller, its phones
+    assert lookup_call(phone="+74957000002", on=TODAY).debt == debt_of(client_id=client.pk, on=TODAY)
