@@ -27,40 +27,38 @@ def real_servers_are_configured():
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
 
 
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment of a real worker on the test database and the layer's Redis."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "calldesk.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        **extra,
+    }
+
+
+def start_worker(log, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`celery worker` for this project with `options` (concurrency, hostname, queues...)."""
+    command = [sys.executable, "-m", "celery", "-A", "calldesk", "worker", "--loglevel=INFO"]
+    return subprocess.Popen(
+        [*command, *options, "--without-gossip", "--without-mingle"],
+        cwd=ROOT,
+        env=env or worker_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, tmp_path_factory):
     """A real `celery worker` process on the test database, stopped at the end of the session."""
     from calldesk.celery import app
 
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "calldesk.settings.test",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-    }
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "calldesk",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "--hostname=calldesk-test@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_worker(log, "--concurrency=2", "--hostname=calldesk-test@%h")
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -102,3 +100,27 @@ def the_worker_is_idle_before_the_tables_are_emptied():
         idle_checks = idle_checks + 1 if not queued and not busy else 0
         if idle_checks < 2:
             time.sleep(0.1)
+
+
+def ready_draft(operator, client, offered=("A", "B", "C")) -> int:
+    """A draft that passes every confirm rule: 10 x WATER, the `offered` products declined, the
+    delivery agreed (the products must exist)."""
+    from django.utils import timezone
+
+    from orders.rules import next_working_day
+    from orders.services import add_line, record_offer, set_terms, start_order
+
+    order = start_order(actor=operator, client_id=client.pk)
+    add_line(actor=operator, order_id=order.pk, sku="WATER", quantity="10")
+    for sku in offered:
+        record_offer(actor=operator, order_id=order.pk, sku=sku, outcome="declined", reason="no")
+    set_terms(
+        actor=operator,
+        order_id=order.pk,
+        delivery={
+            "date": next_working_day(timezone.localdate()),
+            "receiver_name": "Ivan",
+            "receiver_phone": "84951112233",
+        },
+    )
+    return order.pk

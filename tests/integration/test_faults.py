@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,9 +40,8 @@ from clients.models import Client, Role
 from clients.services import issue_api_token
 from orders import services as order_services
 from orders.models import Order, OrderLine, OrderNumberSequence
-from orders.rules import next_working_day
-from orders.services import add_line, record_offer, set_terms, start_order
 from tests.factories import ClientFactory, ProductFactory, client_type, make_staff, price
+from tests.integration.conftest import ready_draft, start_worker, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -73,24 +71,6 @@ def catalogue() -> None:
     price(ProductFactory(sku="WATER"), "base", "10.00")
     for sku in ("A", "B", "C"):
         price(ProductFactory(sku=sku), "base", "1.00")
-
-
-def ready_draft(operator, client) -> int:
-    """A draft that passes every confirm rule: one line, three offers, the delivery agreed."""
-    order = start_order(actor=operator, client_id=client.pk)
-    add_line(actor=operator, order_id=order.pk, sku="WATER", quantity="10")
-    for sku in ("A", "B", "C"):
-        record_offer(actor=operator, order_id=order.pk, sku=sku, outcome="declined", reason="no")
-    set_terms(
-        actor=operator,
-        order_id=order.pk,
-        delivery={
-            "date": next_working_day(timezone.localdate()),
-            "receiver_name": "Ivan",
-            "receiver_phone": "84951112233",
-        },
-    )
-    return order.pk
 
 
 def session_ended(conn: psycopg.Connection, pid: int) -> bool:
@@ -264,35 +244,14 @@ class SpareWorker:
 def spare_worker(django_db_setup, tmp_path_factory) -> Iterator[SpareWorker]:
     """A second real worker, like the session's, alone on its own queue with one pool process;
     its database sessions are named FAULT_APP_NAME, so a test finds them in pg_stat_activity."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "calldesk.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "PGAPPNAME": FAULT_APP_NAME,
-    }
     log_path = tmp_path_factory.mktemp("celery") / "spare-worker.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "calldesk",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                f"--queues={FAULT_QUEUE}",
-                "--hostname=calldesk-faults@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        process = start_worker(
+            log,
+            "--concurrency=1",
+            f"--queues={FAULT_QUEUE}",
+            "--hostname=calldesk-faults@%h",
+            env=worker_env(PGAPPNAME=FAULT_APP_NAME),
         )
         try:
 

@@ -12,28 +12,11 @@ from calldesk.models import InboxMessage
 from clients.models import Role
 from orders.exceptions import OrderRuleError
 from orders.models import Order, PriceColumn
-from orders.rules import next_working_day
-from orders.services import add_line, confirm_order, record_offer, set_terms, start_order
+from orders.services import confirm_order
 from tests.factories import ClientFactory, ProductFactory, client_type, make_staff, price
+from tests.integration.conftest import ready_draft
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def ready_draft(operator, client, products) -> int:
-    order = start_order(actor=operator, client_id=client.pk)
-    add_line(actor=operator, order_id=order.pk, sku="WATER", quantity="10")  # 10 x 10.00 = 100.00
-    for sku in products:
-        record_offer(actor=operator, order_id=order.pk, sku=sku, outcome="declined", reason="no")
-    set_terms(
-        actor=operator,
-        order_id=order.pk,
-        delivery={
-            "date": next_working_day(timezone.localdate()),
-            "receiver_name": "Ivan",
-            "receiver_phone": "84951112233",
-        },
-    )
-    return order.pk
 
 
 def run_in_threads(calls):
