@@ -87,6 +87,11 @@ def _server_prepared(db, compiled: _Compiled, params: list) -> tuple[str, list]:
         types = ", ".join(_pg_type(value) for value in compiled.params)
         try:
             with db.wrap_database_errors:
+                if not names:
+                    # Plan each statement once, for any values: PostgreSQL would otherwise plan
+                    # its first five runs on every connection anew. Only these statements are
+                    # prepared (Django binds on the client), so nothing else is touched.
+                    raw.execute("SET plan_cache_mode = force_generic_plan")
                 raw.execute(f"PREPARE {name} ({types}) AS {body}")
         except DatabaseError:
             logger.warning("prepared: %s could not be prepared; it runs unprepared", name, exc_info=True)

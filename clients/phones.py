@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -29,10 +31,16 @@ def normalize_phone(raw: str, *, region: str | None = None) -> str:
 
 def format_phone(e164: str) -> str:
     """The number as an operator reads it: national notation at home, international abroad."""
+    return _formatted(e164, settings.PHONE_REGION)
+
+
+@lru_cache(maxsize=16384)
+def _formatted(e164: str, home_region: str) -> str:
+    # Parsing and formatting cost ~0.1 ms a number; lists show the same clients again and again.
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    if phonenumbers.region_code_for_number(parsed) == settings.PHONE_REGION:
+    if phonenumbers.region_code_for_number(parsed) == home_region:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

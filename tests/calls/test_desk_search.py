@@ -86,3 +86,24 @@ def test_desk_screen_runs_a_constant_number_of_queries(client, operator, staff_o
     with django_assert_num_queries(8):
         response = client.get(reverse("calls:desk"), {"q": "vesna"})
     assert response.content.decode().count("Vesna ") == 10
+
+
+def test_search_shows_the_first_twenty_matches_by_name_of_many():
+    """A common part of a name matches many clients: the first 20 by name, each once."""
+    for n in (7, 24, 3, 18, 11, 0, 22, 15, 1, 9, 20, 5, 13, 2, 17, 23, 8, 4, 21, 6, 19, 12, 10, 16, 14):
+        ClientFactory(name=f"Vesna kiosk {n:02d}")
+    ClientFactory(name="Zarya kiosk")
+    assert [c.name for c in search_clients("vesna")] == [f"Vesna kiosk {n:02d}" for n in range(20)]
+    assert [c.name for c in search_clients("vesna", limit=3)] == [
+        "Vesna kiosk 00",
+        "Vesna kiosk 01",
+        "Vesna kiosk 02",
+    ]
+
+
+def test_one_form_takes_the_order_for_the_row_whose_button_is_pressed(client, operator, kolos):
+    """The result list is one form with one CSRF token; each row's button sends its client."""
+    client.force_login(operator)
+    html = client.get(reverse("calls:desk"), {"q": "kolos"}, headers={"HX-Request": "true"}).content.decode()
+    assert html.count('name="csrfmiddlewaretoken"') == 1
+    assert f'name="client" value="{kolos.pk}" class="take-order"' in html

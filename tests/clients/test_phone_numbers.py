@@ -33,3 +33,12 @@ def test_non_numbers_are_refused_with_a_clear_message(raw):
 def test_format_reads_home_numbers_nationally():
     assert format_phone("+74951234567") == "8 (495) 123-45-67"
     assert format_phone("+37322123456") == "+373 22 123 456"
+
+
+def test_a_formatted_number_follows_the_home_region_setting(settings):
+    """Formatting is remembered per number and home region: a changed region formats anew."""
+    assert format_phone("+37322123456") == "+373 22 123 456"
+    settings.PHONE_REGION = "MD"
+    assert format_phone("+37322123456") == "022 123 456"
+    settings.PHONE_REGION = "RU"
+    assert format_phone("+37322123456") == "+373 22 123 456"
