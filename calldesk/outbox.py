@@ -36,14 +36,24 @@ def queue_message(*, kind: str, recipient_id: int, subject: str, body: str, link
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
 
 
-def publish(task, *args) -> bool:
+def broker_errors() -> tuple[type[BaseException], ...]:
+    """What publishing raises when the broker cannot take a task."""
+    from kombu.exceptions import OperationalError
+
+    return (OperationalError, OSError)
+
+
+def publish(task, *args, errors: tuple[type[BaseException], ...] | None = None) -> bool:
     """Hand a task whose work is already saved in a row to a worker, at once or not at all:
-    False when the broker is unreachable (the row waits for its sweep). Every door that queues
-    saved work (notices, reference e-mails, exports) goes through here."""
+    False when it could not be handed over (the row waits for its sweep). Every door that queues
+    saved work (notices, reference e-mails, exports) goes through here. `errors`: what counts as
+    "not handed over" (default: the broker's errors; with tasks run in-process, as on `make run`,
+    anything else the task raises is the task's own failure and is raised)."""
+    caught = errors or broker_errors()
     try:
         task.apply_async(args=list(args), ignore_result=True, retry=True, retry_policy=_PUBLISH_RETRY)
-    except Exception:  # kombu/redis raise many kinds; the row is safe in the database
-        logger.warning("broker unavailable: %s%r waits for its sweep", task.name, args, exc_info=True)
+    except caught:
+        logger.warning("not handed over: %s%r waits for its sweep", task.name, args, exc_info=True)
         return False
     return True
 
@@ -52,7 +62,8 @@ def enqueue_delivery(message_id: int) -> None:
     """Hand the message to a worker; with the broker down, leave it for the sweep at once."""
     from calldesk.tasks import deliver_outbox_message_task
 
-    publish(deliver_outbox_message_task, message_id)
+    # Any failure, also of a delivery run in-process: the message is safe in its row.
+    publish(deliver_outbox_message_task, message_id, errors=(Exception,))
 
 
 @transaction.atomic

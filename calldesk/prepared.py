@@ -25,8 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections
 from django.db.models import Model, QuerySet
+from psycopg.errors import InvalidSqlStatementName
 from psycopg.pq import TransactionStatus
 
 logger = logging.getLogger(__name__)
@@ -68,20 +69,20 @@ def _pg_type(value: Any) -> str:
     return next((name for kind, name in _PG_TYPES if isinstance(value, kind)), "unknown")
 
 
-def _server_prepared(db, compiled: _Compiled, params: list) -> tuple[str, list]:
-    """`EXECUTE name(%s, ...)` of the query prepared on this connection, preparing it first when
-    the connection is idle (outside a transaction, where a failed PREPARE cannot abort anything).
-    Inside a transaction on a connection that lacks it, or if it cannot be prepared, the plain
-    SQL (planned as Django would)."""
+def _server_prepared(db, compiled: _Compiled, params: list) -> tuple[str, list] | None:
+    """`EXECUTE name(%s, ...)` of the query prepared on this connection, preparing it first.
+    Only on an idle connection (outside any transaction), where neither a failed PREPARE nor an
+    EXECUTE of a statement the server no longer holds can abort anything; None otherwise, or
+    when the query cannot be prepared: then the plain SQL runs, planned as Django would."""
     name = compiled.statement
     if name in _UNPREPARABLE:
-        return compiled.sql, params
+        return None
     db.ensure_connection()
     raw = db.connection
+    if db.in_atomic_block or raw.info.transaction_status != TransactionStatus.IDLE:
+        return None
     names = _PREPARED_ON.setdefault(raw, set())
     if name not in names:
-        if db.in_atomic_block or raw.info.transaction_status != TransactionStatus.IDLE:
-            return compiled.sql, params
         numbered = iter(range(1, len(params) + 1))
         body = re.sub(r"%[s%]", lambda m: f"${next(numbered)}" if m.group() == "%s" else "%", compiled.sql)
         types = ", ".join(_pg_type(value) for value in compiled.params)
@@ -93,10 +94,10 @@ def _server_prepared(db, compiled: _Compiled, params: list) -> tuple[str, list]:
                     # prepared (Django binds on the client), so nothing else is touched.
                     raw.execute("SET plan_cache_mode = force_generic_plan")
                 raw.execute(f"PREPARE {name} ({types}) AS {body}")
-        except DatabaseError:
+        except ProgrammingError:  # the SQL itself: it never will be
             logger.warning("prepared: %s could not be prepared; it runs unprepared", name, exc_info=True)
             _UNPREPARABLE.add(name)
-            return compiled.sql, params
+            return None
         names.add(name)
     placeholders = ", ".join(["%s"] * len(params))
     return f"EXECUTE {name}({placeholders})", params
@@ -148,12 +149,24 @@ class Prepared:
             # The database layer adapted the sentinel (a date to its text on SQLite): adapt alike.
             params[position] = str(value) if isinstance(params[position], str) else value
         db = connections[using]
-        sql = compiled.sql
-        if db.vendor == "postgresql":
-            sql, params = _server_prepared(db, compiled, params)
-        with db.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        prepared = _server_prepared(db, compiled, params) if db.vendor == "postgresql" else None
+        rows = None
+        if prepared is not None:
+            try:
+                with db.cursor() as cursor:
+                    cursor.execute(*prepared)
+                    rows = cursor.fetchall()
+            except ProgrammingError as error:
+                # The server no longer holds the statement (DISCARD ALL, a pooler's reset): forget
+                # it, so the next run prepares it again, and run the plain SQL now. The connection
+                # was idle, so nothing was aborted.
+                if not isinstance(error.__cause__, InvalidSqlStatementName):
+                    raise
+                _PREPARED_ON.get(db.connection, set()).discard(compiled.statement)
+        if rows is None:
+            with db.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                rows = cursor.fetchall()
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
         return [dict(zip(compiled.names, row, strict=True)) for row in rows]

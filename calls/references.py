@@ -127,7 +127,7 @@ def enqueue_sending(request_id: int) -> None:
     from calldesk.outbox import publish
     from calls.tasks import send_reference_task
 
-    publish(send_reference_task, request_id)
+    publish(send_reference_task, request_id, errors=(Exception,))  # the sweep retries any failure
 
 
 def send_reference(*, request_id: int) -> bool:

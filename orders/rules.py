@@ -195,6 +195,7 @@ class Actor:
     role: str | None
     pk: int
     department_id: int | None
+    key_account: bool = False
 
 
 def may_work_on(
@@ -211,6 +212,23 @@ def may_work_on(
         return True
     if actor.role == "manager":
         return client_manager_id == actor.pk
+    if actor.role == "head":
+        return actor.department_id is not None and client_department_id == actor.department_id
+    return False
+
+
+def may_start_for(
+    actor: Actor, *, client_manager_id: int | None, client_department_id: int | None, key_client: bool
+) -> bool:
+    """May this person open a draft for this client? An operator, finance (debtors, III.6) and
+    admins: any client (the operator's own limits, III.3 and III.5, are checked apart). A
+    manager: their own clients, and a key-account manager any key client (III.4: the call goes to
+    another key-account manager when the client's own is away). A head: their department's
+    clients (III.4, III.15, III.19). Commercial management: none."""
+    if actor.role in {"operator", "finance", "admin"}:
+        return True
+    if actor.role == "manager":
+        return client_manager_id == actor.pk or (key_client and actor.key_account)
     if actor.role == "head":
         return actor.department_id is not None and client_department_id == actor.department_id
     return False

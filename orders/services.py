@@ -52,7 +52,7 @@ from orders.models import (
     Product,
     Special,
 )
-from orders.rules import ZERO, Actor, line_total, may_work_on, missing_for_confirmation
+from orders.rules import ZERO, Actor, line_total, may_start_for, may_work_on, missing_for_confirmation
 from orders.selectors import column_for_client, draft_facts
 
 TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
@@ -159,6 +159,14 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
         from clients.exceptions import ClientNotFound
 
         raise ClientNotFound()
+    allowed = may_start_for(
+        Actor(role=actor.role, pk=actor.pk, department_id=actor.department_id, key_account=actor.key_account),
+        client_manager_id=client.manager_id,
+        client_department_id=client.department_id,
+        key_client=not client.type.operator_takes_orders,
+    )
+    if not allowed:
+        raise Forbidden(_("This client is another manager's or another department's."))
     if actor.role == Role.OPERATOR:
         if not _may_take_for(client):
             raise OperatorMayNotTake()

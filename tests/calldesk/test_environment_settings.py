@@ -110,3 +110,11 @@ def test_production_settings_refuse_sqlite():
     result = _manage("check", env=env)
     assert result.returncode == 1
     assert "Set DATABASE_URL to a PostgreSQL database" in result.stderr
+
+
+def test_a_silent_broker_cannot_hold_a_request_for_minutes(settings):
+    """Publishing gives up on a broker that does not answer within seconds (the row waits for
+    its sweep); without these Redis sockets wait for the operating system, about two minutes."""
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert (options["socket_connect_timeout"], options["socket_timeout"]) == (2, 10)
+    assert (settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT, settings.CELERY_REDIS_SOCKET_TIMEOUT) == (2, 10)

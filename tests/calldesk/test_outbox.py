@@ -60,3 +60,20 @@ def test_a_failed_email_leaves_the_message_for_the_next_sweep(manager, mailoutbo
     assert not InboxMessage.objects.exists()  # rolled back with the failed delivery
     assert deliver_pending_outbox_task() == 1
     assert InboxMessage.objects.count() == 1
+
+
+def test_publish_waits_for_the_sweep_only_when_the_broker_fails():
+    """A broker error leaves the row for its sweep (False); any other error is the task's own
+    failure (with tasks run in-process, as on `make run`) and is raised, unless the caller says
+    that any failure is for the sweep (the outbox, reference e-mails)."""
+    from calldesk.outbox import publish
+
+    with mock.patch.object(deliver_outbox_message_task, "apply_async", side_effect=OperationalError("down")):
+        assert publish(deliver_outbox_message_task, 1) is False
+    with mock.patch.object(deliver_outbox_message_task, "apply_async", side_effect=ValueError("a bug")):
+        with pytest.raises(ValueError, match="a bug"):
+            publish(deliver_outbox_message_task, 1)
+        assert publish(deliver_outbox_message_task, 1, errors=(Exception,)) is False
+    with mock.patch.object(deliver_outbox_message_task, "apply_async", return_value=None) as sent:
+        assert publish(deliver_outbox_message_task, 7) is True
+    assert sent.call_args.kwargs["args"] == [7] and sent.call_args.kwargs["ignore_result"] is True

@@ -191,7 +191,7 @@ def test_orders_confirmed_while_redis_is_down_are_saved_and_each_notice_is_deliv
         assert len(pending) == 6
         assert all(m.delivered_at is None and m.attempts == 0 for m in pending)
         assert not InboxMessage.objects.exists()
-        waiting = [r for r in caplog.records if "waits for its sweep" in r.getMessage()]
+        waiting = [r for r in caplog.records if "waits for its sweep" in r.getMessage()]  # publish's
         assert sorted(r.args[1][0] for r in waiting) == [m.pk for m in pending]  # (task, its args)
 
     # Redis is back (empty: the queue died with it). A minute later the beat sends its sweep: the

@@ -178,4 +178,13 @@ def test_the_screen_pop_is_planned_once_per_connection_on_postgres():
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calldesk_%%'")
         prepared_here = cursor.fetchone()[0]
     assert prepared_here == 3  # the token, the caller, its phones
+    # The server forgets them (DISCARD ALL, a pooler's reset): the next lookup answers the same
+    # and prepares them again.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert http.get("/api/v1/lookup", {"phone": "+74957000002"}).json() == answers[0]
+    assert http.get("/api/v1/lookup", {"phone": "+74957000002"}).json() == answers[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calldesk_%%'")
+        assert cursor.fetchone()[0] == 3
     assert lookup_call(phone="+74957000002", on=TODAY).debt == debt_of(client_id=client.pk, on=TODAY)

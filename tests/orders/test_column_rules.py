@@ -100,7 +100,7 @@ def test_rules_outside_their_period_do_not_apply():
 
 # --- Whose orders (III.26): orders.rules.may_work_on --------------------------------------------
 
-from orders.rules import Actor, may_work_on  # noqa: E402
+from orders.rules import Actor, may_start_for, may_work_on  # noqa: E402
 
 ME, OTHER, DEPT, OTHER_DEPT = 1, 2, 10, 20
 
@@ -133,3 +133,30 @@ def test_who_may_work_on_an_order(role, taken_by, client_manager, client_departm
         )
         is allowed
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "key_account", "client_manager", "client_department", "key_client", "allowed"),
+    [
+        ("operator", False, OTHER, OTHER_DEPT, False, True),  # the operator's own limits apart (III.3)
+        ("finance", False, OTHER, OTHER_DEPT, False, True),  # debtors, any department (III.6)
+        ("admin", False, None, None, False, True),
+        ("manager", False, ME, OTHER_DEPT, False, True),  # their own client
+        ("manager", False, OTHER, DEPT, False, False),  # another manager's client
+        ("manager", True, OTHER, DEPT, True, True),  # a key client passed on (III.4)
+        ("manager", False, OTHER, DEPT, True, False),  # a key client, but no key-account manager
+        ("manager", True, OTHER, DEPT, False, False),  # key-account, but not a key client
+        ("head", False, OTHER, DEPT, False, True),  # their department's client
+        ("head", False, None, DEPT, False, True),  # a new client of their department (III.15)
+        ("head", False, OTHER, OTHER_DEPT, True, False),  # another department's
+        ("commercial", False, ME, DEPT, False, False),
+    ],
+)
+def test_who_may_open_a_draft_for_a_client(
+    role, key_account, client_manager, client_department, key_client, allowed
+):
+    actor = Actor(role=role, pk=ME, department_id=DEPT, key_account=key_account)
+    answer = may_start_for(
+        actor, client_manager_id=client_manager, client_department_id=client_department, key_client=key_client
+    )
+    assert answer is allowed
