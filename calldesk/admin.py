@@ -3,9 +3,8 @@ from django.contrib import admin
 from calldesk.models import WorkerHeartbeat
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For what only the desk's services write (the call register, report rows, the histories of
-    issue 9): shown in admin, never added, changed or deleted there, not even by a superuser."""
+class NoWrites:
+    """Shown in admin, never added, changed or deleted there, not even by a superuser."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -17,20 +16,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+    """For what only the desk's services write (the call register, report rows, the histories of
+    issue 9)."""
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     """The same, as rows under the object they belong to (an order's lines, its history)."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WorkerHeartbeat)

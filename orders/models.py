@@ -89,9 +89,9 @@ class ProductCertificate(models.Model):
         return self.title
 
 
-class Recorded(models.Model):
-    """Who made a recorded change, when, and through which door. Rows are written by the
-    services in the change's own transaction and never edited."""
+class ChangedBy(models.Model):
+    """Who made a recorded change and when. Rows are written by the services in the change's own
+    transaction and never edited."""
 
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,6 +101,14 @@ class Recorded(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recorded(ChangedBy):
+    """... and through which door (admin, API, import)."""
+
     source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
 
     class Meta:
@@ -371,7 +379,7 @@ class Order(models.Model):
         return self.exception_by_id is not None
 
 
-class OrderChange(models.Model):
+class OrderChange(ChangedBy):
     """One change of an order from its confirmation on (III.14): the status (confirmed, in
     fulfilment, delivered, cancelled with the reason) and authorised exceptions (III.6, III.11),
     with who and when. A confirmed order takes no other edit (`Order.is_editable`). Written by
@@ -388,14 +396,6 @@ class OrderChange(models.Model):
     old_value = models.CharField(_("old value"), max_length=500, blank=True)
     new_value = models.CharField(_("new value"), max_length=500, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -858,13 +858,16 @@ def create_special(
             "special_price": special_price,
         }
     )
+    return _create_recorded(Special, RuleChange.Kind.SPECIAL, values, actor=actor, source=source)
+
+
+def _create_recorded(model, kind: str, values: dict, *, actor: User | None, source: str):
+    """Create a special or a discount rule from checked `values` and record each field set."""
     fields = {field: value for field, value in values.items() if field != "client_types"}
-    special = Special.objects.create(**fields, created_by=actor)
-    special.client_types.set(values["client_types"])
-    _record_rule_change(
-        RuleChange.Kind.SPECIAL, special, RuleChange.Action.CREATED, {}, values, actor=actor, source=source
-    )
-    return special
+    created = model.objects.create(**fields, created_by=actor)
+    created.client_types.set(values["client_types"])
+    _record_rule_change(kind, created, RuleChange.Action.CREATED, {}, values, actor=actor, source=source)
+    return created
 
 
 @transaction.atomic
@@ -963,13 +966,7 @@ def create_discount_rule(
             "valid_to": valid_to,
         }
     )
-    fields = {field: value for field, value in values.items() if field != "client_types"}
-    rule = DiscountRule.objects.create(**fields, created_by=actor)
-    rule.client_types.set(values["client_types"])
-    _record_rule_change(
-        RuleChange.Kind.DISCOUNT_RULE, rule, RuleChange.Action.CREATED, {}, values, actor=actor, source=source
-    )
-    return rule
+    return _create_recorded(DiscountRule, RuleChange.Kind.DISCOUNT_RULE, values, actor=actor, source=source)
 
 
 @transaction.atomic
