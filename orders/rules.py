@@ -210,6 +210,14 @@ def may_work_on(
         return True
     if taken_by_id is not None and taken_by_id == actor.pk and actor.role in {"operator", "manager", "head"}:
         return True
+    return is_their_client(
+        actor, client_manager_id=client_manager_id, client_department_id=client_department_id
+    )
+
+
+def is_their_client(actor: Actor, *, client_manager_id: int | None, client_department_id: int | None) -> bool:
+    """The client's own manager, or the head of the client's department (III.26): who may
+    authorise an exception or move an order along, and who opens and changes its orders."""
     if actor.role == "manager":
         return client_manager_id == actor.pk
     if actor.role == "head":
@@ -227,8 +235,8 @@ def may_start_for(
     clients (III.4, III.15, III.19). Commercial management: none."""
     if actor.role in {"operator", "finance", "admin"}:
         return True
-    if actor.role == "manager":
-        return client_manager_id == actor.pk or (key_client and actor.key_account)
-    if actor.role == "head":
-        return actor.department_id is not None and client_department_id == actor.department_id
-    return False
+    if actor.role == "manager" and key_client and actor.key_account:
+        return True
+    return is_their_client(
+        actor, client_manager_id=client_manager_id, client_department_id=client_department_id
+    )

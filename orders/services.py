@@ -52,7 +52,15 @@ from orders.models import (
     Product,
     Special,
 )
-from orders.rules import ZERO, Actor, line_total, may_start_for, may_work_on, missing_for_confirmation
+from orders.rules import (
+    ZERO,
+    Actor,
+    is_their_client,
+    line_total,
+    may_start_for,
+    may_work_on,
+    missing_for_confirmation,
+)
 from orders.selectors import column_for_client, draft_facts
 
 TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
@@ -93,10 +101,15 @@ def _may_take_for(client: Client) -> bool:
     return client.type.operator_takes_orders and client.manager_id is not None
 
 
+def _actor(user: User) -> Actor:
+    """Who acts, as the pure rules of `orders.rules` read it."""
+    return Actor(role=user.role, pk=user.pk, department_id=user.department_id, key_account=user.key_account)
+
+
 def _may_work_on(actor: User, order: Order) -> bool:
     """`orders.rules.may_work_on` for a loaded order (its client's columns, no query)."""
     return may_work_on(
-        Actor(role=actor.role, pk=actor.pk, department_id=actor.department_id),
+        _actor(actor),
         taken_by_id=order.taken_by_id,
         client_manager_id=order.client.manager_id,
         client_department_id=order.client.department_id,
@@ -104,12 +117,12 @@ def _may_work_on(actor: User, order: Order) -> bool:
 
 
 def _is_their_client(actor: User, order: Order) -> bool:
-    """The client's own manager, or the head of the client's department (III.26)."""
-    if actor.role == Role.MANAGER.value:
-        return order.client.manager_id == actor.pk
-    if actor.role == Role.HEAD.value:
-        return actor.department_id is not None and order.client.department_id == actor.department_id
-    return False
+    """`orders.rules.is_their_client` for a loaded order."""
+    return is_their_client(
+        _actor(actor),
+        client_manager_id=order.client.manager_id,
+        client_department_id=order.client.department_id,
+    )
 
 
 def _check_may_work_on(actor: User, order: Order) -> None:
@@ -160,7 +173,7 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
 
         raise ClientNotFound()
     allowed = may_start_for(
-        Actor(role=actor.role, pk=actor.pk, department_id=actor.department_id, key_account=actor.key_account),
+        _actor(actor),
         client_manager_id=client.manager_id,
         client_department_id=client.department_id,
         key_client=not client.type.operator_takes_orders,
