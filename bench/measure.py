@@ -40,15 +40,17 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from calls.models import Call, CallList
+from calls.models import Call
 from calls.services import register_call
-from clients.models import Client, Role, User
+from clients.models import Client
 from clients.selectors import debt_of
 from clients.services import issue_api_token
 from orders.models import ConfirmRequest, Order, Product
 from orders.rules import next_working_day
 from orders.services import add_line, record_offer, set_terms, start_order
+from outbound.models import CallList
 from reports.build import build_day
+from staff.models import Role, User
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
@@ -320,8 +322,8 @@ def measure_sql_floor(c: Cast, screen_pop_p95: float) -> list[Figure]:
         for phone in phones:
             began = time.perf_counter()
             cur.execute(
-                "SELECT t.id, t.last_used_at, u.id, u.username, u.department_id FROM clients_apitoken t"
-                " JOIN clients_user u ON u.id = t.user_id"
+                "SELECT t.id, t.last_used_at, u.id, u.username, u.department_id FROM staff_apitoken t"
+                " JOIN staff_user u ON u.id = t.user_id"
                 " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
                 (key_hash,),
             )
@@ -338,9 +340,9 @@ def measure_sql_floor(c: Cast, screen_pop_p95: float) -> list[Figure]:
                 "   WHERE o.client_id = c.id AND o.status IN ('confirmed', 'in_fulfilment'))"
                 " FROM clients_clientphone p JOIN clients_client c ON c.id = p.client_id"
                 " JOIN clients_clienttype t ON t.id = c.type_id"
-                " JOIN clients_department d ON d.id = c.department_id"
-                " LEFT JOIN clients_user h ON h.id = d.head_id"
-                " LEFT JOIN clients_user m ON m.id = c.manager_id WHERE p.number = %s LIMIT 1",
+                " JOIN staff_department d ON d.id = c.department_id"
+                " LEFT JOIN staff_user h ON h.id = d.head_id"
+                " LEFT JOIN staff_user m ON m.id = c.manager_id WHERE p.number = %s LIMIT 1",
                 (today, today, today, phone),
             )
             client_id = cur.fetchone()[0]

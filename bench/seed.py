@@ -56,8 +56,9 @@ from calldesk.demo import (
     ensure_demo_staff,
 )
 from calls.models import Call
-from clients.models import Client, ClientPhone, ClientType, Contact, Department, Receivable, Role, User
+from clients.models import Client, ClientPhone, ClientType, Contact, Receivable
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
+from staff.models import Department, Role, User
 
 SKU_PREFIX = "BENCH-"
 NULL = "\\N"  # COPY's text format

@@ -27,7 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from clients.models import Role
+from staff.models import Role
 
 OPERATOR, MANAGER, HEAD = Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value
 FINANCE, COMMERCIAL, ADMIN = Role.FINANCE.value, Role.COMMERCIAL.value, Role.ADMIN.value
@@ -65,7 +65,7 @@ def allow(*roles: str, perms: Iterable[str] = (), why: str = "") -> Rule:
 ALL_STAFF = (OPERATOR, MANAGER, HEAD, FINANCE, COMMERCIAL)
 DESK = (OPERATOR, MANAGER, HEAD, FINANCE)  # who answers calls and takes orders (III.3-III.6)
 CLIENT_READERS = DESK  # client data (III.26): not commercial management, who keeps prices
-EXCHANGE = "clients.set_any_presence"  # the telephone exchange's token
+EXCHANGE = "staff.set_any_presence"  # the telephone exchange's token
 WAREHOUSE = "orders.change_order_status"  # the warehouse's token
 
 # --- Screens, by URL name ------------------------------------------------------------------------

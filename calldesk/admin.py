@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from calldesk.models import WorkerHeartbeat
+from messaging.models import WorkerHeartbeat
 
 
 class NoWrites:

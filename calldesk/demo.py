@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, ClientPhone, ClientType, Contact, Department, Receivable, Role, User
+from clients.models import Client, ClientPhone, ClientType, Contact, Receivable
 from clients.services import set_role
 from orders.models import (
     DiscountRule,
@@ -34,6 +34,7 @@ from orders.models import (
     Product,
     Special,
 )
+from staff.models import Department, Role, User
 
 DEMO_PASSWORD = "calldesk-demo"  # nosec B105  # noqa: S105 - printed for the demo; never a real account
 CENT = Decimal("0.01")

@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from calldesk.models import InboxMessage, OutboxMessage
+from messaging.models import InboxMessage, OutboxMessage
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from calldesk.models import InboxMessage
+from messaging.models import InboxMessage
 
 
 def inbox_of(user) -> QuerySet[InboxMessage]:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from calldesk.models import InboxMessage, WorkerHeartbeat
+from messaging.models import InboxMessage, WorkerHeartbeat
 
 
 def record_worker_heartbeat(*, worker: str) -> WorkerHeartbeat:

@@ -5,9 +5,9 @@ import socket
 from celery import shared_task
 from django.db.models import F
 
-from calldesk.models import OutboxMessage
 from calldesk.outbox import deliver_outbox_message, undelivered_ids
 from calldesk.services import record_worker_heartbeat
+from messaging.models import OutboxMessage
 
 
 @shared_task(acks_late=True, ignore_result=False)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from calldesk.selectors import inbox_of, unread_count
 from calldesk.services import mark_read
-from clients.models import Role
+from staff.models import Role
 
 HOME_BY_ROLE = {
     Role.OPERATOR: "calls:desk",

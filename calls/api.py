@@ -11,11 +11,12 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from calldesk.errors import FieldError, InvalidInput
-from calls.models import Call, CallTask
+from calls.models import Call
 from calls.outbound import TaskResult, record_task_result, start_dormant_list_job
 from calls.selectors import call_tasks, calls_register
 from calls.services import EndCall, end_call, register_call_with_lookup
 from clients.api import client_out, debt_out
+from outbound.models import CallTask
 
 router = Router(tags=["calls"])
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CallsConfig(AppConfig):
     name = "calls"
-    verbose_name = _("Calls and call lists")
+    verbose_name = _("Calls")

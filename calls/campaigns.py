@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from calldesk.access import require_role
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from calldesk.exporting import csv_bytes, xlsx_bytes
-from calls.models import Call, CallList, CallTask, Campaign
+from calls.models import Call
 from calls.outbound import operators_on_duty
 from calls.rules import dormancy_cutoff, share_fairly
 from calls.services import register_call
-from clients.models import Client, ClientPhone, ClientType, Role, User
+from clients.models import Client, ClientPhone, ClientType
+from outbound.models import CallList, CallTask, Campaign
+from staff.models import Role, User
 
 TARGET_KEYS = ("client_types", "regions", "managers", "dormant", "declined_earlier")
 MAX_QUESTIONS = 10

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from calls.campaigns import create_campaign
-from calls.models import Campaign
 from calls.outbound import build_dormant_list
-from clients.models import User
+from outbound.models import Campaign
+from staff.models import User
 
 DEMO_CAMPAIGN = "Summer drinks promotion"
 

@@ -10,8 +10,9 @@ from calldesk.errors import DeskError
 from calldesk.validation import MAX_ID
 from calls.models import Call, FeedbackRoute, ReferenceRequest
 from calls.services import EndCall
-from clients.models import ClientType, Department, User
+from clients.models import ClientType
 from orders.models import Order
+from staff.models import Department, User
 
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M"]
 

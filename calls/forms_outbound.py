@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError
 from calls.forms import DATETIME_FORMATS, DeskForm
-from calls.models import CallTask
-from clients.models import ClientType, Role, User
+from clients.models import ClientType
+from outbound.models import CallTask
+from staff.models import Role, User
 
 
 def _managers_of(department_id: int | None) -> list[tuple[str, str]]:

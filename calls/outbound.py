@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput, NotFound
-from calls.models import CallList, CallTask, TaskAttempt
 from calls.rules import dormancy_cutoff, share_fairly
-from clients.models import Client, Role, User
+from clients.models import Client
+from outbound.models import CallList, CallTask, TaskAttempt
+from staff.models import Role, User
 
 
 @dataclass(frozen=True)

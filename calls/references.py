@@ -34,8 +34,8 @@ from calls.documents import (
 )
 from calls.models import Call, ReferenceRequest
 from calls.services import DESK_ROLES, CallNotFound
-from clients.models import User
 from orders.models import Product
+from staff.models import User
 
 Document = ReferenceRequest.Document
 # Short names for the subject and body of the e-mail, in the order the documents are attached.

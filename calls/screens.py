@@ -13,9 +13,10 @@ from django.db.models import Q
 from calls.models import Call, Callback, Consultation, ReferenceRequest
 from calls.selectors import ScreenPop, open_calls_of, screen_pop, waiting_callbacks
 from calls.services import CallNotFound
-from clients.models import ClientChange, ClientType, Contact, Department, Role, User
+from clients.models import ClientChange, ClientType, Contact
 from clients.rules import Handler, debt_sentence
 from orders.models import Order
+from staff.models import Department, Role, User
 
 QUEUE_SIZE = 20
 ORDERS_IN_CALL = 20

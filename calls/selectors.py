@@ -8,12 +8,13 @@ from datetime import date, datetime, time
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from calls.models import Call, Callback, CallTask, Consultation, FeedbackRoute
+from calls.models import Call, Callback, Consultation, FeedbackRoute
 from calls.services import CallNotFound
 from clients.models import Client, ClientPhone
 from clients.rules import Debt
 from clients.selectors import debt_of
 from orders.models import Order
+from outbound.models import CallTask
 
 
 @dataclass(frozen=True)

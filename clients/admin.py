@@ -8,20 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import InvalidInput
 from clients.admin_receivables import ReceivableImportMixin
-from clients.models import (
-    ApiToken,
-    Client,
-    ClientChange,
-    ClientPhone,
-    ClientType,
-    Contact,
-    Department,
-    Receivable,
-    Role,
-    User,
-)
+from clients.models import Client, ClientChange, ClientPhone, ClientType, Contact, Receivable
 from clients.phones import normalize_phone
 from clients.services import resolve_manager, revoke_api_token, update_client
+from staff.models import ApiToken, Department, Role, User
 
 
 @admin.register(User)

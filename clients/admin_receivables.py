@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from calldesk.errors import DeskError, FieldError
 from clients.exceptions import InvalidImport
-from clients.models import Role
 from clients.receivables import FIELDS, import_receivables, read_receivables_file
+from staff.models import Role
 
 IMPORT_ROLES = {Role.FINANCE.value, Role.ADMIN.value}
 

@@ -17,10 +17,11 @@ from pydantic import BeforeValidator
 
 from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput
-from clients.models import Client, Role, User
+from clients.models import Client
 from clients.rules import Debt, Purpose
 from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
 from clients.services import create_staff, register_client, set_presence, update_client
+from staff.models import Role, User
 
 router = Router(tags=["staff and clients"])
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
 from calldesk.access import require_role
-from clients.models import Role
 from clients.receivables import import_receivables
+from staff.models import Role
 
 router = Router(tags=["receivables"])
 

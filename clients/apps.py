@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ClientsConfig(AppConfig):
     name = "clients"
-    verbose_name = _("Clients and staff")
+    verbose_name = _("Clients")

@@ -26,7 +26,8 @@ from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError
 from calldesk.tabular import is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
-from clients.models import Client, Receivable, Role, User
+from clients.models import Client, Receivable
+from staff.models import Role, User
 
 FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount", "paid")
 REQUIRED_FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount")

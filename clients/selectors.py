@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from calldesk.errors import FieldError, InvalidInput
 from calldesk.prepared import Prepared, columns, model_from_row
 from clients.exceptions import ClientNotFound
-from clients.models import Client, ClientPhone, ClientType, Department, Receivable, Role, User
+from clients.models import Client, ClientPhone, ClientType, Receivable
 from clients.phones import normalize_phone
 from clients.rules import (
     CallFacts,
@@ -42,6 +42,7 @@ from clients.rules import (
     needs_staff_roster,
     route_call,
 )
+from staff.models import Department, Role, User
 
 WHOLESALE = "wholesale"
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput
 from calldesk.prepared import Prepared, columns, model_from_row
 from clients.exceptions import ClientNotFound, DuplicateClient, InvalidClientData, StaffNotFound
-from clients.models import ApiToken, Client, ClientChange, ClientPhone, ClientType, Department, Role, User
+from clients.models import Client, ClientChange, ClientPhone, ClientType
 from clients.phones import normalize_phone
+from staff.models import ApiToken, Department, Role, User
 
 TOKEN_PREFIX = "cd_"  # nosec B105  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
@@ -482,7 +483,7 @@ def set_presence(*, actor: User, username: str, presence: str) -> User:
             and actor.department_id is not None
             and actor.department_id == person.department_id
         )
-        or actor.has_perm("clients.set_any_presence")
+        or actor.has_perm("staff.set_any_presence")
     )
     if not allowed:
         raise Forbidden(_("Only the person, their head or the telephone exchange sets presence."))

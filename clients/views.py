@@ -14,7 +14,7 @@ from calldesk.access import next_url
 from calldesk.errors import DeskError
 from clients.exceptions import ClientNotFound
 from clients.forms import AssignmentForm
-from clients.models import ClientType, Department, Role
+from clients.models import ClientType
 from clients.selectors import (
     client_card,
     clients_waiting_for_a_manager,
@@ -23,6 +23,7 @@ from clients.selectors import (
     overdue_clients,
 )
 from clients.services import update_client
+from staff.models import Department, Role
 
 
 def debtors(request: HttpRequest) -> HttpResponse:

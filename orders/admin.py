@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 
 from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import DeskError, FieldError, Forbidden, InvalidInput
-from clients.models import Role
 from orders.exceptions import InvalidPriceList
 from orders.models import (
     DiscountRule,
@@ -56,6 +55,7 @@ from orders.pricelist import (
     validate_discount_rule,
     validate_special,
 )
+from staff.models import Role
 
 PRICE_LIST_ROLES = {Role.COMMERCIAL.value, Role.ADMIN.value}
 EXPORT_TYPES = {

@@ -18,7 +18,6 @@ from pydantic import BeforeValidator
 
 from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput
-from clients.models import Role
 from orders.models import DiscountRule, Special
 from orders.pricelist import (
     Source,
@@ -27,6 +26,7 @@ from orders.pricelist import (
     upsert_price_list,
 )
 from orders.selectors import catalog_page, price_columns
+from staff.models import Role
 
 router = Router(tags=["catalog"])
 

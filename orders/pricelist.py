@@ -34,9 +34,10 @@ from django.utils.translation import gettext as _
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput, NotFound
 from calldesk.tabular import is_blank, key_text, read_table
-from clients.models import ClientType, Role, User
+from clients.models import ClientType
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import DiscountRule, Price, PriceChange, PriceColumn, Product, RuleChange, Special
+from staff.models import Role, User
 
 BASE = "base"
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput
 from calldesk.outbox import queue_message
-from clients.models import Client, Role, User
+from clients.models import Client
 from clients.selectors import debt_of
 from orders.exceptions import (
     RULE_ERRORS,
@@ -62,6 +62,7 @@ from orders.rules import (
     missing_for_confirmation,
 )
 from orders.selectors import column_for_client, draft_facts
+from staff.models import Role, User
 
 TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
 EXCEPTION_ROLES = {Role.MANAGER, Role.FINANCE, Role.HEAD}

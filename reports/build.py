@@ -33,12 +33,13 @@ from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
-from calls.models import Call, CallTask, TaskAttempt
-from clients.models import User
+from calls.models import Call
 from clients.rules import Handler
 from orders.models import Offer, Order, OrderLine
+from outbound.models import CallTask, TaskAttempt
 from reports.models import OperatorDay, ReportRun, SalesDay
 from reports.rules import day_score
+from staff.models import User
 
 DORMANT_REASONS = (CallTask.Reason.DORMANT, CallTask.Reason.NEVER_ORDERED)
 DEBT_CLAUSE = "III.6"  # the route the desk takes when debt blocks an order

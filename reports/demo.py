@@ -13,12 +13,14 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from calls.models import Call, CallTask, TaskAttempt
-from clients.models import Client, Department, User
+from calls.models import Call
+from clients.models import Client
 from clients.rules import Handler
 from orders.models import Offer, Order, Product
+from outbound.models import CallTask, TaskAttempt
 from reports.build import build_day
 from reports.models import DepartmentTarget
+from staff.models import Department, User
 
 DEMO_DAYS = 35
 # Monthly targets per department: orders, value, upsell conversion %, dormant clients won back.

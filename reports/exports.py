@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from calldesk.access import require_role
 from calldesk.errors import Forbidden
 from calldesk.exporting import csv_bytes, xlsx_bytes
-from clients.models import Department, Role, User
 from reports.models import ExportJob, OperatorDay, SalesDay
 from reports.rules import may_read_department, percent
 from reports.selectors import Period
+from staff.models import Department, Role, User
 
 logger = logging.getLogger(__name__)
 

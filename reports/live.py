@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, Callback
 from calls.selectors import waiting_callbacks
-from clients.models import Department, Role, User
 from orders.models import Order
 from reports.build import day_bounds
+from staff.models import Department, Role, User
 
 # A call left open longer than this is a call somebody forgot to wrap up, not a call in progress.
 OPEN_CALL_HOURS = 4

@@ -44,7 +44,7 @@ class OperatorDay(models.Model):
     )
     day = models.DateField(_("day"))
     department = models.ForeignKey(
-        "clients.Department",
+        "staff.Department",
         verbose_name=_("operator's department"),
         on_delete=models.PROTECT,
         null=True,
@@ -133,7 +133,7 @@ class SalesDay(models.Model):
 
     day = models.DateField(_("day"))
     department = models.ForeignKey(
-        "clients.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,7 +184,7 @@ class DepartmentTarget(models.Model):
     """A department's target indicators for a period (section VI), kept by admins and heads."""
 
     department = models.ForeignKey(
-        "clients.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="targets"
+        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="targets"
     )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to (inclusive)"))

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calls.campaigns import campaigns_of
-from calls.models import CallTask, Campaign
-from clients.models import Client, Department, User
+from clients.models import Client
+from outbound.models import CallTask, Campaign
 from reports.models import DepartmentTarget, OperatorDay, ReportRun, SalesDay
 from reports.rules import average, overlap_days, percent, prorate
+from staff.models import Department, User
 
 PERIODS = {
     "day": gettext_lazy("Day"),
@@ -306,7 +307,7 @@ def operator_report_for(*, actor: User, day: date) -> QuerySet[OperatorDay]:
     results) and admins see every operator; an operator or a manager only their own row; the
     commercial department has no business here."""
     from calldesk.access import require_role
-    from clients.models import Role
+    from staff.models import Role
 
     rows = operators_on(day)
     if actor.role in (Role.OPERATOR.value, Role.MANAGER.value):

@@ -21,11 +21,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clients.models import Department, Role, User
 from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
 from reports.rules import may_read_department
 from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
+from staff.models import Department, Role, User
 
 DEFAULT_DEPARTMENT = "wholesale"
 MAX_DAYS = 366  # a custom period is at most a year: the chart has a point a day

@@ -6,9 +6,10 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from clients.models import Client, ClientPhone, ClientType, Department, Receivable, Role, User
+from clients.models import Client, ClientPhone, ClientType, Receivable
 from clients.services import set_role
 from orders.models import Order, OrderLine, Price, PriceColumn, Product
+from staff.models import Department, Role, User
 
 
 def department(code: str) -> Department:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calldesk', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clients.user', verbose_name='recipient')),
             ],
             options={
                 'verbose_name': 'outbox message',
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('link', models.CharField(blank=True, max_length=200, verbose_name='link')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inbox', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inbox', to='clients.user', verbose_name='recipient')),
                 ('outbox', models.OneToOneField(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='inbox', to='calldesk.outboxmessage', verbose_name='outbox message')),
             ],
             options={

@@ -31,10 +31,14 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "calldesk",
+    "staff",
+    "messaging",
     "clients",
     "orders",
     "calls",
+    "outbound",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +90,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "clients.User"
+AUTH_USER_MODEL = "staff.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

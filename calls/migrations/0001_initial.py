@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0004_finance_admin_permissions'),
         ('orders', '0005_order_status_permission'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -34,9 +34,9 @@ class Migration(migrations.Migration):
                 ('route_clause', models.CharField(blank=True, max_length=8, verbose_name='clause')),
                 ('route_reason', models.CharField(blank=True, max_length=500, verbose_name='what the desk said')),
                 ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='clients.client', verbose_name='client')),
-                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to=settings.AUTH_USER_MODEL, verbose_name='operator')),
+                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='clients.user', verbose_name='operator')),
                 ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='calls', to='orders.order', verbose_name='order')),
-                ('transferred_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls_received', to=settings.AUTH_USER_MODEL, verbose_name='transferred to')),
+                ('transferred_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls_received', to='clients.user', verbose_name='transferred to')),
             ],
             options={
                 'verbose_name': 'call',
@@ -53,10 +53,10 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
                 ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='taken at')),
                 ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client', verbose_name='client')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='created by')),
                 ('done_call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='calls.call', verbose_name='made in call')),
                 ('origin', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='calls.call', verbose_name='from call')),
-                ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken by')),
+                ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='taken by')),
             ],
             options={
                 'verbose_name': 'callback',
@@ -72,12 +72,12 @@ class Migration(migrations.Migration):
                 ('asked_at', models.DateTimeField(auto_now_add=True, verbose_name='asked at')),
                 ('answer', models.TextField(blank=True, verbose_name='answer')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asked by')),
+                ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='answered by')),
+                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='asked by')),
                 ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consultations', to='calls.call', verbose_name='call')),
                 ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client', verbose_name='client')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.department', verbose_name='department')),
-                ('head', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='head')),
+                ('head', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='head')),
             ],
             options={
                 'verbose_name': 'consultation',
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='calls.call', verbose_name='call')),
                 ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client', verbose_name='client')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='recorded by')),
             ],
             options={
                 'verbose_name': 'comment or wish',
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(blank=True, null=True, verbose_name='updated at')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='clients.department', verbose_name='department')),
                 ('feedback', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routes', to='calls.feedback', verbose_name='comment')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='updated by')),
             ],
             options={
                 'verbose_name': "department's comment",
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
                 ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='calls.call', verbose_name='call')),
                 ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client', verbose_name='client')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='requested by')),
             ],
             options={
                 'verbose_name': 'reference request',

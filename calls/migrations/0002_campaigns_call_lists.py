@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('calls', '0001_initial'),
         ('clients', '0005_last_order_on'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('due_on', models.DateField(verbose_name='due on')),
                 ('status', models.CharField(choices=[('running', 'Running'), ('closed', 'Closed')], default='running', max_length=10, verbose_name='status')),
                 ('target', models.JSONField(blank=True, default=dict, help_text='client_types, regions, managers, dormant, declined_earlier', verbose_name='target')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='created by')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.department', verbose_name='department')),
             ],
             options={
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='calls.call', verbose_name='call')),
                 ('call_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='calls.calllist', verbose_name='list')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='call_tasks', to='clients.client', verbose_name='client')),
-                ('operator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='call_tasks', to=settings.AUTH_USER_MODEL, verbose_name='operator')),
+                ('operator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='call_tasks', to='clients.user', verbose_name='operator')),
             ],
             options={
                 'verbose_name': 'call task',

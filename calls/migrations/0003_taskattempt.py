@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("calls", "0002_campaigns_call_lists"),
         ("clients", "0005_last_order_on"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
-                        to=settings.AUTH_USER_MODEL,
+                        to='clients.user',
                         verbose_name="operator",
                     ),
                 ),

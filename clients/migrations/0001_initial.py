@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used at')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to='clients.user', verbose_name='user')),
             ],
             options={
                 'verbose_name': 'API token',
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('payment_terms_days', models.PositiveSmallIntegerField(default=0, verbose_name='payment terms, days')),
                 ('joined_on', models.DateField(verbose_name='joined on')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_clients', to=settings.AUTH_USER_MODEL, verbose_name='manager')),
+                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_clients', to='clients.user', verbose_name='manager')),
                 ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clients', to='clients.clienttype', verbose_name='type')),
             ],
             options={
@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=32, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='headed_departments', to=settings.AUTH_USER_MODEL, verbose_name='head')),
+                ('head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='headed_departments', to='clients.user', verbose_name='head')),
             ],
             options={
                 'verbose_name': 'department',

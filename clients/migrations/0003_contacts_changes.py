@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('new_value', models.CharField(blank=True, max_length=200, verbose_name='new value')),
                 ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='changed by')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='clients.client', verbose_name='client')),
             ],
             options={

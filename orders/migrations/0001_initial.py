@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('delivery_date', models.DateField(blank=True, null=True, verbose_name='delivery date')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='clients.client', verbose_name='client')),
-                ('taken_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders_taken', to=settings.AUTH_USER_MODEL, verbose_name='taken by')),
+                ('taken_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders_taken', to='clients.user', verbose_name='taken by')),
                 ('column', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orders.pricecolumn', verbose_name='price column')),
             ],
             options={

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0004_finance_admin_permissions'),
         ('orders', '0002_price_columns'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='exception_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='exception authorised by'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='exception authorised by'),
         ),
         migrations.AddField(
             model_name='order',
@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='confirmrequest',
             name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clients.user', verbose_name='user'),
         ),
         migrations.AddField(
             model_name='discountrule',
@@ -221,12 +221,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='discountrule',
             name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='created by'),
         ),
         migrations.AddField(
             model_name='offer',
             name='offered_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='offered by'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='offered by'),
         ),
         migrations.AddField(
             model_name='offer',
@@ -241,7 +241,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='pricechange',
             name='changed_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='changed by'),
         ),
         migrations.AddField(
             model_name='pricechange',
@@ -266,7 +266,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='special',
             name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='created by'),
         ),
         migrations.AddField(
             model_name='special',

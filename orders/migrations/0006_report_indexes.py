@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0005_last_order_on'),
         ('orders', '0005_order_status_permission'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0008_open_orders_index'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('new_value', models.CharField(blank=True, max_length=500, verbose_name='new value')),
                 ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
                 ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='changed by')),
                 ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='orders.order', verbose_name='order')),
             ],
             options={
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('new_value', models.TextField(blank=True, verbose_name='new value')),
                 ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
                 ('source', models.CharField(blank=True, help_text='admin, api, import', max_length=20, verbose_name='source')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='changed by')),
             ],
             options={
                 'verbose_name': 'rule or special change',

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0005_last_order_on'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('clients', '0001_initial'),
     ]
 
     operations = [
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('error', models.CharField(blank=True, max_length=500, verbose_name='error')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clients.user', verbose_name='requested by')),
             ],
             options={
                 'verbose_name': 'export',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('reactivated', models.PositiveIntegerField(blank=True, null=True, verbose_name='dormant clients reactivated')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='clients.department', verbose_name='department')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='updated by')),
             ],
             options={
                 'verbose_name': 'department target',
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('exceptions', models.PositiveIntegerField(default=0, help_text='Orders confirmed past the debt check (III.6).', verbose_name='authorised exceptions')),
                 ('score', models.DecimalField(blank=True, decimal_places=1, help_text='0 to 100; empty on a day without orders (section VI).', max_digits=5, null=True, verbose_name='score')),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.department', verbose_name="operator's department")),
-                ('operator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_days', to=settings.AUTH_USER_MODEL, verbose_name='operator')),
+                ('operator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_days', to='clients.user', verbose_name='operator')),
             ],
             options={
                 'verbose_name': "operator's day",
@@ -122,8 +122,8 @@ class Migration(migrations.Migration):
                 ('blocked_to_finance', models.PositiveIntegerField(default=0, verbose_name='orders blocked by debt, passed to finance')),
                 ('blocked_to_callback', models.PositiveIntegerField(default=0, verbose_name='orders blocked by debt, left as a callback request')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.department', verbose_name='department')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name="client's manager")),
-                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken by')),
+                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name="client's manager")),
+                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.user', verbose_name='taken by')),
             ],
             options={
                 'verbose_name': 'sales day',

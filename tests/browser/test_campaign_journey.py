@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from clients.models import Role
+from staff.models import Role
 from tests.browser.test_operator_journey import log_in
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type, make_staff
 

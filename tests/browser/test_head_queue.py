@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from clients.models import Client, ClientChange, Department, Role
+from clients.models import Client, ClientChange
+from staff.models import Department, Role
 from tests.browser.test_operator_journey import log_in
 from tests.factories import ClientFactory, make_staff
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from clients.models import Role
 from reports.build import build_day
+from staff.models import Role
 from tests.factories import ClientFactory, ClientPhoneFactory, OrderFactory, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

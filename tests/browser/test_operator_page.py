@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from calls.models import Call
-from clients.models import Role, User
 from reports.models import OperatorDay
+from staff.models import Role, User
 from tests.browser.test_operator_journey import log_in
 from tests.factories import ClientFactory, make_staff
 

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from clients.models import Role
 from orders.favourites import rebuild_type_favourites
 from orders.models import DiscountRule, Offer, Order, PriceColumn, Special
 from orders.rules import next_working_day
+from staff.models import Role
 from tests.browser.test_operator_journey import log_in
 from tests.factories import (
     ClientFactory,

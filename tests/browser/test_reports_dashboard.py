@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from clients.models import Department, Role
 from reports.build import build_day
 from reports.models import ExportJob
+from staff.models import Department, Role
 from tests.browser.test_operator_journey import log_in
 from tests.factories import ClientFactory, client_type, make_staff
 from tests.reports.test_head_dashboard import offers, order

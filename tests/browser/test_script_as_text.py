@@ -9,9 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from calls.services import register_call
-from clients.models import Client, Department, Role
+from clients.models import Client
 from orders.models import Order
 from orders.services import start_order
+from staff.models import Department, Role
 from tests.browser.test_calls import second_page
 from tests.browser.test_operator_journey import log_in
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type, make_staff

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from calldesk import services
-from clients.models import ApiToken, Role
 from clients.services import hash_token, issue_api_token, revoke_api_token
+from staff.models import ApiToken, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 
 from calldesk.demo import DEMO_LOGINS, seed_demo
-from clients.models import Client, ClientPhone, Department, Receivable, User
+from clients.models import Client, ClientPhone, Receivable
 from clients.selectors import overdue_clients
 from orders.models import Order, OrderLine, OrderNumberSequence
+from staff.models import Department, User
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
@@ -113,7 +114,8 @@ def test_order_totals_are_the_sum_of_their_lines_and_numbers_have_no_gaps(seeded
 def test_the_same_seed_gives_the_same_data(django_db_blocker):
     seed_demo(clients=150, seed=11, today=TODAY)
     first = signature()
-    from calls.models import Call, CallList
+    from calls.models import Call
+    from outbound.models import CallList
 
     CallList.objects.all().delete()
     Call.objects.all().delete()
@@ -167,7 +169,7 @@ def test_demo_has_discount_rules_specials_and_new_products(seeded):
 
 
 def test_todays_dormant_list_is_built(seeded):
-    from calls.models import CallTask
+    from outbound.models import CallTask
 
     dormant = CallTask.objects.filter(call_list__source="dormant")
     assert seeded.counts["dormant clients to call"] == dormant.count()

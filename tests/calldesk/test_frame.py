@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from clients.models import Role
+from staff.models import Role
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from calldesk.models import InboxMessage
-from clients.models import Role
+from messaging.models import InboxMessage
+from staff.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from clients.models import Role
+from staff.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from unittest import mock
 import pytest
 from kombu.exceptions import OperationalError
 
-from calldesk.models import InboxMessage, OutboxMessage
 from calldesk.outbox import deliver_outbox_message, queue_message
 from calldesk.tasks import deliver_outbox_message_task, deliver_pending_outbox_task
-from clients.models import Role
+from messaging.models import InboxMessage, OutboxMessage
+from staff.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from calldesk.prepared import Prepared, columns, model_from_row
-from clients.models import ApiToken, Client, ClientPhone, Receivable, Role
+from clients.models import Client, ClientPhone, Receivable
 from clients.selectors import _caller, _debt_sums, debt_of, lookup_call
 from clients.services import authenticate_api_token, issue_api_token
+from staff.models import ApiToken, Role
 from tests.factories import ClientFactory, ClientPhoneFactory, ReceivableFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_the_tokens_role_is_the_role_the_user_has_even_with_two_role_groups():
     answer, for a user left in two role groups and for a superuser with none."""
     from django.contrib.auth.models import Group
 
-    from clients.models import User
+    from staff.models import User
 
     user = make_staff(Role.HEAD, department_code="wholesale")
     user.groups.add(Group.objects.get(name=Role.MANAGER.value))

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from calldesk.models import InboxMessage
 from calls.models import Call, Callback, Consultation, FeedbackRoute
 from calls.services import (
     answer_consultation,
@@ -16,7 +15,8 @@ from calls.services import (
     schedule_callback,
     take_callback,
 )
-from clients.models import Department, Role, User
+from messaging.models import InboxMessage
+from staff.models import Department, Role, User
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 
 from calldesk.errors import Forbidden, InvalidInput
 from calls.campaigns import campaign_results, create_campaign, export_campaign_results, queue_of
-from calls.models import Call, CallList, CallTask, Campaign
+from calls.models import Call
 from calls.outbound import TaskResult, record_task_result
 from calls.rules import dormancy_cutoff
-from clients.models import Role, User
+from outbound.models import CallList, CallTask, Campaign
+from staff.models import Role, User
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type
 
 TODAY = date(2026, 11, 28)

@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calldesk.models import InboxMessage
 from calls.models import Call, Callback, Consultation, FeedbackRoute, ReferenceRequest
 from calls.services import EndCall, end_call, register_call, schedule_callback
-from clients.models import Client, Contact, Department, Role, User
+from clients.models import Client, Contact
+from messaging.models import InboxMessage
 from orders.models import Order
+from staff.models import Department, Role, User
 from tests.factories import (
     ClientFactory,
     ClientPhoneFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from clients.models import Role
 from clients.selectors import search_clients
+from staff.models import Role
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from calldesk.errors import Forbidden
-from calls.models import CallList, CallTask
 from calls.outbound import TaskResult, build_dormant_list, record_task_result
 from calls.rules import dormancy_cutoff, is_dormant, share_fairly
-from clients.models import Role, User
+from outbound.models import CallList, CallTask
+from staff.models import Role, User
 from tests.factories import ClientFactory, client_type
 
 ON = date(2026, 11, 28)

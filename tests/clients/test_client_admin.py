@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from clients.models import ClientChange, Role
+from clients.models import ClientChange
+from staff.models import Role
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type
 
 pytestmark = pytest.mark.django_db

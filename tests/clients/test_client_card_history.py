@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from calls.models import Call
 from calls.services import register_call
-from clients.models import ClientChange, Department, Role
+from clients.models import ClientChange
 from clients.services import update_client
+from staff.models import Department, Role
 from tests.factories import ClientFactory, ClientPhoneFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from clients.models import Client, ClientChange, Department, Role, User
+from clients.models import Client, ClientChange
+from staff.models import Department, Role, User
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type
 
 pytestmark = pytest.mark.django_db

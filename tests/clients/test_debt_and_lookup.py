@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from clients.models import Department, Role, User
 from clients.selectors import debt_of, lookup_call
 from orders.models import Order
+from staff.models import Department, Role, User
 from tests.factories import ClientFactory, ClientPhoneFactory, OrderFactory, ReceivableFactory, client_type
 
 pytestmark = pytest.mark.django_db

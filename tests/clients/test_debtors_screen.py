@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Role
 from clients.selectors import overdue_clients
+from staff.models import Role
 from tests.factories import ClientFactory, ReceivableFactory
 
 pytestmark = pytest.mark.django_db

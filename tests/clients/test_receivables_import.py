@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from clients.exceptions import InvalidImport
-from clients.models import Receivable, Role
+from clients.models import Receivable
 from clients.receivables import import_receivables, read_receivables_file
+from staff.models import Role
 from tests.factories import ClientFactory, ReceivableFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from calls.models import Call
-from clients.models import Client, ClientPhone, Contact, Receivable, User
+from clients.models import Client, ClientPhone, Contact, Receivable
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, Product
+from staff.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

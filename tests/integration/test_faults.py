@@ -32,14 +32,15 @@ from django.utils import timezone
 from psycopg import sql
 
 from calldesk.celery import app
-from calldesk.models import InboxMessage, OutboxMessage
 from calldesk.tasks import deliver_pending_outbox_task
-from calls.models import CallList, CallTask
 from calls.tasks import build_dormant_list_task
-from clients.models import Client, Role
+from clients.models import Client
 from clients.services import issue_api_token
+from messaging.models import InboxMessage, OutboxMessage
 from orders import services as order_services
 from orders.models import Order, OrderLine, OrderNumberSequence
+from outbound.models import CallList, CallTask
+from staff.models import Role
 from tests.factories import ClientFactory, ProductFactory, client_type, make_staff, price
 from tests.integration.conftest import ready_draft, start_worker, worker_env
 
@@ -360,7 +361,7 @@ def gate_before_inserting(client_id: int) -> Iterator[Callable[[], None]]:
         )
         gate.execute(
             sql.SQL(
-                "CREATE TRIGGER fault_gate BEFORE INSERT ON calls_calltask FOR EACH ROW"
+                "CREATE TRIGGER fault_gate BEFORE INSERT ON outbound_calltask FOR EACH ROW"
                 " WHEN (NEW.client_id = {}) EXECUTE FUNCTION fault_gate()"
             ).format(sql.Literal(client_id))
         )
@@ -370,7 +371,7 @@ def gate_before_inserting(client_id: int) -> Iterator[Callable[[], None]]:
         finally:
             gate.execute("SELECT pg_advisory_unlock_all()")
             gate.execute("SET lock_timeout = '20s'")
-            gate.execute("DROP TRIGGER IF EXISTS fault_gate ON calls_calltask")
+            gate.execute("DROP TRIGGER IF EXISTS fault_gate ON outbound_calltask")
             gate.execute("DROP FUNCTION IF EXISTS fault_gate()")
 
 
@@ -383,7 +384,7 @@ def test_a_worker_killed_while_writing_the_nightly_list_leaves_one_clean_list(ce
     expected, reference, last_client = clean_run()
     with pg_connect() as watcher, gate_before_inserting(last_client) as open_gate:
         killed = build_on_spare_worker()
-        backend = the_build_waits(watcher, 'INSERT INTO "calls_calltask"')
+        backend = the_build_waits(watcher, 'INSERT INTO "outbound_calltask"')
         assert CallTask.objects.count() == 0  # written in its transaction, not committed
         kill_the_pool_process(spare_worker, killed.id)
         open_gate()  # the orphaned session finishes its INSERT, finds its client gone, rolls back

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from calls.models import CallList, CallTask
 from calls.tasks import build_dormant_list_task
-from clients.models import Role
+from outbound.models import CallList, CallTask
+from staff.models import Role
 from tests.factories import ClientFactory, client_type, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

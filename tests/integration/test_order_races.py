@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from calldesk.models import InboxMessage
-from clients.models import Role
+from messaging.models import InboxMessage
 from orders.exceptions import OrderRuleError
 from orders.models import Order, PriceColumn
 from orders.services import confirm_order
+from staff.models import Role
 from tests.factories import ClientFactory, ProductFactory, client_type, make_staff, price
 from tests.integration.conftest import ready_draft
 

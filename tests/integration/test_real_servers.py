@@ -8,13 +8,14 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client as HttpClient
 
 from calldesk.demo import seed_demo
-from calldesk.models import WorkerHeartbeat
 from calldesk.tasks import record_worker_heartbeat_task
-from clients.models import Client, Role
+from clients.models import Client
 from clients.selectors import overdue_clients, search_clients
 from clients.services import issue_api_token
+from messaging.models import WorkerHeartbeat
 from reports.build import build_day
 from reports.selectors import department_period, period_of
+from staff.models import Role
 from tests.factories import ClientFactory, ReceivableFactory, department, make_staff
 
 TODAY = date(2026, 11, 20)

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from clients.models import Role
 from orders.models import DiscountRule, PriceColumn
 from orders.rules import next_working_day
+from staff.models import Role
 from tests.factories import ClientFactory, ClientPhoneFactory, ProductFactory, client_type, price
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calldesk.errors import Forbidden, InvalidInput
-from clients.models import ClientChange, Role
+from clients.models import ClientChange
 from clients.services import update_client
 from orders.exceptions import OrderNotEditable
 from orders.models import DiscountRule, Order, OrderChange, PriceChange, PriceColumn, RuleChange, Special
@@ -24,6 +24,7 @@ from orders.pricelist import (
     update_special,
 )
 from orders.services import add_line, authorise_exception, change_status, set_terms
+from staff.models import Role
 from tests.factories import OrderFactory, ProductFactory, client_type
 
 pytestmark = pytest.mark.django_db

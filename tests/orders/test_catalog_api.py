@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from clients.models import Role
 from orders.models import DiscountRule, PriceChange, PriceColumn, Product, Special
+from staff.models import Role
 from tests.factories import ClientFactory, ProductFactory, client_type, price
 
 pytestmark = pytest.mark.django_db

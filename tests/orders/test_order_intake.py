@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from calldesk.models import InboxMessage, OutboxMessage
-from clients.models import Role
+from messaging.models import InboxMessage, OutboxMessage
 from orders.models import Order, OrderLine
 from orders.services import add_line, order_totals
+from staff.models import Role
 from tests.factories import ClientFactory, ReceivableFactory, client_type
 from tests.orders.conftest import delivery_day, ready_terms
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Role
 from orders.models import Offer, Order, OrderLine, Special
 from orders.services import add_line, record_offer, set_terms, start_order
+from staff.models import Role
 from tests.factories import ClientFactory, ProductFactory, ReceivableFactory, client_type, price
 from tests.orders.conftest import delivery_day, ready_terms
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from clients.models import Role
 from orders.models import Order
+from staff.models import Role
 from tests.factories import ClientFactory, OrderFactory, ProductFactory, price
 
 pytestmark = pytest.mark.django_db

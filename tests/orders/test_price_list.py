@@ -12,7 +12,6 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from calldesk.errors import Forbidden, InvalidInput
-from clients.models import Role
 from orders.exceptions import InvalidPriceList
 from orders.models import DiscountRule, Order, Price, PriceChange, PriceColumn, Product, Special
 from orders.pricelist import (
@@ -23,6 +22,7 @@ from orders.pricelist import (
     set_price,
     upsert_price_list,
 )
+from staff.models import Role
 from tests.factories import ClientFactory, OrderFactory, ProductFactory, client_type, price
 
 pytestmark = pytest.mark.django_db

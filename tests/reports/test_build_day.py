@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import F
 
-from calls.models import Call, CallList, CallTask, TaskAttempt
-from clients.models import Role
+from calls.models import Call
 from clients.rules import Handler
 from orders.models import Offer, Order
+from outbound.models import CallList, CallTask, TaskAttempt
 from reports.build import build_day, days_to_catch_up
 from reports.models import OperatorDay, ReportRun, SalesDay
+from staff.models import Role
 from tests.factories import (
     ClientFactory,
     OrderFactory,

@@ -15,12 +15,12 @@ from openpyxl import load_workbook
 
 from calldesk.errors import Forbidden
 from calldesk.exporting import csv_bytes, safe_csv_cell, xlsx_bytes
-from clients.models import Role
 from reports import exports
 from reports.exports import ExportRequest, request_export, run_export
 from reports.models import ExportJob, OperatorDay, SalesDay
 from reports.selectors import period_of
 from reports.tasks import run_export_task
+from staff.models import Role
 from tests.factories import department
 
 pytestmark = pytest.mark.django_db

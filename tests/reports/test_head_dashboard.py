@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from calls.models import Call, CallList, CallTask, Campaign, TaskAttempt
-from clients.models import Role
+from calls.models import Call
 from clients.rules import Handler
 from orders.models import Offer, Order
+from outbound.models import CallList, CallTask, Campaign, TaskAttempt
 from reports.build import build_day
 from reports.models import DepartmentTarget, ReportRun, SalesDay
+from staff.models import Role
 from tests.factories import (
     ClientFactory,
     OrderFactory,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call, Callback
-from clients.models import Role, User
 from orders.models import Order
 from reports.live import CALLBACKS_SHOWN, State, live_board, state_of
+from staff.models import Role, User
 from tests.factories import ClientFactory, OrderFactory, department, make_staff
 
 pytestmark = pytest.mark.django_db

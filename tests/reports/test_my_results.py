@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from calls.models import Call
-from clients.models import Role
 from reports.build import build_day
 from reports.models import OperatorDay, ReportRun
 from reports.rules import day_score
 from reports.views_people import minutes_seconds
+from staff.models import Role
 from tests.factories import ClientFactory, OrderFactory, OrderLineFactory, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from clients.models import Role
 from reports.models import OperatorDay, ReportRun
+from staff.models import Role
 from tests.reports.test_build_day import DAY, known_day  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db

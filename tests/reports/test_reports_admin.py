@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from clients.models import Role
 from reports.models import DepartmentTarget, OperatorDay, ReportRun
+from staff.models import Role
 from tests.factories import department
 from tests.reports.test_build_day import DAY, known_day  # noqa: F401 - the fixture
 

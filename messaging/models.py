@@ -1,4 +1,5 @@
-"""Operational state of the desk itself (not business data)."""
+"""Messages to staff: the outbox (written with the business transaction, delivered after it),
+the in-app inbox, and the heartbeat of the workers that deliver them."""
 
 from django.conf import settings
 from django.db import models
