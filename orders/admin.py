@@ -1,5 +1,6 @@
 """The price list in Django admin: commercial management keeps products, prices, discount rules and
-specials here (issue 4). Price, rule and special edits go through `orders.pricelist`, so every
+specials here. Price edits go through `orders.pricelist`, rule and special edits through
+`orders.promotions`, so every
 change is recorded (`PriceChange`, `RuleChange`) with who made it; orders are read-only here,
 they change only through services. The histories are read here and never edited (issue 9).
 """
@@ -33,25 +34,27 @@ from orders.models import (
     Product,
     ProductCertificate,
     RuleChange,
+    Source,
     Special,
 )
 from orders.pricelist import (
     BASE,
-    Source,
+    export_price_list,
+    price_list_header,
+    read_price_list_file,
+    remove_price,
+    set_price,
+    upsert_price_list,
+)
+from orders.promotions import (
     create_discount_rule,
     create_special,
     deactivate_discount_rule,
     deactivate_special,
     delete_discount_rule,
     delete_special,
-    export_price_list,
-    price_list_header,
-    read_price_list_file,
-    remove_price,
-    set_price,
     update_discount_rule,
     update_special,
-    upsert_price_list,
     validate_discount_rule,
     validate_special,
 )
@@ -324,7 +327,7 @@ class PriceChangeAdmin(ReadOnlyAdmin):
 @admin.register(RuleChange)
 class RuleChangeAdmin(ReadOnlyAdmin):
     """The history of discount rules and specials (III.10, III.23, III.26): written only by
-    `orders.pricelist`; read here, never added, changed or deleted."""
+    `orders.promotions`; read here, never added, changed or deleted."""
 
     list_display = [
         "changed_at",
@@ -413,7 +416,7 @@ class DiscountRuleForm(PriceListRuleForm):
 
 class ThroughServicesAdmin(admin.ModelAdmin):
     """Discount rules and specials are created, changed, deactivated and deleted here only through
-    `orders.pricelist`, which checks the role and records each change (RuleChange) with who made
+    `orders.promotions`, which checks the role and records each change (RuleChange) with who made
     it, from "admin". Each change page links to the object's history."""
 
     readonly_fields = ["created_by", "history"]

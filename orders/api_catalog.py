@@ -1,7 +1,8 @@
 """Catalog and prices endpoints of the API (API.md, "Catalog and prices").
 
-Thin doors: a Schema parses, a service in `orders.pricelist` does the work (and checks the role),
-a Schema shapes the answer. Errors are DeskErrors, turned into API.md's body by calldesk/api.py.
+Thin doors: a Schema parses, a service in `orders.pricelist` or `orders.promotions` does the
+work (and checks the role), a Schema shapes the answer. Errors are DeskErrors, turned into
+API.md's body by calldesk/api.py.
 """
 
 from __future__ import annotations
@@ -18,13 +19,9 @@ from pydantic import BeforeValidator
 
 from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput
-from orders.models import DiscountRule, Special
-from orders.pricelist import (
-    Source,
-    create_discount_rule,
-    create_special,
-    upsert_price_list,
-)
+from orders.models import DiscountRule, Source, Special
+from orders.pricelist import upsert_price_list
+from orders.promotions import create_discount_rule, create_special
 from orders.selectors import catalog_page, price_columns
 from staff.models import Role
 

@@ -106,8 +106,16 @@ class ChangedBy(models.Model):
         abstract = True
 
 
+class Source:
+    """Through which door a price or a rule changed (`Recorded.source`)."""
+
+    ADMIN = "admin"
+    API = "api"
+    IMPORT = "import"
+
+
 class Recorded(ChangedBy):
-    """... and through which door (admin, API, import)."""
+    """... and through which door (`Source`: admin, API, import)."""
 
     source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("admin, api, import"))
 
@@ -226,7 +234,7 @@ class RuleChange(Recorded):
     """One change of a discount rule (III.10) or a special (III.7, III.23): who, when, which
     field, old and new value, and from where. Created, changed, deactivated and deleted rules
     each leave one row per field; the rows outlive the rule, so they name it by kind, id and a
-    label rather than by a foreign key. Written only by `orders.pricelist`, in the same
+    label rather than by a foreign key. Written only by `orders.promotions`, in the same
     transaction as the change; never edited (III.26)."""
 
     class Kind(models.TextChoices):

@@ -13,13 +13,21 @@ from calldesk.errors import Forbidden, InvalidInput
 from clients.models import ClientChange
 from clients.services import update_client
 from orders.exceptions import OrderNotEditable
-from orders.models import DiscountRule, Order, OrderChange, PriceChange, PriceColumn, RuleChange, Special
-from orders.pricelist import (
+from orders.models import (
+    DiscountRule,
+    Order,
+    OrderChange,
+    PriceChange,
+    PriceColumn,
+    RuleChange,
     Source,
+    Special,
+)
+from orders.pricelist import set_price
+from orders.promotions import (
     create_discount_rule,
     create_special,
     deactivate_special,
-    set_price,
     update_discount_rule,
     update_special,
 )

@@ -14,14 +14,8 @@ from openpyxl import Workbook, load_workbook
 from calldesk.errors import Forbidden, InvalidInput
 from orders.exceptions import InvalidPriceList
 from orders.models import DiscountRule, Order, Price, PriceChange, PriceColumn, Product, Special
-from orders.pricelist import (
-    create_discount_rule,
-    create_special,
-    export_price_list,
-    read_price_list_file,
-    set_price,
-    upsert_price_list,
-)
+from orders.pricelist import export_price_list, read_price_list_file, set_price, upsert_price_list
+from orders.promotions import create_discount_rule, create_special
 from staff.models import Role
 from tests.factories import ClientFactory, OrderFactory, ProductFactory, client_type, price
 

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError
 from orders.exceptions import InvalidPriceList
-from orders.pricelist import Source, read_price_list_file, upsert_price_list
+from orders.models import Source
+from orders.pricelist import read_price_list_file, upsert_price_list
 
 
 def describe(error: FieldError) -> str:
