@@ -19,8 +19,15 @@ from orders.exceptions import OrderNotFound
 from orders.forms import LineForm, LineQuantityForm, OfferForm, StartOrderForm, TermsForm
 from orders.models import Offer, Order
 from orders.rules import next_working_day
-from orders.screens import OrderScreen, order_screen, product_matches, sku_for_entry
-from orders.selectors import orders_of_manager, price_columns, price_list_page
+from orders.selectors import (
+    OrderScreen,
+    order_screen,
+    orders_of_manager,
+    price_columns,
+    price_list_page,
+    product_matches,
+    sku_for_entry,
+)
 from orders.services import (
     add_line,
     authorise_exception,
