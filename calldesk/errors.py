@@ -6,9 +6,10 @@ the API turns any of them into `{"code", "detail", "errors"}`, and a screen show
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,22 @@ class Forbidden(DeskError):
     default_detail = _("Your role may not do this.")
 
 
-@dataclass
-class ErrorBody:
-    """For OpenAPI: the body of every 4xx."""
-
-    code: str
+class FieldErrorOut(Schema):
+    field: str = Field(description="The field at fault, dotted for a nested one; empty for the whole body.")
     detail: str
-    errors: list[dict] = field(default_factory=list)
+    row: int | None = Field(default=None, description="The row (from 0), only in a bulk body's errors.")
+
+
+class ErrorOut(Schema):
+    """The body of every 4xx (and of 503): `DeskError.as_dict()` and calldesk/api.py's handlers
+    write it; each operation declares it for its error statuses (calldesk.schemas)."""
+
+    code: str = Field(
+        description="validation_error, not_authenticated, forbidden, not_found, conflict, "
+        "unavailable, or an order rule's code (client_has_debt, ...)."
+    )
+    detail: str = Field(description="A sentence for a person.")
+    errors: list[FieldErrorOut]
 
 
 class Conflict(DeskError):

@@ -17,6 +17,7 @@ from pydantic import BeforeValidator
 
 from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput
+from calldesk.schemas import Money, error_responses
 from clients.models import Client
 from clients.rules import Debt, Purpose
 from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
@@ -109,10 +110,10 @@ class ClientOut(Schema):
     type: str
     department: str
     manager: ManagerOut | None
-    phones: list[str]
+    phones: list[str] = Field(description="E.164, e.g. +74951234567.")
     region: str
     address: str
-    credit_limit: str | None
+    credit_limit: Money | None = Field(description='null: no limit set; "0.00": no credit.')
     payment_terms_days: int
 
 
@@ -122,11 +123,11 @@ class ClientList(Schema):
 
 
 class DebtOut(Schema):
-    overdue: str
-    outstanding: str
-    open_orders: str
-    credit_limit: str | None
-    headroom: str | None
+    overdue: Money
+    outstanding: Money
+    open_orders: Money
+    credit_limit: Money | None
+    headroom: Money | None
     blocks_order: bool
     reasons: list[str]
 
@@ -193,7 +194,7 @@ def staff_out(user: User) -> dict:
 # --- Service endpoints --------------------------------------------------------------------------
 
 
-@router.get("/me", response=MeOut, tags=["service"])
+@router.get("/me", response={200: MeOut, **error_responses()}, tags=["service"])
 def me(request: HttpRequest):
     """The token's user, their role and department."""
     user = request.auth
@@ -223,7 +224,7 @@ def page_bounds(limit: int, offset: int) -> tuple[int, int]:
     return offset, offset + limit
 
 
-@router.post("/staff", response={201: StaffOut})
+@router.post("/staff", response={201: StaffOut, **error_responses(409)})
 def create_staff_member(request: HttpRequest, payload: StaffIn):
     """Create a member of staff (admin)."""
     require_role(request.auth)  # admins only
@@ -239,7 +240,7 @@ def create_staff_member(request: HttpRequest, payload: StaffIn):
     return Status(201, staff_out(staff_list().get(pk=user.pk)))
 
 
-@router.get("/staff", response=StaffList)
+@router.get("/staff", response={200: StaffList, **error_responses()})
 def list_staff(request: HttpRequest, role: str = "", department: str = "", limit: int = 50, offset: int = 0):
     """Active staff with role, department, key-account flag and presence."""
     start, end = page_bounds(limit, offset)
@@ -251,7 +252,7 @@ def list_staff(request: HttpRequest, role: str = "", department: str = "", limit
     return {"count": staff.count(), "items": [staff_out(user) for user in staff[start:end]]}
 
 
-@router.put("/staff/{username}/presence", response=StaffOut)
+@router.put("/staff/{username}/presence", response={200: StaffOut, **error_responses(404)})
 def put_presence(request: HttpRequest, username: str, payload: PresenceIn):
     """Set presence: the person, their head, an admin, or the telephone exchange."""
     person = set_presence(actor=request.auth, username=username, presence=payload.status)
@@ -261,7 +262,7 @@ def put_presence(request: HttpRequest, username: str, payload: PresenceIn):
 # --- Clients --------------------------------------------------------------------------------------
 
 
-@router.post("/clients", response={201: ClientOut})
+@router.post("/clients", response={201: ClientOut, **error_responses(409)})
 def create_client(request: HttpRequest, payload: ClientIn):
     """Register a client; its department comes from its type (III.15)."""
     client = register_client(
@@ -279,7 +280,7 @@ def create_client(request: HttpRequest, payload: ClientIn):
     return Status(201, client_out(client_card(client_id=client.pk)))
 
 
-@router.get("/clients", response=ClientList)
+@router.get("/clients", response={200: ClientList, **error_responses()})
 def find_clients(request: HttpRequest, search: str = "", limit: int = 50, offset: int = 0):
     """Clients by name, tax id or phone (any notation)."""
     start, end = page_bounds(limit, offset)
@@ -287,12 +288,12 @@ def find_clients(request: HttpRequest, search: str = "", limit: int = 50, offset
     return {"count": found.count(), "items": [client_out(c) for c in found[start:end]]}
 
 
-@router.get("/clients/{client_id}", response=ClientOut)
+@router.get("/clients/{client_id}", response={200: ClientOut, **error_responses(404)})
 def get_client(request: HttpRequest, client_id: int):
     return client_out(client_card(client_id=client_id))
 
 
-@router.patch("/clients/{client_id}", response=ClientOut)
+@router.patch("/clients/{client_id}", response={200: ClientOut, **error_responses(404, 409)})
 def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
     """Change a client: heads the type and manager, finance the credit limit and terms (III.2)."""
     changes = payload.dict(exclude_unset=True)
@@ -302,13 +303,13 @@ def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
     return client_out(client_card(client_id=client_id))
 
 
-@router.get("/clients/{client_id}/debt", response=DebtOut)
+@router.get("/clients/{client_id}/debt", response={200: DebtOut, **error_responses(404)})
 def get_debt(request: HttpRequest, client_id: int, on: date | None = None):
     """The debt check (III.5) on a day (default today)."""
     return debt_out(debt_of(client_id=client_id, on=on or timezone.localdate()))
 
 
-@router.get("/lookup", response=LookupOut)
+@router.get("/lookup", response={200: LookupOut, **error_responses()})
 def lookup(request: HttpRequest, phone: str, purpose: str = Purpose.ORDER):
     """The screen pop: who is calling, their debt, and who serves the call (III.3-III.6, III.15-III.19)."""
     found = lookup_call(phone=phone, purpose=purpose, on=timezone.localdate())

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
 from calldesk.access import require_role
+from calldesk.schemas import error_responses
 from clients.receivables import import_receivables
 from staff.models import Role
 
@@ -28,7 +29,7 @@ class ImportResultOut(Schema):
     updated: int
 
 
-@router.put("/receivables", response=ImportResultOut)
+@router.put("/receivables", response={200: ImportResultOut, **error_responses(409)})
 def put_receivables(
     request: HttpRequest,
     # Rows stay loosely typed here (even a row that is not an object): the service checks every
