@@ -12,7 +12,8 @@ from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
 from calldesk.errors import FieldError, InvalidInput
-from orders.models import Order
+from calldesk.schemas import DateText, DateTimeText, Money, Quantity, error_responses, one_of
+from orders.models import Fulfilment, Order, PaymentForm
 from orders.selectors import (
     draft_state,
     offers_required,
@@ -108,12 +109,122 @@ class StatusIn(Schema):
     reason: str = Field(default="", max_length=300)
 
 
+SuggestionReason = one_of("new", "special", "traditional", "assortment")
+
+
 class SuggestionOut(Schema):
     sku: str
     name: str
-    reason: str
+    reason: SuggestionReason
     note: str
-    usual_quantity: str | None
+    usual_quantity: Quantity | None
+
+
+# --- What an order reads (API.md, "Orders") -----------------------------------------------------
+# A draft's body also carries `headroom`, which a confirmed order's leaves out: the operations
+# that answer an order answer only the keys set (`exclude_unset`), as they always have.
+
+OrderStatus = one_of(*Order.Status.values)
+PaymentFormCode = one_of(*PaymentForm.values, "")
+FulfilmentCode = one_of(*Fulfilment.values, "")
+
+
+class OrderColumnOut(Schema):
+    code: str = Field(description="The price column of every line (III.10).")
+    reason: str
+
+
+class OrderLineOut(Schema):
+    id: int
+    sku: str
+    name: str
+    quantity: Quantity
+    unit_price: Money
+    total: Money
+
+
+class OrderDeliveryOut(Schema):
+    date: DateText | None
+    window: str
+    receiver_name: str
+    receiver_phone: str
+    address: str
+
+
+class OrderRegionalOut(Schema):
+    payment_form: PaymentFormCode
+    fulfilment: FulfilmentCode
+    pickup_at: DateTimeText | None
+    shipping_address: str
+    carrier: str
+
+
+class OrderExceptionOut(Schema):
+    by: str = Field(description="The username who authorised it.")
+    at: DateTimeText
+    reason: str
+
+
+class OrderHeadOut(Schema):
+    """Everything an order reads but its lines."""
+
+    id: int
+    number: str | None = Field(description="Given at confirmation (2026-000123); null for a draft.")
+    status: OrderStatus
+    client: int
+    column: OrderColumnOut
+    subtotal: Money = Field(description="At base prices.")
+    total: Money
+    offers_required: int
+    offers_made: int
+    missing: list[str] = Field(
+        description="What stands between the draft and confirmation, in the codes of the confirm rules."
+    )
+    delivery: OrderDeliveryOut
+    regional: OrderRegionalOut
+    notes: str
+    exception: OrderExceptionOut | None
+    confirmed_at: DateTimeText | None
+    lines_count: int
+    headroom: Money | None = Field(
+        default=None,
+        description="A draft's only: what the client may still order on credit after it (III.9); "
+        "null without a credit limit.",
+    )
+
+
+class OrderOut(OrderHeadOut):
+    lines: list[OrderLineOut]
+
+
+class OrderLineChangeOut(OrderHeadOut):
+    """A line added, changed or removed: the order's head with the one line written."""
+
+    line: OrderLineOut | None = Field(description="The line written; null when it was removed.")
+    repriced: bool = Field(description="The column changed and every line got a new price: read the order.")
+
+
+class OrderExportLineOut(Schema):
+    sku: str
+    quantity: Quantity
+    unit_price: Money
+
+
+class OrderExportOut(Schema):
+    id: int
+    number: str | None
+    status: OrderStatus
+    client: int
+    client_tax_id: str
+    confirmed_at: DateTimeText | None
+    total: Money
+    delivery_date: DateText | None
+    lines: list[OrderExportLineOut]
+
+
+class OrderExportList(Schema):
+    count: int
+    items: list[OrderExportOut]
 
 
 def _line_out(line) -> dict:
@@ -195,19 +306,19 @@ def line_change_out(change: LineChange, actor) -> dict:
     return body
 
 
-@router.post("/orders", response={201: dict})
+@router.post("/orders", response={201: OrderOut, **error_responses(404, 409)}, exclude_unset=True)
 def create_order(request: HttpRequest, payload: OrderIn):
     """Start a draft (III.3, III.5)."""
     order = start_order(actor=request.auth, client_id=payload.client)
     return Status(201, order_out(order.pk, request.auth))
 
 
-@router.get("/orders/{order_id}", response=dict)
+@router.get("/orders/{order_id}", response={200: OrderOut, **error_responses(404)}, exclude_unset=True)
 def get_order(request: HttpRequest, order_id: int):
     return order_out(order_id, request.auth)
 
 
-@router.patch("/orders/{order_id}", response=dict)
+@router.patch("/orders/{order_id}", response={200: OrderOut, **error_responses(404, 409)}, exclude_unset=True)
 def patch_order(request: HttpRequest, order_id: int, payload: OrderPatch):
     """Delivery (III.12), regional terms (III.13) and notes."""
     data = payload.dict(exclude_unset=True)
@@ -221,7 +332,11 @@ def patch_order(request: HttpRequest, order_id: int, payload: OrderPatch):
     return order_out(order_id, request.auth)
 
 
-@router.post("/orders/{order_id}/lines", response={201: dict})
+@router.post(
+    "/orders/{order_id}/lines",
+    response={201: OrderLineChangeOut, **error_responses(404, 409)},
+    exclude_unset=True,
+)
 def post_line(request: HttpRequest, order_id: int, payload: LineIn):
     """Add a product (III.10: the column follows the subtotal). Answers the order's head and the
     line (line_change_out)."""
@@ -229,19 +344,27 @@ def post_line(request: HttpRequest, order_id: int, payload: LineIn):
     return Status(201, line_change_out(change, request.auth))
 
 
-@router.patch("/orders/{order_id}/lines/{line_id}", response=dict)
+@router.patch(
+    "/orders/{order_id}/lines/{line_id}",
+    response={200: OrderLineChangeOut, **error_responses(404, 409)},
+    exclude_unset=True,
+)
 def patch_line(request: HttpRequest, order_id: int, line_id: int, payload: LinePatch):
     change = change_line(actor=request.auth, order_id=order_id, line_id=line_id, quantity=payload.quantity)
     return line_change_out(change, request.auth)
 
 
-@router.delete("/orders/{order_id}/lines/{line_id}", response=dict)
+@router.delete(
+    "/orders/{order_id}/lines/{line_id}",
+    response={200: OrderLineChangeOut, **error_responses(404, 409)},
+    exclude_unset=True,
+)
 def delete_line(request: HttpRequest, order_id: int, line_id: int):
     change = remove_line(actor=request.auth, order_id=order_id, line_id=line_id)
     return line_change_out(change, request.auth)
 
 
-@router.get("/orders/{order_id}/suggestions", response=list[SuggestionOut])
+@router.get("/orders/{order_id}/suggestions", response={200: list[SuggestionOut], **error_responses(404)})
 def get_suggestions(request: HttpRequest, order_id: int):
     """New products, specials, traditional products, assortment advice (III.7, III.8)."""
     order = order_with_lines(order_id=order_id)
@@ -257,7 +380,9 @@ def get_suggestions(request: HttpRequest, order_id: int):
     ]
 
 
-@router.post("/orders/{order_id}/offers", response={201: dict})
+@router.post(
+    "/orders/{order_id}/offers", response={201: OrderOut, **error_responses(404, 409)}, exclude_unset=True
+)
 def post_offer(request: HttpRequest, order_id: int, payload: OfferIn):
     record_offer(
         actor=request.auth,
@@ -271,7 +396,10 @@ def post_offer(request: HttpRequest, order_id: int, payload: OfferIn):
     return Status(201, order_out(order_id, request.auth))
 
 
-@router.post("/orders/{order_id}/confirm", response={200: dict, 409: dict})
+# A replayed answer (the same Idempotency-Key) is the body stored the first time, 200 or 409.
+@router.post(
+    "/orders/{order_id}/confirm", response={200: OrderOut, **error_responses(404, 409)}, exclude_unset=True
+)
 def confirm(request: HttpRequest, order_id: int):
     """Confirm a draft; an `Idempotency-Key` header makes a retry return the same answer."""
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -286,20 +414,24 @@ def confirm(request: HttpRequest, order_id: int):
     return Status(result.status, result.body)
 
 
-@router.post("/orders/{order_id}/exception", response=dict)
+@router.post(
+    "/orders/{order_id}/exception", response={200: OrderOut, **error_responses(404, 409)}, exclude_unset=True
+)
 def post_exception(request: HttpRequest, order_id: int, payload: ReasonIn):
     """The manager, finance or a head lets this order past the debt checks (III.6, III.11)."""
     authorise_exception(actor=request.auth, order_id=order_id, reason=payload.reason)
     return order_out(order_id, request.auth)
 
 
-@router.post("/orders/{order_id}/status", response=dict)
+@router.post(
+    "/orders/{order_id}/status", response={200: OrderOut, **error_responses(404, 409)}, exclude_unset=True
+)
 def post_status(request: HttpRequest, order_id: int, payload: StatusIn):
     change_status(actor=request.auth, order_id=order_id, status=payload.status, reason=payload.reason)
     return order_out(order_id, request.auth)
 
 
-@router.get("/orders", response=dict)
+@router.get("/orders", response={200: OrderExportList, **error_responses()})
 def list_orders(
     request: HttpRequest,
     status: str = "",

@@ -19,6 +19,7 @@ from pydantic import BeforeValidator
 
 from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput
+from calldesk.schemas import Money, error_responses
 from orders.models import DiscountRule, Source, Special
 from orders.pricelist import upsert_price_list
 from orders.promotions import create_discount_rule, create_special
@@ -89,8 +90,8 @@ class ProductOut(Schema):
     category: str
     active: bool
     new_until: date | None
-    price: str | None
-    column: str | None
+    price: Money | None = Field(description="In the column that applies to the client today, else base.")
+    column: str | None = Field(description="The column the price is from.")
 
 
 class ProductList(Schema):
@@ -114,7 +115,7 @@ class SpecialOut(Schema):
     valid_to: date
     client_types: list[str]
     note: str
-    special_price: str | None
+    special_price: Money | None
 
 
 class DiscountRuleIn(Schema):
@@ -132,7 +133,7 @@ class DiscountRuleOut(Schema):
     name: str
     column: str
     client_types: list[str]
-    min_subtotal: str
+    min_subtotal: Money
     priority: int
     valid_from: date
     valid_to: date | None
@@ -166,7 +167,7 @@ def discount_rule_out(rule: DiscountRule) -> dict:
 # --- Endpoints ----------------------------------------------------------------------------------
 
 
-@router.get("/price-columns", response=list[PriceColumnOut])
+@router.get("/price-columns", response={200: list[PriceColumnOut], **error_responses()})
 def list_price_columns(request: HttpRequest):
     """The columns of the price list, `base` first (III.10)."""
     return [
@@ -174,7 +175,7 @@ def list_price_columns(request: HttpRequest):
     ]
 
 
-@router.put("/price-list", response=PriceListResultOut)
+@router.put("/price-list", response={200: PriceListResultOut, **error_responses(409)})
 def put_price_list(
     request: HttpRequest,
     # Rows stay loosely typed here (even a row that is not an object): the service checks every
@@ -192,7 +193,7 @@ def put_price_list(
     return {"created": result.created, "updated": result.updated, "prices_changed": result.prices_changed}
 
 
-@router.get("/products", response=ProductList)
+@router.get("/products", response={200: ProductList, **error_responses(404)})
 def list_products(
     request: HttpRequest,
     search: str = "",
@@ -232,7 +233,7 @@ def list_products(
     }
 
 
-@router.post("/specials", response={201: SpecialOut})
+@router.post("/specials", response={201: SpecialOut, **error_responses()})
 def post_special(request: HttpRequest, payload: SpecialIn):
     """Name a special item for a period (commercial, admin; III.7, III.23). Empty `client_types`:
     every type. `note` is the line the operator reads out; `special_price` is optional."""
@@ -249,7 +250,7 @@ def post_special(request: HttpRequest, payload: SpecialIn):
     return Status(201, special_out(special))
 
 
-@router.post("/discount-rules", response={201: DiscountRuleOut})
+@router.post("/discount-rules", response={201: DiscountRuleOut, **error_responses()})
 def post_discount_rule(request: HttpRequest, payload: DiscountRuleIn):
     """Add a rule choosing the price column (commercial, admin; III.10): among active rules whose
     client types include the client's (or are empty) and whose `min_subtotal` at base prices is
