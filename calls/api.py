@@ -11,11 +11,12 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from calldesk.errors import FieldError, InvalidInput
+from calldesk.schemas import DateTimeText, error_responses, one_of
 from calls.models import Call
 from calls.outbound import TaskResult, record_task_result, start_dormant_list_job
 from calls.selectors import call_tasks, calls_register
 from calls.services import EndCall, end_call, register_call_with_lookup
-from clients.api import client_out, debt_out
+from clients.api import LookupOut, RouteOut, client_out, debt_out
 from outbound.models import CallTask
 
 router = Router(tags=["calls"])
@@ -47,6 +48,41 @@ class CallEndIn(Schema):
     callback_at: dt.datetime | None = None  # with outcome "callback": queued for any operator
 
 
+CallDirection = one_of(*Call.Direction.values)
+CallPurpose = one_of(*Call.Purpose.values, "")
+CallOutcome = one_of(*Call.Outcome.values, "")
+
+
+class CallOut(Schema):
+    """A call of the register (III.1): `purpose` and `outcome` are empty until it is wrapped up."""
+
+    id: int
+    direction: CallDirection
+    phone: str = Field(description="E.164.")
+    client: int | None
+    operator: str | None
+    started_at: DateTimeText
+    ended_at: DateTimeText | None
+    handle_seconds: int | None
+    purpose: CallPurpose
+    outcome: CallOutcome
+    transferred_to: str | None
+    order: int | None
+    notes: str
+    route: RouteOut = Field(description="What the desk advised when the call popped up.")
+
+
+class CallRegisteredOut(Schema):
+    id: int
+    screen_pop_url: str = Field(description="The operator's screen for this call, opened by the exchange.")
+    lookup: LookupOut
+
+
+class CallRegisterList(Schema):
+    count: int
+    items: list[CallOut]
+
+
 def call_out(call: Call) -> dict:
     return {
         "id": call.pk,
@@ -71,7 +107,7 @@ def call_out(call: Call) -> dict:
     }
 
 
-@router.post("/calls", response={201: dict})
+@router.post("/calls", response={201: CallRegisteredOut, **error_responses()})
 def post_call(request: HttpRequest, payload: CallIn):
     """The exchange registers a call; it opens `screen_pop_url` in the operator's browser."""
     registered = register_call_with_lookup(
@@ -102,7 +138,7 @@ def post_call(request: HttpRequest, payload: CallIn):
     )
 
 
-@router.post("/calls/{call_id}/end", response=dict)
+@router.post("/calls/{call_id}/end", response={200: CallOut, **error_responses(404, 409)})
 def post_call_end(request: HttpRequest, call_id: int, payload: CallEndIn):
     """Close the call with its outcome (wrap-up); the answer carries `handle_seconds`."""
     call = end_call(
@@ -121,7 +157,7 @@ def post_call_end(request: HttpRequest, call_id: int, payload: CallEndIn):
     return call_out(Call.objects.select_related("operator", "transferred_to").get(pk=call.pk))
 
 
-@router.get("/calls", response=dict)
+@router.get("/calls", response={200: CallRegisterList, **error_responses()})
 def get_calls(
     request: HttpRequest, operator: str = "", on: dt.date | None = None, limit: int = 50, offset: int = 0
 ):
