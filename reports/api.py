@@ -3,17 +3,63 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router, Schema
+from pydantic import WithJsonSchema
 
 from calldesk.errors import FieldError, InvalidInput
+from calldesk.schemas import DateText, DateTimeText, Money, error_responses
 from reports.models import OperatorDay
 from reports.selectors import operator_report_for, report_built_at
 
 router = Router(tags=["reports"])
+
+
+Score = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d+\.\d$",
+            "description": "0 to 100 with one place, as a decimal string.",
+            "examples": ["87.5"],
+        }
+    ),
+]
+
+
+class OperatorDayOut(Schema):
+    """One operator's day (section VI)."""
+
+    operator: str = Field(description="The username.")
+    full_name: str
+    date: DateText
+    calls_in: int
+    calls_out: int
+    handle_seconds_avg: int | None = Field(description="null on a day with no call wrapped up.")
+    talk_seconds: int
+    orders: int
+    order_value: Money
+    lines: int
+    offers_made: int
+    offers_accepted: int
+    transfers: int
+    dormant_called: int
+    dormant_reordered: int
+    errors: int = Field(description="Orders cancelled after confirmation.")
+    exceptions: int = Field(description="Orders confirmed past the debt check (III.6).")
+    score: Score | None = Field(description="null on a day without orders.")
+
+
+class OperatorReportOut(Schema):
+    date: DateText
+    built_at: DateTimeText | None = Field(description="null for a day not built yet.")
+    count: int
+    items: list[OperatorDayOut]
 
 
 def operator_day_out(row: OperatorDay) -> dict:
@@ -39,7 +85,7 @@ def operator_day_out(row: OperatorDay) -> dict:
     }
 
 
-@router.get("/reports/operators", response=dict)
+@router.get("/reports/operators", response={200: OperatorReportOut, **error_responses()})
 def get_operator_reports(request: HttpRequest, on: dt.date | None = None):
     """The daily operator report of a day (default: yesterday), as the nightly task built it;
     today's rows are refreshed every few minutes. `built_at` is null for a day not built yet.
