@@ -33,9 +33,9 @@ from openpyxl.styles import Font
 
 from clients.models import Client
 from orders.models import Price, PriceColumn, Product, ProductCertificate
+from orders.rules import BASE, price_in_column
 from orders.selectors import column_for_client
 
-BASE = "base"
 CENT = Decimal("0.01")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -96,20 +96,20 @@ def price_list_sheet(*, client: Client | None, on: date) -> PriceListSheet:
     the products and their prices: the same for 3 products or 3 000."""
     code = column_for_client(client=client, on=on).code if client is not None else BASE
     columns = {column.code: column for column in PriceColumn.objects.filter(code__in={BASE, code})}
-    wanted = [column.pk for column in columns.values()]
+    code_of = {column.pk: column.code for column in columns.values()}
     products = Product.objects.filter(active=True).prefetch_related(
         Prefetch(
             "prices",
-            queryset=Price.objects.filter(column_id__in=wanted).only("product_id", "column_id", "amount"),
+            queryset=Price.objects.filter(column_id__in=list(code_of)).only(
+                "product_id", "column_id", "amount"
+            ),
             to_attr="listed_prices",
         )
     )
-    column_id = columns[code].pk if code in columns else None
-    base_id = columns[BASE].pk if BASE in columns else None
     lines = []
     for product in products:
-        by_column = {price.column_id: price.amount for price in product.listed_prices}
-        price = by_column.get(column_id)
+        by_code = {code_of[price.column_id]: price.amount for price in product.listed_prices}
+        price_from, price = price_in_column(by_code, code)
         lines.append(
             PriceListLine(
                 category=product.category,
@@ -117,8 +117,8 @@ def price_list_sheet(*, client: Client | None, on: date) -> PriceListSheet:
                 name=product.name,
                 unit=product.unit,
                 pack=product.pack,
-                price=price if price is not None else by_column.get(base_id),
-                is_base=price is None and code != BASE and base_id in by_column,
+                price=price,
+                is_base=price_from == BASE and code != BASE,
             )
         )
     return PriceListSheet(

@@ -38,7 +38,6 @@ from orders.models import (
     Special,
 )
 from orders.pricelist import (
-    BASE,
     export_price_list,
     price_list_header,
     read_price_list_file,
@@ -58,6 +57,7 @@ from orders.promotions import (
     validate_discount_rule,
     validate_special,
 )
+from orders.rules import BASE
 from staff.models import Role
 
 PRICE_LIST_ROLES = {Role.COMMERCIAL.value, Role.ADMIN.value}

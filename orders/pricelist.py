@@ -36,9 +36,9 @@ from calldesk.parsing import parse_date, parse_money, parse_text
 from calldesk.tabular import is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
+from orders.rules import BASE
 from staff.models import Role, User
 
-BASE = "base"
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
 UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until"]
 REQUIRED_HEADER = ("sku", "name", BASE)

@@ -3,6 +3,7 @@ confirmation (III.3, III.5, III.7, III.9, III.12, III.13), and working days. No 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +21,19 @@ def line_total(quantity: Decimal, unit_price: Decimal) -> Decimal:
 
 
 # --- III.10: which column of the price list applies ----------------------------------------------
+
+BASE = "base"  # the column every product has a price in
+
+
+def price_in_column(prices: Mapping[str, Decimal], column: str) -> tuple[str | None, Decimal | None]:
+    """III.10: a product's price in `column`, else its base price, from its prices by column code;
+    with the code of the column the price is from (None, None when it has neither). The same
+    rule in SQL: `orders.selectors.price_at`."""
+    if column in prices:
+        return column, prices[column]
+    if BASE in prices:
+        return BASE, prices[BASE]
+    return None, None
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,7 @@ def choose_column(
         and rule.min_subtotal <= base_subtotal
     ]
     if not fitting:
-        return ColumnChoice("base", _("base prices: no discount rule applies"))
+        return ColumnChoice(BASE, _("base prices: no discount rule applies"))
     best = max(fitting, key=lambda rule: (rule.priority, rule.column_position, rule.min_subtotal))
     if not best.client_type_codes:
         who = _("any client")

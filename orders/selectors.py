@@ -30,12 +30,14 @@ from orders.models import (
     TypeFavourite,
 )
 from orders.rules import (
+    BASE,
     ColumnChoice,
     ColumnRule,
     DraftFacts,
     choose_column,
     missing_for_confirmation,
     missing_in_words,
+    price_in_column,
 )
 
 TAKEN_STATUSES = ("confirmed", "in_fulfilment", "delivered")
@@ -49,6 +51,22 @@ def orders_of_manager(*, manager_id: int, status: str = "", page: int = 1, per_p
     if status:
         orders = orders.filter(status=status)
     return Paginator(orders.order_by("-created_at", "-id"), per_page).get_page(page)
+
+
+def base_price(product=None) -> Subquery:
+    """A product's base price (`product`: the product's id as an expression, by default the
+    outer row's pk), as a subquery."""
+    product = OuterRef("pk") if product is None else product
+    return Subquery(Price.objects.filter(product=product, column__code=BASE).values("amount")[:1])
+
+
+def price_at(column, *, product=None, base=None) -> Coalesce:
+    """III.10 in SQL: a product's price in `column` (an id or an expression), else its base price
+    (`base`: what to fall back on, by default the product's base price in the price list). The
+    same rule in Python: `orders.rules.price_in_column`."""
+    product = OuterRef("pk") if product is None else product
+    at_column = Price.objects.filter(product=product, column_id=column).values("amount")[:1]
+    return Coalesce(Subquery(at_column), base_price(product) if base is None else base)
 
 
 def price_columns() -> list[PriceColumn]:
@@ -364,7 +382,7 @@ def catalog_page(
     """Products with the price of the column that applies to the client on `on` (III.10; base
     without a client), by name. A product with no price in that column shows its base price.
     Raises ClientNotFound. Queries: the client and its rules (3), the count, the page, its prices."""
-    column_code = "base"
+    column_code = BASE
     if client_id is not None:
         client = Client.objects.select_related("type").filter(pk=client_id).first()
         if client is None:
@@ -379,14 +397,15 @@ def catalog_page(
     page = products.order_by("name", "id").prefetch_related(
         Prefetch(
             "prices",
-            queryset=Price.objects.filter(column__code__in={"base", column_code}).select_related("column"),
+            queryset=Price.objects.filter(column__code__in={BASE, column_code}).select_related("column"),
             to_attr="catalog_prices",
         )
     )[offset : offset + limit]
     items = []
     for product in page:
-        by_code = {price.column.code: price.amount for price in product.catalog_prices}
-        code = column_code if column_code in by_code else ("base" if "base" in by_code else None)
+        code, amount = price_in_column(
+            {price.column.code: price.amount for price in product.catalog_prices}, column_code
+        )
         items.append(
             CatalogItem(
                 sku=product.sku,
@@ -396,7 +415,7 @@ def catalog_page(
                 category=product.category,
                 active=product.active,
                 new_until=product.new_until,
-                price=by_code.get(code) if code else None,
+                price=amount,
                 column=code,
             )
         )
@@ -416,13 +435,6 @@ def plain_quantity(quantity: Decimal | None) -> str:
         return ""
     text = f"{quantity:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _price_at(column_id) -> Coalesce:
-    """A product's price at `column_id` (a value or an expression), or its base price."""
-    at_column = Price.objects.filter(product=OuterRef("pk"), column_id=column_id).values("amount")[:1]
-    base = Price.objects.filter(product=OuterRef("pk"), column__code="base").values("amount")[:1]
-    return Coalesce(Subquery(at_column), Subquery(base))
 
 
 def _matching(term: str):
@@ -458,7 +470,7 @@ def product_matches(*, order_id: int, term: str, limit: int = SEARCH_LIMIT) -> l
     if not term:
         return []
     column_id = Subquery(Order.objects.filter(pk=order_id).values("column_id")[:1])
-    products = _matching(term).filter(active=True).annotate(price=_price_at(column_id))[:limit]
+    products = _matching(term).filter(active=True).annotate(price=price_at(column_id))[:limit]
     return [ProductMatch(p.sku, p.name, p.unit, p.pack, p.price) for p in products]
 
 
@@ -519,7 +531,7 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
         products = {
             product.sku: product
             for product in Product.objects.filter(sku__in=[s.sku for s in suggestions])
-            .annotate(price=_price_at(order.column_id))
+            .annotate(price=price_at(order.column_id))
             .only("sku", "pack")
         }
         for suggestion in suggestions:

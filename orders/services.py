@@ -47,7 +47,6 @@ from orders.models import (
     OrderLine,
     OrderNumberSequence,
     PaymentForm,
-    Price,
     PriceColumn,
     Product,
     Special,
@@ -61,7 +60,7 @@ from orders.rules import (
     may_work_on,
     missing_for_confirmation,
 )
-from orders.selectors import column_for_client, draft_facts
+from orders.selectors import base_price, column_for_client, draft_facts, price_at
 from staff.models import Role, User
 
 TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
@@ -203,12 +202,10 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
 
 
 def _product_with_prices(*, sku: str, column_id: int) -> tuple[Product, Decimal, Decimal]:
-    """The product, its base price and its price at the order's column. One query."""
-    base = Price.objects.filter(product=OuterRef("pk"), column__code="base").values("amount")[:1]
-    at_column = Price.objects.filter(product=OuterRef("pk"), column_id=column_id).values("amount")[:1]
+    """The product, its base price and its price at the order's column (else base). One query."""
     product = (
         Product.objects.filter(sku=sku)
-        .annotate(base_amount=Subquery(base), column_amount=Subquery(at_column))
+        .annotate(base_amount=base_price(), column_amount=price_at(column_id))
         .first()
     )
     if product is None:
@@ -218,8 +215,7 @@ def _product_with_prices(*, sku: str, column_id: int) -> tuple[Product, Decimal,
         )
     if not product.active or product.base_amount is None:
         raise ProductUnavailable(_("%(product)s is not sold now.") % {"product": product.name})
-    column_amount = product.column_amount if product.column_amount is not None else product.base_amount
-    return product, product.base_amount, column_amount
+    return product, product.base_amount, product.column_amount
 
 
 def _reprice(order: Order, *, on: date) -> bool:
@@ -229,11 +225,11 @@ def _reprice(order: Order, *, on: date) -> bool:
     repriced = order.column is None or choice.code != order.column.code
     if repriced:
         order.column = PriceColumn.objects.get(code=choice.code)
-        at_column = Price.objects.filter(product=OuterRef("product_id"), column=order.column).values("amount")
+        at_column = price_at(order.column_id, product=OuterRef("product_id"), base=F("base_price"))
         # an accepted special keeps its special price whatever the column (III.23)
         special_price = Special.objects.filter(pk=OuterRef("special_id")).values("special_price")
         OrderLine.objects.filter(order=order).update(
-            unit_price=Coalesce(Subquery(special_price[:1]), Subquery(at_column[:1]), F("base_price"))
+            unit_price=Coalesce(Subquery(special_price[:1]), at_column)
         )
         # total = quantity x unit price, rounded to the cent, line by line
         lines = list(OrderLine.objects.filter(order=order).only("id", "quantity", "unit_price"))
