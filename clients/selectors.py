@@ -120,8 +120,6 @@ def overdue_clients(*, on: date, department_id: int | None = None, limit: int = 
 
 # --- III.5: the debt check, aggregated in the database ----------------------------------------
 
-OPEN_ORDER_STATUSES = ("confirmed", "in_fulfilment")  # confirmed, not yet invoiced
-
 
 def _money_sum(queryset: QuerySet, expression) -> Subquery:
     """A correlated subquery summing `expression` over `queryset` (per client)."""
@@ -143,7 +141,7 @@ def _debt_sums(on: date) -> dict:
         F("amount") - F("paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
     )
     receivables = Receivable.objects.filter(client_id=OuterRef("pk"), paid__lt=F("amount"), issued_on__lte=on)
-    open_orders = Order.objects.filter(client_id=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
+    open_orders = Order.objects.filter(client_id=OuterRef("pk"), status__in=Order.Status.OPEN)
     return {
         "outstanding_sum": Coalesce(_money_sum(receivables, unpaid), ZERO),
         "overdue_sum": Coalesce(_money_sum(receivables.filter(due_on__lt=on), unpaid), ZERO),

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
-from orders.models import OrderLine, Product, TypeFavourite
+from orders.models import Order, OrderLine, Product, TypeFavourite
 
-TAKEN_STATUSES = ("confirmed", "in_fulfilment", "delivered")
 KEEP = 30  # per type: more than the suggestions ever show, after the order's own lines are left out
 
 
@@ -24,7 +23,7 @@ def rebuild_type_favourites(*, on: date) -> int:
     until = timezone.make_aware(datetime.combine(on, time.min))
     grouped = (
         OrderLine.objects.filter(
-            order__status__in=TAKEN_STATUSES,
+            order__status__in=Order.Status.SOLD,
             order__confirmed_at__gte=since,
             order__confirmed_at__lt=until,
             product__active=True,

@@ -40,10 +40,6 @@ from orders.rules import (
     price_in_column,
 )
 
-TAKEN_STATUSES = ("confirmed", "in_fulfilment", "delivered")
-
-ACTIVE_STATUSES = (Order.Status.CONFIRMED, Order.Status.IN_FULFILMENT)
-
 
 def orders_of_manager(*, manager_id: int, status: str = "", page: int = 1, per_page: int = 50) -> Page:
     """Orders of the clients a manager serves, newest first (III.14). Two queries."""
@@ -318,7 +314,7 @@ def _top_products(lines, since: date, *, exclude: set[int], limit: int) -> list[
     """The products bought in most orders since `since`, with the average quantity. One query."""
     return list(
         lines.filter(
-            order__status__in=TAKEN_STATUSES,
+            order__status__in=Order.Status.SOLD,
             order__confirmed_at__gte=timezone.make_aware(datetime.combine(since, time.min)),
             product__active=True,
         )
