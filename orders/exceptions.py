@@ -1,9 +1,11 @@
 """Errors of the orders area. Each carries its API code (API.md, "Orders"); the API turns any of
-them into a 409 (or 400/404) body, and a screen shows `str(error)`."""
+them into a 409 (or 400/404) body, and a screen shows `str(error)`. Confirm's refusals take
+their code and words from `orders.rules` (`Missing`, `MISSING_WORDS`), as the order screen does."""
 
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError, InvalidInput, NotFound
+from orders.rules import MISSING_WORDS, Missing
 
 
 class InvalidPriceList(InvalidInput):
@@ -27,38 +29,38 @@ class OrderRuleError(DeskError):
 
 
 class OperatorMayNotTake(OrderRuleError):
-    code = "operator_may_not_take"
-    default_detail = _("Operators do not take this client's orders: transfer the call (III.3).")
+    code = Missing.OPERATOR_MAY_NOT_TAKE
+    default_detail = MISSING_WORDS[code]
 
 
 class ClientHasDebt(OrderRuleError):
-    code = "client_has_debt"
-    default_detail = _("The client has overdue or over-limit debt (III.5).")
+    code = Missing.CLIENT_HAS_DEBT
+    default_detail = MISSING_WORDS[code]
 
 
 class NoLines(OrderRuleError):
-    code = "no_lines"
-    default_detail = _("The order has no lines.")
+    code = Missing.NO_LINES
+    default_detail = MISSING_WORDS[code]
 
 
 class TooFewOffers(OrderRuleError):
-    code = "too_few_offers"
-    default_detail = _("Offer more extra items before confirming (III.7).")
+    code = Missing.TOO_FEW_OFFERS
+    default_detail = MISSING_WORDS[code]
 
 
 class DeliveryIncomplete(OrderRuleError):
-    code = "delivery_incomplete"
-    default_detail = _("Agree a delivery date on a working day after today, and the receiver (III.12).")
+    code = Missing.DELIVERY_INCOMPLETE
+    default_detail = MISSING_WORDS[code]
 
 
 class RegionalTermsIncomplete(OrderRuleError):
-    code = "regional_terms_incomplete"
-    default_detail = _("Agree the payment form and the pick-up time or shipping details (III.13).")
+    code = Missing.REGIONAL_TERMS_INCOMPLETE
+    default_detail = MISSING_WORDS[code]
 
 
 class OverCreditLimit(OrderRuleError):
-    code = "over_credit_limit"
-    default_detail = _("The order would take the client past its credit limit (III.9).")
+    code = Missing.OVER_CREDIT_LIMIT
+    default_detail = MISSING_WORDS[code]
 
 
 class OrderNotEditable(OrderRuleError):

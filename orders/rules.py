@@ -176,12 +176,14 @@ def missing_for_confirmation(facts: DraftFacts) -> list[str]:
     return missing
 
 
+# The one wording of each refusal (screen and API alike): the order screen lists them, and
+# confirm's refusal (`orders.exceptions`, its 409 body) says the first.
 MISSING_WORDS = {
     Missing.OPERATOR_MAY_NOT_TAKE: gettext_lazy(
         "Operators do not take this client's orders: transfer the call (III.3)."
     ),
     Missing.CLIENT_HAS_DEBT: gettext_lazy("The client has overdue or over-limit debt (III.5)."),
-    Missing.NO_LINES: gettext_lazy("Add at least one line."),
+    Missing.NO_LINES: gettext_lazy("The order has no lines: add at least one."),
     Missing.TOO_FEW_OFFERS: gettext_lazy("Offer more extra items (III.7)."),
     Missing.DELIVERY_INCOMPLETE: gettext_lazy(
         "Agree a delivery date on a working day after today, and the receiver's name and phone (III.12)."
@@ -194,7 +196,8 @@ MISSING_WORDS = {
 
 
 def missing_in_words(code: str, *, offers_made: int = 0, offers_required: int = 0) -> str:
-    if code == Missing.TOO_FEW_OFFERS:
+    """The refusal `code` in words; too few offers says how many more (III.7)."""
+    if code == Missing.TOO_FEW_OFFERS and offers_required > offers_made:
         return _("Offer %(n)s more extra item(s) (III.7).") % {"n": offers_required - offers_made}
     return str(MISSING_WORDS[code])
 

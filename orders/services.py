@@ -58,9 +58,8 @@ from orders.rules import (
     line_total,
     may_start_for,
     may_work_on,
-    missing_for_confirmation,
 )
-from orders.selectors import base_price, column_for_client, draft_facts, price_at
+from orders.selectors import base_price, column_for_client, draft_state, price_at
 from staff.models import Role, User
 
 TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
@@ -543,17 +542,16 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     if not order.is_editable():
         raise OrderNotEditable()
     today = timezone.localdate()
-    facts = draft_facts(order=order, actor=actor, on=today)
-    missing = missing_for_confirmation(facts)
-    if missing:
-        error = RULE_ERRORS[missing[0]]
-        if missing[0] == "client_has_debt":
+    state = draft_state(order=order, actor=actor, on=today)
+    if state.missing:
+        error = RULE_ERRORS[state.missing[0]]
+        if error is ClientHasDebt:
             from clients.rules import debt_sentence
 
             raise error(
                 debt_sentence(debt_of(client_id=order.client_id, on=today), currency=settings.CURRENCY)
             )
-        raise error()
+        raise error(state.missing_words[0])  # the screen's words (orders.rules.MISSING_WORDS)
     now = timezone.now()
     order.number = _next_number(timezone.localtime(now).year)
     order.status = Order.Status.CONFIRMED

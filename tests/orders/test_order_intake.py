@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import InboxMessage, OutboxMessage
+from orders.exceptions import RULE_ERRORS
 from orders.models import Order, OrderLine
+from orders.rules import MISSING_WORDS, Missing
 from orders.services import add_line, order_totals
 from staff.models import Role
 from tests.factories import ClientFactory, ReceivableFactory, client_type
@@ -155,6 +157,28 @@ def test_operator_may_not_start_an_order_for_a_debtor_but_the_manager_may(
         "errors": [],
     }
     assert api(manager).post("/api/v1/orders", {"client": shop.pk}, content_type=JSON).status_code == 201
+
+
+def test_confirm_refuses_in_the_words_the_order_screen_shows(api, manager, catalog, shop):
+    """One table of refusals (orders.rules.MISSING_WORDS): the API's 409 says what the screen lists."""
+    http = api(manager)
+    order = new_order(http, shop.pk)
+    url = f"/api/v1/orders/{order['id']}/confirm"
+
+    body = http.post(url).json()
+    assert (body["code"], body["detail"]) == ("no_lines", "The order has no lines: add at least one.")
+    assert body["detail"] == str(MISSING_WORDS[Missing.NO_LINES])
+    http.post(f"/api/v1/orders/{order['id']}/lines", {"sku": "COLA", "quantity": "10"}, content_type=JSON)
+    body = http.post(url).json()
+    assert (body["code"], body["detail"]) == ("too_few_offers", "Offer 3 more extra item(s) (III.7).")
+    offer_three(http, order["id"])
+    body = http.post(url).json()
+    assert (body["code"], body["detail"]) == (
+        "delivery_incomplete",
+        str(MISSING_WORDS[Missing.DELIVERY_INCOMPLETE]),
+    )
+    assert RULE_ERRORS.keys() == set(MISSING_WORDS)
+    assert all(error.default_detail == MISSING_WORDS[code] for code, error in RULE_ERRORS.items())
 
 
 def test_confirm_checks_every_rule_in_order(api, manager, catalog, shop):
