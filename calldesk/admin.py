@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from messaging.models import WorkerHeartbeat
-
 
 class NoWrites:
     """Shown in admin, never added, changed or deleted there, not even by a superuser."""
@@ -26,14 +24,3 @@ class ReadOnlyInline(NoWrites, admin.TabularInline):
 
     extra = 0
     can_delete = False
-
-
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["worker", "seen_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

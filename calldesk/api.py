@@ -13,18 +13,18 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from calldesk import access
 from calldesk.errors import DeskError, Forbidden, ServiceUnavailable
-from calldesk.services import desk_health
 from calldesk.validation import refuse_unstorable
 from calls.api import router as calls_router
 from clients.api import router as clients_router
 from clients.api_receivables import router as receivables_router
 from clients.services import authenticate_api_token
+from messaging.api import router as messaging_router
 from orders.api import router as orders_router
 from orders.api_catalog import router as catalog_router
 from reports.api import router as reports_router
@@ -131,29 +131,10 @@ def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpRespons
     return response
 
 
-class HealthOut(Schema):
-    status: str
-    database: str
-    broker: str
-    worker: str
-
-
-@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["service"])
-def health(request: HttpRequest):
-    """For load balancers: the database and the broker (`"eager"` when tasks run in-process)."""
-    report = desk_health()
-    body = {
-        "status": "ok" if report.is_ok else "degraded",
-        "database": report.database,
-        "broker": report.broker,
-        "worker": report.worker,
-    }
-    return Status(200 if report.is_ok else 503, body)
-
-
 # Text with a NUL byte or a lone surrogate, a number beyond bigint: a 400 naming the field, in
 # every operation, before a service or the database sees it (calldesk/validation.py).
 api.add_decorator(refuse_unstorable)
+api.add_router("/", messaging_router)
 api.add_router("/", clients_router)
 api.add_router("/", receivables_router)
 api.add_router("/", orders_router)

@@ -5,9 +5,9 @@ from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from calldesk import views
 from calldesk.api import api
 from calldesk.validation import IdConverter
+from staff import views as staff_views
 
 # `<id:...>`: an id that fits a bigint, or a 404 (never an overflow in the database).
 register_converter(IdConverter, "id")
@@ -18,11 +18,10 @@ admin.site.site_header = _("calldesk administration")
 admin.site.site_title = _("calldesk")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", staff_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<id:message_id>/read/", views.inbox_read, name="inbox-read"),
+    path("inbox/", include("messaging.urls")),
     path("desk/", include("calls.urls")),
     path("outbound/", include("calls.urls_outbound")),
     path("clients/", include("clients.urls")),

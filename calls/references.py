@@ -1,7 +1,7 @@
 """Reference information by e-mail (III.18, II.2): an operator records what the caller asked for
 during the call; a task builds the documents and sends them in one e-mail after the call commits.
 
-Never lost, as the outbox (`calldesk/outbox.py`) is: the request is a row written in the call's
+Never lost, as the outbox (`messaging/services.py`) is: the request is a row written in the call's
 transaction. If the broker is down at commit, the row waits; the sweep (beat, every minute) sends
 whatever is still unsent. Sending locks the row and checks `sent_at` first, so a task and the
 sweep, or a redelivered task, never send the same request twice. A failed send counts an attempt
@@ -124,8 +124,8 @@ def _clean(*, email: str, documents: list[str], skus: list[str]) -> tuple[str, l
 def enqueue_sending(request_id: int) -> None:
     """Hand the request to a worker; with the broker down, leave it for the sweep. (With tasks run
     in-process, as on `make run`, a failed send lands here too: the sweep retries it as well.)"""
-    from calldesk.outbox import publish
     from calls.tasks import send_reference_task
+    from messaging.services import publish
 
     publish(send_reference_task, request_id, errors=(Exception,))  # the sweep retries any failure
 

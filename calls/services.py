@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from calldesk.outbox import queue_message
 from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
 from clients.models import Client
 from clients.phones import normalize_phone
 from clients.selectors import Lookup, lookup_call, lookup_client
+from messaging.services import queue_message
 from staff.models import Department, Role, User
 
 DESK_ROLES = {Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}

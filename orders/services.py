@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput
-from calldesk.outbox import queue_message
 from clients.models import Client
 from clients.selectors import debt_of
+from messaging.services import queue_message
 from orders.exceptions import (
     RULE_ERRORS,
     ClientHasDebt,

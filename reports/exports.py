@@ -83,7 +83,7 @@ def request_export(*, actor: User, request: ExportRequest) -> ExportJob:
 
 def queue_export(job_id: int) -> bool:
     """Send the job to a worker; False (and the job stays queued) if the broker is unreachable."""
-    from calldesk.outbox import publish
+    from messaging.services import publish
     from reports.tasks import run_export_task
 
     return publish(run_export_task, job_id)

@@ -175,7 +175,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # With acks_late, Redis redelivers a task not acknowledged within this time: keep it above the
 # longest task (the nightly jobs) so a slow task is not run twice in parallel.
 # A broker that does not answer (paused, a dropped route) must not hold a web request for the
-# operating system's two minutes: saved work waits for its sweep instead (calldesk.outbox.publish).
+# operating system's two minutes: saved work waits for its sweep instead (messaging.services.publish).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 2 * 60 * 60,
     "socket_connect_timeout": 2,
@@ -208,6 +208,8 @@ CELERY_BEAT_SCHEDULE = {
     "reports-today": {"task": "reports.tasks.refresh_today_reports_task", "schedule": 300.0},
     # Every minute: dashboard exports a down broker left queued, or a dead worker left running.
     "exports-sweep": {"task": "reports.tasks.sweep_exports_task", "schedule": 60.0},
+    # The two entries below run messaging/tasks.py, whose tasks keep the names they were first
+    # registered under (calldesk.tasks...), so messages already queued run after a deploy.
     # Every minute: the worker records that it is alive, so /api/v1/health can tell a broker
     # that accepts tasks from one that also has a worker running them.
     "worker-heartbeat": {"task": "calldesk.tasks.record_worker_heartbeat_task", "schedule": 60.0},

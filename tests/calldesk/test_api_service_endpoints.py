@@ -1,30 +1,13 @@
-"""/api/v1/health, /api/v1/me, Bearer tokens and the API's error body (API.md)."""
-
-from unittest import mock
+"""/api/v1/me, Bearer tokens and the API's error body (API.md)."""
 
 import pytest
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
-from calldesk import services
 from clients.services import hash_token, issue_api_token, revoke_api_token
 from staff.models import ApiToken, Role
 
 pytestmark = pytest.mark.django_db
-
-
-def test_health_needs_no_token_and_reports_eager_tasks(client):
-    response = client.get("/api/v1/health")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager", "worker": "eager"}
-
-
-def test_health_is_degraded_when_the_database_is_down(client):
-    with mock.patch.object(services, "check_database", return_value="down"):
-        response = client.get("/api/v1/health")
-    assert response.status_code == 503
-    assert response.json()["status"] == "degraded"
-    assert response.json()["database"] == "down"
 
 
 def test_me_answers_the_tokens_user_and_role(api, staff_of):

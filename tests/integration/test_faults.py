@@ -32,11 +32,11 @@ from django.utils import timezone
 from psycopg import sql
 
 from calldesk.celery import app
-from calldesk.tasks import deliver_pending_outbox_task
 from calls.tasks import build_dormant_list_task
 from clients.models import Client
 from clients.services import issue_api_token
 from messaging.models import InboxMessage, OutboxMessage
+from messaging.tasks import deliver_pending_outbox_task
 from orders import services as order_services
 from orders.models import Order, OrderLine, OrderNumberSequence
 from outbound.models import CallList, CallTask
@@ -169,7 +169,7 @@ def test_orders_confirmed_while_redis_is_down_are_saved_and_each_notice_is_deliv
     catalogue()
     drafts = [ready_draft(operator, clients[n % 2]) for n in range(6)]
     api = api_client(operator)
-    caplog.set_level(logging.WARNING, logger="calldesk.outbox")
+    caplog.set_level(logging.WARNING, logger="messaging.services")
 
     with redis_stopped():
         assert not redis_answers()

@@ -8,11 +8,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client as HttpClient
 
 from calldesk.demo import seed_demo
-from calldesk.tasks import record_worker_heartbeat_task
 from clients.models import Client
 from clients.selectors import overdue_clients, search_clients
 from clients.services import issue_api_token
-from messaging.models import WorkerHeartbeat
+from messaging.models import InboxMessage, OutboxMessage, WorkerHeartbeat
+from messaging.tasks import record_worker_heartbeat_task
 from reports.build import build_day
 from reports.selectors import department_period, period_of
 from staff.models import Role
@@ -31,6 +31,22 @@ def test_a_task_runs_on_the_real_worker_and_health_sees_it(celery_worker, client
     response = client.get("/api/v1/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_delivery_queued_under_its_name_from_before_the_move_runs_on_the_worker(celery_worker, mailoutbox):
+    """A message the broker took before a deploy names `calldesk.tasks...`: the worker runs it."""
+    from calldesk.celery import app
+
+    manager = make_staff(Role.MANAGER, department_code="wholesale", username="sokolov", email="")
+    message = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.ORDER_CONFIRMED, recipient=manager, subject="Заказ 2026-000042", body="…"
+    )
+    result = app.send_task("calldesk.tasks.deliver_outbox_message_task", args=[message.pk])
+    assert result.get(timeout=30) is True
+    message.refresh_from_db()
+    assert message.delivered_at is not None
+    assert InboxMessage.objects.get(outbox=message).subject == "Заказ 2026-000042"
 
 
 @pytest.mark.django_db

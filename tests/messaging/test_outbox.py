@@ -6,9 +6,9 @@ from unittest import mock
 import pytest
 from kombu.exceptions import OperationalError
 
-from calldesk.outbox import deliver_outbox_message, queue_message
-from calldesk.tasks import deliver_outbox_message_task, deliver_pending_outbox_task
 from messaging.models import InboxMessage, OutboxMessage
+from messaging.services import deliver_outbox_message, queue_message
+from messaging.tasks import deliver_outbox_message_task, deliver_pending_outbox_task
 from staff.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_delivering_twice_makes_one_inbox_message_and_one_email(manager, mailout
 def test_a_failed_email_leaves_the_message_for_the_next_sweep(manager, mailoutbox):
     message = OutboxMessage.objects.create(kind="order_confirmed", recipient=manager, subject="S", body="B")
     OutboxMessage.objects.filter(pk=message.pk).update(created_at=message.created_at.replace(year=2025))
-    with mock.patch("calldesk.outbox.send_mail", side_effect=OSError("smtp down")):
+    with mock.patch("messaging.services.send_mail", side_effect=OSError("smtp down")):
         assert deliver_pending_outbox_task() == 0
     message.refresh_from_db()
     assert message.delivered_at is None
@@ -66,7 +66,7 @@ def test_publish_waits_for_the_sweep_only_when_the_broker_fails():
     """A broker error leaves the row for its sweep (False); any other error is the task's own
     failure (with tasks run in-process, as on `make run`) and is raised, unless the caller says
     that any failure is for the sweep (the outbox, reference e-mails)."""
-    from calldesk.outbox import publish
+    from messaging.services import publish
 
     with mock.patch.object(deliver_outbox_message_task, "apply_async", side_effect=OperationalError("down")):
         assert publish(deliver_outbox_message_task, 1) is False

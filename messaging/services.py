@@ -1,22 +1,22 @@
-"""The outbox (III.14: nothing is lost): messages written in the business transaction,
-delivered to the in-app inbox and by e-mail by a Celery task after it commits.
+"""Writes of messaging: notices to staff through the outbox (III.14: nothing is lost), their
+delivery to the in-app inbox and by e-mail, marking them read, and the workers' heartbeat.
 
-If the broker is down when the transaction commits, the message waits in its table; the sweep
-task (beat, every minute) delivers whatever is still undelivered. Delivery locks the row and
-checks `delivered_at` first, so running it twice never makes a second inbox message.
+A notice is written in the business transaction and handed to a Celery task after it commits.
+If the broker is down then, the message waits in its table; the sweep task (beat, every minute)
+delivers whatever is still undelivered. Delivery locks the row and checks `delivered_at` first,
+so running it twice never makes a second inbox message.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from messaging.models import InboxMessage, OutboxMessage
+from messaging.models import InboxMessage, OutboxMessage, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def publish(task, *args, errors: tuple[type[BaseException], ...] | None = None) 
 
 def enqueue_delivery(message_id: int) -> None:
     """Hand the message to a worker; with the broker down, leave it for the sweep at once."""
-    from calldesk.tasks import deliver_outbox_message_task
+    from messaging.tasks import deliver_outbox_message_task
 
     # Any failure, also of a delivery run in-process: the message is safe in its row.
     publish(deliver_outbox_message_task, message_id, errors=(Exception,))
@@ -96,10 +96,17 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     return True
 
 
-def undelivered_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        OutboxMessage.objects.filter(delivered_at__isnull=True, created_at__lte=cutoff)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
+def mark_read(*, user, message_id: int | None) -> int:
+    """Mark one of the user's inbox messages read, or all of them (message_id None)."""
+    messages = InboxMessage.objects.filter(recipient=user, read_at__isnull=True)
+    if message_id is not None:
+        messages = messages.filter(pk=message_id)
+    return messages.update(read_at=timezone.now())
+
+
+def record_worker_heartbeat(*, worker: str) -> WorkerHeartbeat:
+    """Record that `worker` is alive now. Idempotent: one row per worker, overwritten."""
+    heartbeat, _created = WorkerHeartbeat.objects.update_or_create(
+        worker=worker, defaults={"seen_at": timezone.now()}
     )
+    return heartbeat

@@ -1,4 +1,5 @@
-"""Services of the desk's own plumbing: worker heartbeat and the health report."""
+"""Reads of messaging: a member of staff's inbox, the messages still to deliver, and the health
+report of the parts that deliver them (database, broker, workers)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,28 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from messaging.models import InboxMessage, WorkerHeartbeat
+from messaging.models import InboxMessage, OutboxMessage, WorkerHeartbeat
 
 
-def record_worker_heartbeat(*, worker: str) -> WorkerHeartbeat:
-    """Record that `worker` is alive now. Idempotent: one row per worker, overwritten."""
-    heartbeat, _created = WorkerHeartbeat.objects.update_or_create(
-        worker=worker, defaults={"seen_at": timezone.now()}
+def inbox_of(user) -> QuerySet[InboxMessage]:
+    return InboxMessage.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def undelivered_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
+    """Outbox messages still undelivered after `older_than_seconds`, oldest first: the sweep's."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        OutboxMessage.objects.filter(delivered_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
     )
-    return heartbeat
 
 
 @dataclass(frozen=True)
@@ -71,11 +83,3 @@ def check_worker(*, database: str) -> str:
 def desk_health() -> Health:
     database = check_database()
     return Health(database=database, broker=check_broker(), worker=check_worker(database=database))
-
-
-def mark_read(*, user, message_id: int | None) -> int:
-    """Mark one of the user's inbox messages read, or all of them (message_id None)."""
-    messages = InboxMessage.objects.filter(recipient=user, read_at__isnull=True)
-    if message_id is not None:
-        messages = messages.filter(pk=message_id)
-    return messages.update(read_at=timezone.now())
