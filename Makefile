@@ -45,9 +45,7 @@ bench: $(VENV)/.dev-installed
 	@bash scripts/bench.sh
 
 lint: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -r calldesk clients orders calls reports bench
+	@VENV=$(VENV) bash scripts/lint.sh
 
 fmt: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

@@ -10,9 +10,12 @@ Run by scripts/bench.sh against its own PostgreSQL and Redis, on the data set of
 - 20 operators taking complete orders at once for BENCH_LOAD_SECONDS (default 60) against
   gunicorn on loopback: orders a minute, p95 of each step, errors;
 - the nightly dormant list and a day's operator reports: wall time and peak memory, each in a
-  process of its own.
-It prints one table, writes bench/results.json and exits 1 when a budget is missed. It is not a
-test: `make test` times nothing.
+  process of its own;
+- the screen pop (with its SQL floor) and the client search under each way of preparing
+  PostgreSQL statements (DB_PREPARE: calldesk.settings.environment.PREPARE_PATHS), each in a
+  fresh process of its own on the same callers and terms, side by side.
+It prints the tables, writes bench/results.json and exits 1 when a budget of the configured
+path is missed. It is not a test: `make test` times nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from calldesk.settings.environment import PREPARE_PATHS
 from calls.models import Call
 from calls.services import register_call
 from clients.models import Client
@@ -62,8 +66,8 @@ SEED = 20261128
 # (BENCH_THINK_SECONDS="0.5-1.5"): a person reading the screen and typing. A real order takes
 # minutes on the phone; this pace is several times faster than any operator.
 THINK_SECONDS = tuple(float(x) for x in os.environ.get("BENCH_THINK_SECONDS", "0.5-1.5").split("-"))
-# BENCH_PARTS=server,load,jobs (the default: all three) measures only some parts while tuning one.
-PARTS = set(os.environ.get("BENCH_PARTS", "server,load,jobs").split(","))
+# BENCH_PARTS=server,paths,load,jobs (the default: all four) measures only some parts while tuning one.
+PARTS = set(os.environ.get("BENCH_PARTS", "server,paths,load,jobs").split(","))
 
 
 @dataclass
@@ -302,66 +306,164 @@ def measure_server(c: Cast) -> list[Figure]:
     return figures
 
 
-def measure_sql_floor(c: Cast, screen_pop_p95: float) -> list[Figure]:
+class SqlFloor:
     """The screen pop's floor: the fewest queries that answer GET /lookup for a caller, straight
     through psycopg: the API token and its user; the client by phone with its type, department,
     head and manager and the three sums of its debt (III.5); its phones."""
-    import psycopg
 
-    from clients.services import hash_token
+    def __init__(self, token: str) -> None:
+        import psycopg
 
-    db = settings.DATABASES["default"]
-    dsn = (
-        f"host={db['HOST']} port={db['PORT']} dbname={db['NAME']} user={db['USER']} password={db['PASSWORD']}"
-    )
-    phones = [client.phones.all()[0].number for client in c.clients[:RUNS]]
-    key_hash = hash_token(c.token)
-    today = timezone.localdate()
-    spent = []
-    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
-        for phone in phones:
-            began = time.perf_counter()
-            cur.execute(
-                "SELECT t.id, t.last_used_at, u.id, u.username, u.department_id FROM staff_apitoken t"
-                " JOIN staff_user u ON u.id = t.user_id"
-                " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
-                (key_hash,),
-            )
-            cur.fetchone()
-            cur.execute(
-                "SELECT c.id, c.name, c.tax_id, c.region, c.address, c.credit_limit, c.payment_terms_days,"
-                " t.code, t.operator_takes_orders, d.code, d.name, h.username, h.full_name, h.presence,"
-                " m.username, m.full_name, m.presence, m.is_active,"
-                " (SELECT COALESCE(SUM(r.amount - r.paid), 0) FROM clients_receivable r"
-                "   WHERE r.client_id = c.id AND r.paid < r.amount AND r.issued_on <= %s),"
-                " (SELECT COALESCE(SUM(r.amount - r.paid), 0) FROM clients_receivable r"
-                "   WHERE r.client_id = c.id AND r.paid < r.amount AND r.issued_on <= %s AND r.due_on < %s),"
-                " (SELECT COALESCE(SUM(o.total), 0) FROM orders_order o"
-                "   WHERE o.client_id = c.id AND o.status IN ('confirmed', 'in_fulfilment'))"
-                " FROM clients_clientphone p JOIN clients_client c ON c.id = p.client_id"
-                " JOIN clients_clienttype t ON t.id = c.type_id"
-                " JOIN staff_department d ON d.id = c.department_id"
-                " LEFT JOIN staff_user h ON h.id = d.head_id"
-                " LEFT JOIN staff_user m ON m.id = c.manager_id WHERE p.number = %s LIMIT 1",
-                (today, today, today, phone),
-            )
-            client_id = cur.fetchone()[0]
-            cur.execute(
-                "SELECT number FROM clients_clientphone WHERE client_id = %s ORDER BY id", (client_id,)
-            )
-            cur.fetchall()
-            spent.append((time.perf_counter() - began) * 1000)
-    floor = percentile(spent, 95)
+        from clients.services import hash_token
+
+        db = settings.DATABASES["default"]
+        self.conn = psycopg.connect(
+            host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"]
+        )
+        self.cur = self.conn.cursor()
+        self.key_hash = hash_token(token)
+        self.today = timezone.localdate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def time(self, phone: str) -> float:
+        """Milliseconds of the three queries for the caller of `phone`."""
+        cur, today = self.cur, self.today
+        began = time.perf_counter()
+        cur.execute(
+            "SELECT t.id, t.last_used_at, u.id, u.username, u.department_id FROM staff_apitoken t"
+            " JOIN staff_user u ON u.id = t.user_id"
+            " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
+            (self.key_hash,),
+        )
+        cur.fetchone()
+        cur.execute(
+            "SELECT c.id, c.name, c.tax_id, c.region, c.address, c.credit_limit, c.payment_terms_days,"
+            " t.code, t.operator_takes_orders, d.code, d.name, h.username, h.full_name, h.presence,"
+            " m.username, m.full_name, m.presence, m.is_active,"
+            " (SELECT COALESCE(SUM(r.amount - r.paid), 0) FROM clients_receivable r"
+            "   WHERE r.client_id = c.id AND r.paid < r.amount AND r.issued_on <= %s),"
+            " (SELECT COALESCE(SUM(r.amount - r.paid), 0) FROM clients_receivable r"
+            "   WHERE r.client_id = c.id AND r.paid < r.amount AND r.issued_on <= %s AND r.due_on < %s),"
+            " (SELECT COALESCE(SUM(o.total), 0) FROM orders_order o"
+            "   WHERE o.client_id = c.id AND o.status IN ('confirmed', 'in_fulfilment'))"
+            " FROM clients_clientphone p JOIN clients_client c ON c.id = p.client_id"
+            " JOIN clients_clienttype t ON t.id = c.type_id"
+            " JOIN staff_department d ON d.id = c.department_id"
+            " LEFT JOIN staff_user h ON h.id = d.head_id"
+            " LEFT JOIN staff_user m ON m.id = c.manager_id WHERE p.number = %s LIMIT 1",
+            (today, today, today, phone),
+        )
+        client_id = cur.fetchone()[0]
+        cur.execute("SELECT number FROM clients_clientphone WHERE client_id = %s ORDER BY id", (client_id,))
+        cur.fetchall()
+        return (time.perf_counter() - began) * 1000
+
+
+def floor_figures(floor: list[float], screen_pop_p95: float) -> list[Figure]:
+    p95 = percentile(floor, 95)
+    runs = f"{len(floor)} runs"
     return [
-        Figure(
-            "screen pop SQL floor (3 queries, psycopg): p95",
-            "ms",
-            round(floor, 2),
-            None,
-            f"{len(spent)} runs",
-        ),
-        Figure("screen pop / its SQL floor (p95)", "x", round(screen_pop_p95 / floor, 1), 5.0),
+        Figure("screen pop SQL floor (3 queries, psycopg): p95", "ms", round(p95, 2), None, runs),
+        Figure("screen pop / its SQL floor (p95)", "x", round(screen_pop_p95 / p95, 1), 5.0),
     ]
+
+
+def measure_sql_floor(phones: list[str], token: str, screen_pop_p95: float) -> list[Figure]:
+    floor = SqlFloor(token)
+    try:
+        return floor_figures([floor.time(phone) for phone in phones], screen_pop_p95)
+    finally:
+        floor.close()
+
+
+# --- Preparation paths: the same screen pop and search under each DB_PREPARE ---------------------------
+
+PATH_ROUNDS = 4
+
+
+def measure_paths(c: Cast) -> dict[str, list[Figure]]:
+    """The screen pop (with its SQL floor) and the client search under each preparation path, on
+    the same callers and terms. Each path runs in fresh processes (their settings read DB_PREPARE
+    at start, as a server's do), in PATH_ROUNDS rounds of a quarter of the runs each, the paths'
+    order turning from round to round, so that a busy moment of this shared machine falls on
+    every path alike; each process warms up untimed first. The floor is timed right after each
+    screen pop, in the same process."""
+    rng = random.Random(SEED + 2)  # nosec B311
+    phones = [client.phones.all()[0].number for client in c.clients[:RUNS]]
+    terms = [client.name[:4] for client in rng.sample(c.clients, RUNS)]
+    common = {
+        "token": c.token,
+        "operator": c.operator.pk,
+        "warm_phones": [client.phones.all()[0].number for client in c.clients[RUNS : RUNS + WARM_UP]],
+        "warm_terms": [client.name[:4] for client in rng.sample(c.clients, WARM_UP)],
+    }
+    spent: dict[str, dict[str, list[float]]] = {
+        path: {"pop": [], "floor": [], "search": []} for path in PREPARE_PATHS
+    }
+    for n in range(PATH_ROUNDS):
+        job = {**common, "phones": phones[n::PATH_ROUNDS], "terms": terms[n::PATH_ROUNDS]}
+        for path in PREPARE_PATHS[n % len(PREPARE_PATHS) :] + PREPARE_PATHS[: n % len(PREPARE_PATHS)]:
+            done = subprocess.run(  # nosec B603
+                [sys.executable, "-m", "bench.measure", "--one-path"],
+                input=json.dumps(job),
+                cwd=ROOT,
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": "calldesk.settings.bench", "DB_PREPARE": path},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"bench: the {path} preparation path failed:\n{done.stderr[-3000:]}")
+            for key, values in json.loads(done.stdout.splitlines()[-1]).items():
+                spent[path][key] += values
+    found = {}
+    for path, times in spent.items():
+        pop = server_figures("screen pop by phone (GET /lookup)", times["pop"], 30)
+        found[path] = (
+            pop
+            + floor_figures(times["floor"], pop[1].value)
+            + server_figures("client search, 4 letters", times["search"], 30)
+        )
+    return found
+
+
+def one_path() -> None:
+    """`python -m bench.measure --one-path` (run by measure_paths): times the job on stdin under
+    this process's DB_PREPARE and prints the milliseconds as one JSON line."""
+    job = json.loads(sys.stdin.read())
+    api = HttpClient(headers={"Authorization": f"Bearer {job['token']}"})
+    desk = HttpClient()
+    desk.force_login(User.objects.get(pk=job["operator"]))
+    search = {"headers": {"HX-Request": "true"}}
+    for phone in job["warm_phones"]:
+        api.get("/api/v1/lookup", {"phone": phone})
+    for term in job["warm_terms"]:
+        desk.get("/desk/", {"q": term}, **search)
+    floor = SqlFloor(job["token"])
+    pop, floors = [], []
+    try:
+        for phone in job["phones"]:
+            pop += timed([lambda p=phone: api.get("/api/v1/lookup", {"phone": p})])
+            floors.append(floor.time(phone))
+    finally:
+        floor.close()
+    found = timed([lambda t=t: desk.get("/desk/", {"q": t}, **search) for t in job["terms"]])
+    print(json.dumps({"pop": pop, "floor": floors, "search": found}))
+
+
+def print_paths(paths: dict[str, list[Figure]]) -> None:
+    names = [f.name for f in next(iter(paths.values()))]
+    width = max(len(name) for name in names)
+    print(f"\nEach preparation path (DB_PREPARE; this run's: {settings.DB_PREPARE}), in fresh processes:\n")
+    print(f"{'measure'.ljust(width)}  " + "  ".join(f"{path:>10}" for path in paths) + f"  {'budget':>10}")
+    for n, name in enumerate(names):
+        row = [paths[path][n] for path in paths]
+        cells = "  ".join(f"{f'{f.value:g} {f.unit}'.strip() + ('' if f.passed else '*'):>10}" for f in row)
+        budget = f"<= {row[0].budget:g}" if row[0].budget is not None else ""
+        print(f"{name.ljust(width)}  {cells}  {budget:>10}")
+    print("(* over its budget)")
 
 
 # --- Load: operators at once against gunicorn ---------------------------------------------------------
@@ -661,26 +763,32 @@ def main() -> int:
     if "server" in PARTS:
         figures += measure_server(c)
         screen_pop_p95 = next(f.value for f in figures if f.name == "screen pop by phone (GET /lookup): p95")
-        figures += measure_sql_floor(c, screen_pop_p95)
+        phones = [client.phones.all()[0].number for client in c.clients[:RUNS]]
+        figures += measure_sql_floor(phones, c.token, screen_pop_p95)
+    paths = measure_paths(c) if "paths" in PARTS else {}
     if "load" in PARTS:
         figures += measure_load(c)
     if "jobs" in PARTS:
         figures += measure_jobs()
     width = max(len(f.name) for f in figures)
-    print(f"\ncalldesk bench on {scale()} (estimated rows)\n")
+    print(f"\ncalldesk bench on {scale()} (estimated rows), DB_PREPARE={settings.DB_PREPARE}\n")
     print(f"{'measure'.ljust(width)}  {'value':>10}  {'budget':>10}  result")
     for f in figures:
         budget = f"<= {f.budget:g}" if f.budget is not None else ""
         verdict = ("PASS" if f.passed else "FAIL") if f.budget is not None else ""
         value = f"{f.value:g} {f.unit}".strip()
         print(f"{f.name.ljust(width)}  {value:>10}  {budget:>10}  {verdict}  {f.detail}".rstrip())
+    if paths:
+        print_paths(paths)
     failed = [f for f in figures if not f.passed]
     results = {
         "when": timezone.now().isoformat(),
         "scale": scale(),
         "runs": RUNS,
         "seconds": round(time.monotonic() - began, 1),
+        "db_prepare": settings.DB_PREPARE,
         "figures": [{**asdict(f), "passed": f.passed} for f in figures],
+        "paths": {path: [{**asdict(f), "passed": f.passed} for f in found] for path, found in paths.items()},
         "parts": sorted(PARTS),
         "passed": not failed,
     }
@@ -692,4 +800,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--one-path"]:
+        one_path()
+        sys.exit(0)
     sys.exit(main())

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections
 from django.db.models import Model, QuerySet
@@ -142,6 +143,8 @@ class Prepared:
     def run(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[dict[str, Any]]:
         if set(values) != set(self.sentinels):
             raise TypeError(f"expected {sorted(self.sentinels)}, got {sorted(values)}")
+        if settings.DB_PREPARE != "manual":  # the ORM as is; psycopg prepares, or nothing does
+            return list(self.build(**values).using(using))
         compiled = self.compiled(using)
         params = list(compiled.params)
         for position, name in compiled.slots:

@@ -83,11 +83,8 @@ PY
 LAYERS="${LAYERS:-unit integration browser}"
 wants() { [[ " $LAYERS " == *" $1 "* ]]; }
 
-say "Lint (ruff) and security lint (bandit)"
-ruff check . && ruff format --check . || die "lint failed: run 'make fmt' to fix formatting"
-# Every finding bandit may report is fixed or marked on its line with "# nosec <test id>" and a
-# reason nearby (README, "Security and reliability"); a new one fails the run.
-bandit -q -r calldesk clients orders calls reports bench || die "bandit found a security issue"
+say "Lint: ruff, bandit, migrations (scripts/lint.sh)"
+bash "$ROOT/scripts/lint.sh" || die "lint failed"
 
 wants unit && run_layer unit -m "not integration and not browser" -p no:playwright
 

@@ -81,11 +81,14 @@ TEMPLATES = [
     }
 ]
 
+# How PostgreSQL statements are prepared: calldesk.settings.environment.PREPARE_PATHS.
+DB_PREPARE = env_str("DB_PREPARE", "manual")
 DATABASES = {
     "default": database_from_url(
         env_str("DATABASE_URL", "sqlite:///db.sqlite3"),
         base_dir=BASE_DIR,
         pool_max=int(env_str("DATABASE_POOL_MAX", "10")),
+        prepare=DB_PREPARE,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,6 +16,7 @@ ENVIRONMENT_VARIABLES = {
     "DJANGO_SETTINGS_MODULE",
     "DATABASE_URL",
     "DATABASE_POOL_MAX",
+    "DB_PREPARE",
     "REDIS_URL",
     "SECRET_KEY",
     "DEBUG",
@@ -53,12 +54,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url: str, *, base_dir: Path, pool_max: int = 10) -> dict:
+# How PostgreSQL statements are prepared (DB_PREPARE; bench/README.md has the figures):
+# - "psycopg": Django binds parameters on the server ("server_side_binding") and psycopg
+#   prepares a statement once a connection has run it PREPARE_THRESHOLD times; every prepared
+#   statement is planned once, for any values (plan_cache_mode=force_generic_plan, per connection).
+#   The pool keeps connections, and with them their prepared statements, across requests.
+# - "manual": calldesk.prepared PREPAREs the screen pop's queries itself; Django binds on the client.
+# - "off": Django's defaults: parameters bound on the client, nothing prepared.
+PREPARE_PATHS = ("manual", "psycopg", "off")
+PREPARE_THRESHOLD = 5  # psycopg's own default
+
+
+def database_from_url(url: str, *, base_dir: Path, pool_max: int = 10, prepare: str = "manual") -> dict:
     """Turn `sqlite:///path` or `postgres://user:pass@host:port/name` into a DATABASES entry.
 
     PostgreSQL uses Django's psycopg 3 connection pool (Django 5.1+), which requires
-    CONN_MAX_AGE=0: the pool, not Django, keeps connections open.
+    CONN_MAX_AGE=0: the pool, not Django, keeps connections open. `prepare` is one of
+    PREPARE_PATHS (above).
     """
+    if prepare not in PREPARE_PATHS:
+        raise ImproperlyConfigured(f"DB_PREPARE must be one of {', '.join(PREPARE_PATHS)}, not {prepare!r}")
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # As dj-database-url reads it: sqlite:///name is relative (here: to the project),
@@ -76,6 +91,12 @@ def database_from_url(url: str, *, base_dir: Path, pool_max: int = 10) -> dict:
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         options: dict = {"pool": {"min_size": 1, "max_size": pool_max, "timeout": 10}}
+        if prepare == "psycopg":
+            options.update(
+                server_side_binding=True,
+                prepare_threshold=PREPARE_THRESHOLD,
+                options="-c plan_cache_mode=force_generic_plan",
+            )
         options.update(dict(parse_qsl(parts.query)))
         return {
             "ENGINE": "django.db.backends.postgresql",

@@ -43,6 +43,32 @@ def test_postgres_url_uses_djangos_connection_pool():
     assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 7, "timeout": 10}
 
 
+def test_postgres_statements_are_prepared_by_psycopg_when_asked():
+    db = database_from_url("postgres://desk:pw@db.local/calldesk", base_dir=BASE, prepare="psycopg")
+    assert db["OPTIONS"] == {
+        "pool": {"min_size": 1, "max_size": 10, "timeout": 10},
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "options": "-c plan_cache_mode=force_generic_plan",
+    }
+
+
+@pytest.mark.parametrize("prepare", ["manual", "off"])
+def test_other_preparation_paths_keep_djangos_client_side_binding(prepare):
+    db = database_from_url("postgres://desk:pw@db.local/calldesk", base_dir=BASE, prepare=prepare)
+    assert db["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 10, "timeout": 10}}
+
+
+def test_an_unknown_preparation_path_is_refused():
+    refused = "DB_PREPARE must be one of manual, psycopg, off, not 'auto'"
+    with pytest.raises(ImproperlyConfigured, match=refused):
+        database_from_url("postgres://desk:pw@db.local/calldesk", base_dir=BASE, prepare="auto")
+
+
+def test_the_embedded_default_prepares_by_hand():
+    assert settings.DB_PREPARE == "manual"
+
+
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="mysql"):
         database_from_url("mysql://x@y/z", base_dir=BASE)

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -19,6 +20,7 @@ from staff.models import Role
 from tests.factories import ClientFactory, ReceivableFactory, department, make_staff
 
 TODAY = date(2026, 11, 20)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -66,6 +68,37 @@ def test_postgres_uses_djangos_connection_pool():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version_num')::int")
         assert cursor.fetchone()[0] >= 150000
+
+
+@pytest.mark.django_db
+def test_the_psycopg_preparation_path_prepares_and_plans_once_on_postgres():
+    """DB_PREPARE=psycopg (the path `make bench` compares with calldesk.prepared): parameters are
+    bound on the server, psycopg prepares a statement once the connection has run it
+    PREPARE_THRESHOLD times, and PostgreSQL plans it once, for any values (a generic plan)."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from calldesk.settings.environment import PREPARE_THRESHOLD, database_from_url
+
+    options = database_from_url("postgres://x@y/z", base_dir=ROOT, prepare="psycopg")["OPTIONS"]
+    options.pop("pool")  # a connection of its own, next to the pooled one of the test
+    other = DatabaseWrapper({**connection.settings_dict, "OPTIONS": options}, alias="psycopg_path")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "force_generic_plan"
+            for n in range(PREPARE_THRESHOLD + 2):
+                cursor.execute("SELECT count(*) FROM clients_client WHERE id > %s", [n])
+                assert cursor.fetchone()[0] == 0
+            cursor.execute(
+                "SELECT from_sql, generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE %s",
+                ["%FROM clients_client WHERE id > $1%"],
+            )
+            # prepared by psycopg (protocol level, not an SQL PREPARE) and run twice, both times
+            # on the one plan made for any value
+            assert cursor.fetchall() == [(False, 2, 0)]
+    finally:
+        other.close()
 
 
 @pytest.mark.django_db
