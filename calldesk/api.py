@@ -27,6 +27,7 @@ from clients.services import authenticate_api_token
 from messaging.api import router as messaging_router
 from orders.api import router as orders_router
 from orders.api_catalog import router as catalog_router
+from outbound.api import router as outbound_router
 from reports.api import router as reports_router
 
 
@@ -140,6 +141,7 @@ api.add_router("/", receivables_router)
 api.add_router("/", orders_router)
 api.add_router("/", catalog_router)
 api.add_router("/", calls_router)
+api.add_router("/", outbound_router)
 api.add_router("/", reports_router)
 
 

@@ -23,7 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("inbox/", include("messaging.urls")),
     path("desk/", include("calls.urls")),
-    path("outbound/", include("calls.urls_outbound")),
+    path("outbound/", include("outbound.urls")),
     path("clients/", include("clients.urls")),
     path("orders/", include("orders.urls")),
     path("reports/", include("reports.urls")),

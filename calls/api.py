@@ -7,17 +7,14 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from calldesk.errors import FieldError, InvalidInput
 from calldesk.schemas import DateTimeText, error_responses, one_of
 from calls.models import Call
-from calls.outbound import TaskResult, record_task_result, start_dormant_list_job
-from calls.selectors import call_tasks, calls_register
+from calls.selectors import calls_register
 from calls.services import EndCall, end_call, register_call_with_lookup
 from clients.api import LookupOut, RouteOut, client_out, debt_out
-from outbound.models import CallTask
 
 router = Router(tags=["calls"])
 
@@ -168,73 +165,3 @@ def get_calls(
         )
     calls = calls_register(operator_username=operator, on=on)
     return {"count": calls.count(), "items": [call_out(c) for c in calls[offset : offset + limit]]}
-
-
-# --- Outbound call lists (API.md, "Outbound call lists") ----------------------------------------
-
-
-class TaskResultIn(Schema):
-    outcome: Literal["agreed", "refused", "informed", "no_answer", "callback"]
-    refusal_reason: str = Field(default="", max_length=300)
-    answers: dict[str, str] = {}
-    callback_at: dt.datetime | None = None
-
-
-def task_out(task: CallTask) -> dict:
-    return {
-        "id": task.pk,
-        "list": task.call_list_id,
-        "client": task.client_id,
-        "operator": task.operator.username if task.operator_id else None,
-        "reason": task.reason,
-        "last_order_on": task.last_order_on.isoformat() if task.last_order_on else None,
-        "status": task.status,
-        "outcome": task.outcome,
-        "refusal_reason": task.refusal_reason,
-        "answers": task.answers,
-        "attempts": task.attempts,
-        "callback_at": task.callback_at.isoformat() if task.callback_at else None,
-    }
-
-
-@router.post("/jobs/dormant-list", response=dict)
-def post_dormant_list(request: HttpRequest, on: dt.date | None = None):
-    """Build a day's dormant list (III.16), as the nightly task does; a re-run adds nothing."""
-    built = start_dormant_list_job(actor=request.auth, on=on or timezone.localdate())
-    return {"created": built.created, "list": built.call_list.pk}
-
-
-@router.get("/call-tasks", response=dict)
-def get_call_tasks(
-    request: HttpRequest,
-    operator: str = "",
-    status: str = "",
-    list: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
-):
-    if not 1 <= limit <= 500 or offset < 0:
-        raise InvalidInput(
-            "limit is 1 to 500 and offset 0 or more.", errors=[FieldError(field="limit", detail="1-500")]
-        )
-    if status and status not in CallTask.Status.values:
-        raise InvalidInput(
-            "Unknown status.", errors=[FieldError(field="status", detail=", ".join(CallTask.Status.values))]
-        )
-    tasks = call_tasks(operator_username=operator, status=status, list_id=list)
-    return {"count": tasks.count(), "items": [task_out(t) for t in tasks[offset : offset + limit]]}
-
-
-@router.post("/call-tasks/{task_id}/result", response=dict)
-def post_task_result(request: HttpRequest, task_id: int, payload: TaskResultIn):
-    task = record_task_result(
-        actor=request.auth,
-        task_id=task_id,
-        result=TaskResult(
-            outcome=payload.outcome,
-            refusal_reason=payload.refusal_reason,
-            answers=payload.answers,
-            callback_at=payload.callback_at,
-        ),
-    )
-    return task_out(call_tasks().get(pk=task.pk))

@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from calls.campaigns import create_campaign
-from calls.outbound import build_dormant_list
 from outbound.models import Campaign
+from outbound.services import build_dormant_list, create_campaign
 from staff.models import User
 
 DEMO_CAMPAIGN = "Summer drinks promotion"

@@ -14,7 +14,6 @@ from clients.models import Client, ClientPhone
 from clients.rules import Debt
 from clients.selectors import debt_of
 from orders.models import Order
-from outbound.models import CallTask
 
 
 @dataclass(frozen=True)
@@ -106,17 +105,3 @@ def open_consultations(*, department_id: int) -> QuerySet[Consultation]:
         .select_related("asked_by", "client")
         .order_by("asked_at", "id")
     )
-
-
-def call_tasks(
-    *, operator_username: str = "", status: str = "", list_id: int | None = None
-) -> QuerySet[CallTask]:
-    """Outbound call tasks, by list and order of creation."""
-    tasks = CallTask.objects.select_related("operator", "client").order_by("call_list_id", "id")
-    if operator_username:
-        tasks = tasks.filter(operator__username=operator_username)
-    if status:
-        tasks = tasks.filter(status=status)
-    if list_id is not None:
-        tasks = tasks.filter(call_list_id=list_id)
-    return tasks

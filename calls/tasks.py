@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from celery import shared_task
-from django.utils import timezone
 
 from calls.references import send_reference, unsent_request_ids
 
@@ -30,19 +28,3 @@ def send_pending_references_task() -> int:
         except Exception:
             logger.warning("references: request %s failed, tried again later", request_id, exc_info=True)
     return sent
-
-
-@shared_task(acks_late=True, soft_time_limit=1800)
-def build_dormant_list_task(day_iso: str) -> int:
-    """Build the dormant list of a day (III.16); idempotent: a re-run adds nothing."""
-    from calls.outbound import build_dormant_list
-
-    return build_dormant_list(on=date.fromisoformat(day_iso)).created
-
-
-@shared_task
-def dispatch_dormant_list_task() -> str:
-    """Beat, after midnight: today in TIME_ZONE, so re-runs and backfills are the same call."""
-    day = timezone.localdate().isoformat()
-    build_dormant_list_task.delay(day)
-    return day

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from calls.campaigns import campaigns_of
 from clients.models import Client
 from outbound.models import CallTask, Campaign
+from outbound.selectors import campaigns_of
 from reports.models import DepartmentTarget, OperatorDay, ReportRun, SalesDay
 from reports.rules import average, overlap_days, percent, prorate
 from staff.models import Department, User

@@ -191,6 +191,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # 00:30 in TIME_ZONE, after the day's orders are in: the day's list of dormant market
     # clients (III.16). The dispatcher passes the date, so a re-run or backfill is the same call.
+    # It lives in outbound/tasks.py and keeps the name it was registered under in calls/.
     "dormant-list": {
         "task": "calls.tasks.dispatch_dormant_list_task",
         "schedule": crontab(hour=0, minute=30),

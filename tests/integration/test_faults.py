@@ -32,7 +32,6 @@ from django.utils import timezone
 from psycopg import sql
 
 from calldesk.celery import app
-from calls.tasks import build_dormant_list_task
 from clients.models import Client
 from clients.services import issue_api_token
 from messaging.models import InboxMessage, OutboxMessage
@@ -40,6 +39,7 @@ from messaging.tasks import deliver_pending_outbox_task
 from orders import services as order_services
 from orders.models import Order, OrderLine, OrderNumberSequence
 from outbound.models import CallList, CallTask
+from outbound.tasks import build_dormant_list_task
 from staff.models import Role
 from tests.factories import ClientFactory, ProductFactory, client_type, make_staff, price
 from tests.integration.conftest import ready_draft, start_worker, worker_env

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from calls.tasks import build_dormant_list_task
 from outbound.models import CallList, CallTask
+from outbound.tasks import build_dormant_list_task
 from staff.models import Role
 from tests.factories import ClientFactory, client_type, make_staff
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from calldesk.errors import Forbidden
-from calls.outbound import TaskResult, build_dormant_list, record_task_result
-from calls.rules import dormancy_cutoff, is_dormant, share_fairly
 from outbound.models import CallList, CallTask
+from outbound.rules import dormancy_cutoff, is_dormant, share_fairly
+from outbound.services import TaskResult, build_dormant_list, record_task_result
 from staff.models import Role, User
 from tests.factories import ClientFactory, client_type
 

@@ -15,19 +15,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calldesk.errors import DeskError, Forbidden, NotFound
-from calls.campaigns import (
+from outbound.exports import export_campaign_results
+from outbound.forms import CampaignForm, TaskResultForm
+from outbound.selectors import campaign_for, campaign_results, campaigns_of, queue_of, task_for
+from outbound.services import (
+    TaskResult,
     call_task_client,
-    campaign_for,
-    campaign_results,
-    campaigns_of,
     close_campaign,
     create_campaign,
-    export_campaign_results,
-    queue_of,
-    task_for,
+    record_task_result,
 )
-from calls.forms_outbound import CampaignForm, TaskResultForm
-from calls.outbound import TaskResult, record_task_result
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -13,11 +13,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from calldesk.errors import Forbidden, InvalidInput
-from calls.campaigns import campaign_results, create_campaign, export_campaign_results, queue_of
 from calls.models import Call
-from calls.outbound import TaskResult, record_task_result
-from calls.rules import dormancy_cutoff
+from outbound.exports import export_campaign_results
 from outbound.models import CallList, CallTask, Campaign
+from outbound.rules import dormancy_cutoff
+from outbound.selectors import campaign_results, queue_of
+from outbound.services import TaskResult, create_campaign, record_task_result
 from staff.models import Role, User
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type
 
@@ -393,7 +394,7 @@ def test_operator_queue_says_why_each_client_is_on_it(client, head, operators, s
     ClientFactory(name="Old shop", last_order_on=date(2026, 5, 1))
     ClientFactory(name="Never shop", last_order_on=None, joined_on=date(2025, 10, 1))
     ClientFactory(name="Fresh shop", last_order_on=timezone.localdate())
-    from calls.outbound import build_dormant_list
+    from outbound.services import build_dormant_list
 
     build_dormant_list(on=timezone.localdate())
     start(head, name="Summer drinks", today=timezone.localdate(), target={"regions": ["Moscow"]})

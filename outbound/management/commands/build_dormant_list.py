@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from calls.outbound import build_dormant_list
+from outbound.services import build_dormant_list
 
 
 class Command(BaseCommand):

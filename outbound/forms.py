@@ -1,5 +1,5 @@
 """Parse what a head types to start a campaign and what an operator records for a call task.
-The rules stay in `calls.campaigns` and `calls.outbound`; these only check the shape of fields."""
+The rules stay in `outbound.rules` and `outbound.services`; these only check the shape of fields."""
 
 from __future__ import annotations
 

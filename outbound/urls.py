@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calls import views_outbound as views
+from outbound import views
 
 app_name = "outbound"
 
