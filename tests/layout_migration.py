@@ -167,7 +167,7 @@ def assert_known_rows(cursor) -> None:
         ("operator2", "operator"),
         ("ipetrov", "manager"),
     ]
-    exchange = "АТС"  # noqa: RUF001 - the exchange's token, named in Cyrillic
+    exchange = "АТС"
     assert one(cursor, "SELECT id, name, user_id FROM staff_apitoken") == (1, exchange, 20)
     assert one(
         cursor,

@@ -33,7 +33,7 @@ def test_every_dev_extra_is_pinned_exactly_in_requirements_dev():
 
 def test_the_tools_the_scripts_and_tests_run_are_dev_extras():
     used = {"pytest", "pytest-django", "factory-boy", "hypothesis", "playwright", "pytest-playwright"}
-    used |= {"pyyaml", "ruff", "bandit", "mypy", "django-stubs", "pre-commit"}
+    used |= {"pyyaml", "ruff", "bandit", "mypy", "django-stubs", "pre-commit", "jsonschema"}
     assert used - dev_extras() == set()
 
 

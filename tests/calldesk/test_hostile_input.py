@@ -536,6 +536,15 @@ def assert_api_answer(response, request: ApiRequest) -> None:
         assert isinstance(body.get("errors"), list), (where, body)
 
 
+def assert_declared(response, method: str, path: str, request: ApiRequest) -> None:
+    """Whatever it was sent, an operation answers only the statuses its OpenAPI declares (the
+    bodies are checked against the schema by tests/calldesk/test_openapi_contract.py)."""
+    operation, _components = openapi_operation(method, path)
+    assert response.status_code in operation["responses"], (
+        f"{method} {path} answered {response.status_code}, which its schema does not declare: {request!r}"
+    )
+
+
 def send_api(http: HttpClient, request: ApiRequest):
     path = request.path
     if request.query:
@@ -573,6 +582,7 @@ def test_api_answers_hostile_input_with_a_4xx_or_a_result(method, path, world, c
         role = data.draw(st.sampled_from(ROLES))
         response = send_api(clients["api"][role], request)
         assert_api_answer(response, request)
+        assert_declared(response, method, path, request)
 
     run()
 
