@@ -5,6 +5,7 @@ calls are shared among the operators on duty, and what a campaign the head instr
 from __future__ import annotations
 
 import calendar
+import operator
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,10 @@ from calldesk.errors import FieldError
 
 # --- Dormancy (III.16) ----------------------------------------------------------------------------
 
+DORMANCY_MONTHS = 6  # "more than two quarters (six months) in a row"
 
-def dormancy_cutoff(day: date, *, months: int = 6) -> date:
+
+def dormancy_cutoff(day: date, *, months: int = DORMANCY_MONTHS) -> date:
     """The same day `months` calendar months earlier; the month's last day when it lacks that
     day (for 31 May: 30 November). A client is dormant with no order on or after this day."""
     month_index = day.year * 12 + (day.month - 1) - months
@@ -25,12 +28,53 @@ def dormancy_cutoff(day: date, *, months: int = 6) -> date:
     return date(year, month, min(day.day, last_day))
 
 
+def dormancy_conditions(cutoff: date) -> tuple[dict[str, Any], ...]:
+    """III.16 as data, the one place it is written: a client is dormant when one of these
+    holds, each meaning all of its lookups on the client's fields (`field__lt`: before the
+    value; `field__isnull`: no value). The nightly list's query is built from them
+    (`outbound.selectors.dormant_as_of`) and `is_dormant` reads them, so they cannot disagree."""
+    return (
+        {"last_order_on__lt": cutoff},  # no order on or after the cut-off
+        {"last_order_on__isnull": True, "joined_on__lt": cutoff},  # never ordered, joined before it
+    )
+
+
+_COMPARISONS = {
+    "": operator.eq,
+    "exact": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+
+
+def _holds(values: dict[str, Any], key: str, bound: Any) -> bool:
+    """One lookup (`field__lt`, `field__isnull`, ...) as the database reads it: a comparison with
+    a missing value is never true."""
+    name, _sep, lookup = key.partition("__")
+    value = values[name]
+    if lookup == "isnull":
+        return (value is None) is bound
+    if value is None:
+        return False
+    compare = _COMPARISONS.get(lookup)
+    if compare is None:
+        raise ValueError(f"Unsupported lookup: {key}")
+    return compare(value, bound)
+
+
+def meets_any(conditions: tuple[dict[str, Any], ...], values: dict[str, Any]) -> bool:
+    """Whether `values` (field → value) meet one of `conditions`, each all of its lookups."""
+    return any(
+        all(_holds(values, key, bound) for key, bound in condition.items()) for condition in conditions
+    )
+
+
 def is_dormant(*, last_order_on: date | None, joined_on: date, cutoff: date) -> bool:
     """III.16: no order dated on or after the cut-off; a client who never ordered counts once it
     joined before the cut-off."""
-    if last_order_on is None:
-        return joined_on < cutoff
-    return last_order_on < cutoff
+    return meets_any(dormancy_conditions(cutoff), {"last_order_on": last_order_on, "joined_on": joined_on})
 
 
 # --- Sharing the calls ----------------------------------------------------------------------------

@@ -4,9 +4,11 @@ operator's queue of call tasks. Fixed numbers of queries."""
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -15,8 +17,8 @@ from django.utils.translation import gettext as _
 from calldesk.access import require_role
 from calldesk.errors import NotFound
 from clients.models import Client
+from outbound import rules
 from outbound.models import CallList, CallTask, Campaign
-from outbound.rules import dormancy_cutoff
 from staff.models import Role, User
 
 
@@ -34,8 +36,10 @@ def operators_on_duty() -> dict[int, int]:
 
 
 def dormant_as_of(clients: QuerySet[Client], *, cutoff: date) -> QuerySet[Client]:
-    """The clients dormant at `cutoff` (III.16, `outbound.rules.is_dormant`)."""
-    return clients.filter(Q(last_order_on__lt=cutoff) | Q(last_order_on__isnull=True, joined_on__lt=cutoff))
+    """The clients dormant at `cutoff` (III.16): the query is built from the rule's own
+    conditions (`outbound.rules.dormancy_conditions`), so it decides as `is_dormant` does."""
+    conditions = (Q(**condition) for condition in rules.dormancy_conditions(cutoff))
+    return clients.filter(reduce(operator.or_, conditions))
 
 
 def dormant_to_list(*, cutoff: date, call_list: CallList) -> QuerySet[Client]:
@@ -62,7 +66,7 @@ def targeted_clients(*, department_id: int, target: dict, today: date) -> QueryS
     if target.get("managers"):
         clients = clients.filter(manager__username__in=target["managers"])
     if target.get("dormant"):
-        clients = dormant_as_of(clients, cutoff=dormancy_cutoff(today))
+        clients = dormant_as_of(clients, cutoff=rules.dormancy_cutoff(today))
     if target.get("declined_earlier"):
         refused = CallTask.objects.filter(client=OuterRef("pk"), outcome=CallTask.Outcome.REFUSED)
         clients = clients.filter(Exists(refused))

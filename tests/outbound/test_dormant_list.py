@@ -6,8 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from calldesk.errors import Forbidden
+from outbound import rules
 from outbound.models import CallList, CallTask
 from outbound.rules import dormancy_cutoff, is_dormant, share_fairly
+from outbound.selectors import targeted_clients
 from outbound.services import TaskResult, build_dormant_list, record_task_result
 from staff.models import Role, User
 from tests.factories import ClientFactory, client_type
@@ -171,3 +173,76 @@ def test_the_api_job_and_tasks(api, base, staff_of):
         "buys elsewhere",
         1,
     )
+
+
+# --- One rule: the builder's query is made from it ------------------------------------------------
+
+EDGE_DAYS = [
+    date(2026, 11, 28),
+    date(2026, 5, 31),  # the cut-off month lacks the 31st
+    date(2026, 8, 31),  # February, 28 days
+    date(2028, 8, 31),  # February of a leap year
+    date(2026, 3, 15),  # across the year
+    date(2027, 1, 1),
+]
+
+
+def edge_clients(cutoff: date) -> list:
+    """A market client for each last order (a day before, on, after the cut-off; never) and each
+    joining day (the same three), so every edge of the rule is in the database."""
+    market = client_type("market")
+    days = [cutoff - timedelta(days=1), cutoff, cutoff + timedelta(days=1)]
+    return [
+        ClientFactory(
+            name=f"Киоск {n} «{last or 'никогда'}»" if n % 2 else f"Stall {n} ({last or 'never'})",
+            type=market,
+            last_order_on=last,
+            joined_on=joined,
+        )
+        for n, (last, joined) in enumerate((last, joined) for last in [*days, None] for joined in days)
+    ]
+
+
+def dormant_by_rule(clients: list, cutoff: date) -> set[int]:
+    return {
+        c.pk
+        for c in clients
+        if is_dormant(last_order_on=c.last_order_on, joined_on=c.joined_on, cutoff=cutoff)
+    }
+
+
+@pytest.mark.parametrize("on", EDGE_DAYS)
+def test_the_builder_and_the_rule_agree_on_edge_days(db, staff_of, on):
+    staff_of(Role.OPERATOR, department_code="call_center", username="марина")
+    cutoff = dormancy_cutoff(on)
+    clients = edge_clients(cutoff)
+    by_rule = dormant_by_rule(clients, cutoff)
+    built = build_dormant_list(on=on)
+    assert set(built.call_list.tasks.values_list("client_id", flat=True)) == by_rule
+    # the three who last ordered the day before the cut-off, and the one who never ordered and
+    # joined then: exactly four of the twelve
+    assert built.created == len(by_rule) == 4
+    department_id = clients[0].department_id
+    targeted = targeted_clients(department_id=department_id, target={"dormant": True}, today=on)
+    assert set(targeted.values_list("pk", flat=True)) == by_rule
+
+
+def test_changing_the_rule_changes_the_list(db, staff_of, monkeypatch):
+    staff_of(Role.OPERATOR, department_code="call_center", username="op")
+    cutoff = dormancy_cutoff(ON)
+    clients = edge_clients(cutoff)
+    # Say the rule became "an order on or before the cut-off; never ordered does not count".
+    monkeypatch.setattr(rules, "dormancy_conditions", lambda cutoff: ({"last_order_on__lte": cutoff},))
+    by_rule = dormant_by_rule(clients, cutoff)
+    built = build_dormant_list(on=ON)
+    assert set(built.call_list.tasks.values_list("client_id", flat=True)) == by_rule
+    assert built.created == 6  # a day before and on the cut-off, each of three joining days
+
+
+def test_the_rule_reads_its_lookups_as_the_database_does():
+    values = {"last_order_on": None, "joined_on": CUTOFF}
+    assert rules.meets_any(({"last_order_on__lt": CUTOFF},), values) is False  # NULL < x is not true
+    assert rules.meets_any(({"last_order_on__isnull": True, "joined_on__lte": CUTOFF},), values) is True
+    assert rules.meets_any(({"joined_on": CUTOFF},), values) is True
+    with pytest.raises(ValueError, match="joined_on__year"):
+        rules.meets_any(({"joined_on__year": 2026},), values)
