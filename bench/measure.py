@@ -770,14 +770,15 @@ def main() -> int:
         figures += measure_load(c)
     if "jobs" in PARTS:
         figures += measure_jobs()
-    width = max(len(f.name) for f in figures)
     print(f"\ncalldesk bench on {scale()} (estimated rows), DB_PREPARE={settings.DB_PREPARE}\n")
-    print(f"{'measure'.ljust(width)}  {'value':>10}  {'budget':>10}  result")
-    for f in figures:
-        budget = f"<= {f.budget:g}" if f.budget is not None else ""
-        verdict = ("PASS" if f.passed else "FAIL") if f.budget is not None else ""
-        value = f"{f.value:g} {f.unit}".strip()
-        print(f"{f.name.ljust(width)}  {value:>10}  {budget:>10}  {verdict}  {f.detail}".rstrip())
+    if figures:  # BENCH_PARTS=paths alone has only the paths' table
+        width = max(len(f.name) for f in figures)
+        print(f"{'measure'.ljust(width)}  {'value':>10}  {'budget':>10}  result")
+        for f in figures:
+            budget = f"<= {f.budget:g}" if f.budget is not None else ""
+            verdict = ("PASS" if f.passed else "FAIL") if f.budget is not None else ""
+            value = f"{f.value:g} {f.unit}".strip()
+            print(f"{f.name.ljust(width)}  {value:>10}  {budget:>10}  {verdict}  {f.detail}".rstrip())
     if paths:
         print_paths(paths)
     failed = [f for f in figures if not f.passed]
