@@ -40,23 +40,11 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from calldesk.demo import (
-    BRANDS,
-    CATEGORIES,
-    COLUMN_REASONS,
-    CONTACT_FIRST,
-    CONTACT_LAST,
-    DEMO_PASSWORD,
-    NAME_FIRST,
-    NAME_KIND,
-    REGIONS,
-    SIZES,
-    STREETS,
-    TYPE_TASTE,
-    ensure_demo_staff,
-)
 from calls.models import Call
 from clients.models import Client, ClientPhone, ClientType, Contact, Receivable
+from demo.seed.clients import CONTACT_FIRST, CONTACT_LAST, NAME_FIRST, NAME_KIND, REGIONS, STREETS
+from demo.seed.orders import BRANDS, CATEGORIES, COLUMN_REASONS, SIZES, TYPE_TASTE
+from demo.seed.staff import DEMO_PASSWORD, ensure_demo_staff
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
 from staff.models import Department, Role, User
 

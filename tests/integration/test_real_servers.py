@@ -8,10 +8,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client as HttpClient
 
-from calldesk.demo import seed_demo
 from clients.models import Client
 from clients.selectors import overdue_clients, search_clients
 from clients.services import issue_api_token
+from demo.services import seed_demo
 from messaging.models import InboxMessage, OutboxMessage, WorkerHeartbeat
 from messaging.tasks import record_worker_heartbeat_task
 from reports.build import build_day

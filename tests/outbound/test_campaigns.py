@@ -503,7 +503,7 @@ def test_call_button_without_a_phone_says_so(client, head, operators):
 
 
 def test_demo_builds_the_dormant_list_and_one_campaign_once(staff_of, operators):
-    from calls.demo import seed_outbound_demo
+    from demo.seed.outbound import seed_outbound_demo
 
     staff_of(Role.HEAD, department_code="wholesale", username="head")
     ClientFactory(last_order_on=date(2025, 1, 1))

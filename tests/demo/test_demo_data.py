@@ -1,4 +1,4 @@
-"""`seed_demo`: realistic, deterministic, idempotent demo data (issue 2, item 6)."""
+"""`seed_demo`: realistic, deterministic, idempotent demo data."""
 
 from collections import Counter
 from datetime import date, timedelta
@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
 
-from calldesk.demo import DEMO_LOGINS, seed_demo
 from clients.models import Client, ClientPhone, Receivable
 from clients.selectors import overdue_clients
+from demo.seed.staff import DEMO_LOGINS
+from demo.services import seed_demo
 from orders.models import Order, OrderLine, OrderNumberSequence
 from staff.models import Department, User
 
@@ -139,7 +140,7 @@ def test_a_second_run_changes_nothing(seeded, capsys):
 
 
 def test_every_routing_rule_has_a_live_example_on_the_demo_desk(seeded):
-    from calldesk.demo import routing_examples
+    from demo.selectors import routing_examples
 
     examples = routing_examples(on=TODAY)
     assert set(examples) == {

@@ -1,13 +1,16 @@
-"""Demo data for outbound work: today's dormant list (III.16) and one running campaign by the
-wholesale head (III.17, III.23). Called from `calldesk.demo.seed_demo` after the staff and the
-clients exist; running it again adds nothing."""
+"""Demo outbound work: today's dormant list (III.16), one running campaign by the wholesale head
+(III.17, III.23), and the first tasks of the list already worked, so the figures show calls to
+dormant clients. Run after the staff and the clients exist; running it again adds nothing."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from outbound.models import Campaign
+from django.utils import timezone
+
+from outbound.models import CallTask, Campaign, TaskAttempt
 from outbound.services import build_dormant_list, create_campaign
 from staff.models import User
 
@@ -44,3 +47,24 @@ def seed_outbound_demo(*, today: date) -> OutboundDemo:
         today=today,
     )
     return OutboundDemo(dormant_tasks=built.created, campaign=campaign, campaign_tasks=count)
+
+
+def seed_task_attempts(rng: random.Random, *, operators: list[User]) -> int:
+    """Today's dormant list: the first tasks worked yesterday-style (III.16)."""
+    attempts = []
+    for task in CallTask.objects.filter(reason__in=[CallTask.Reason.DORMANT, CallTask.Reason.NEVER_ORDERED])[
+        :25
+    ]:
+        operator = task.operator or rng.choice(operators)
+        attempts.append(
+            TaskAttempt(
+                task=task,
+                operator=operator,
+                client_id=task.client_id,
+                reason=task.reason,
+                outcome=rng.choice(["refused", "informed", "no_answer"]),
+                at=timezone.now() - timedelta(minutes=rng.randint(5, 120)),
+            )
+        )
+    TaskAttempt.objects.bulk_create(attempts)
+    return len(attempts)

@@ -3,7 +3,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from calldesk.demo import DEMO_PASSWORD, routing_examples, seed_demo
+from demo.seed.staff import DEMO_PASSWORD
+from demo.selectors import routing_examples
+from demo.services import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,14 +1,12 @@
-"""Demo data for the reports: the desk's recent weeks as the operators would have left them
-(a call for each order, the extra items offered on it, a few calls passed on or blocked by
-debt, some dormant clients called), the departments' targets for this month, and the report
-rows built from all of it. Called from `calldesk.demo.seed_demo` after the order history exists."""
+"""The demo desk's recent weeks in the call register: a call for each order with the extra items
+offered on it (III.7), and calls that did not end in an order: key clients passed on (III.4),
+debtors passed to the manager or finance (III.6), reference requests (III.18)."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -16,34 +14,20 @@ from django.utils import timezone
 from calls.models import Call
 from clients.models import Client
 from clients.rules import Handler
+from demo.seed.common import DEMO_DAYS
 from orders.models import Offer, Order, Product
-from outbound.models import CallTask, TaskAttempt
-from reports.build import build_day
-from reports.models import DepartmentTarget
-from staff.models import Department, User
-
-DEMO_DAYS = 35
-# Monthly targets per department: orders, value, upsell conversion %, dormant clients won back.
-TARGETS = {
-    "wholesale": (400, Decimal("6000000.00"), Decimal("30.0"), 15),
-    "retail": (150, Decimal("900000.00"), Decimal("25.0"), 5),
-    "regional": (120, Decimal("2400000.00"), Decimal("25.0"), 5),
-}
+from staff.models import User
 
 
 @dataclass(frozen=True)
-class ReportsDemo:
+class DeskHistory:
     calls: int
     offers: int
-    days_built: int
 
 
-def seed_reports_demo(*, today: date, seed: int = 7) -> ReportsDemo:
-    rng = random.Random(seed)  # nosec B311  # noqa: S311 - demo data, not secrets
+def seed_recent_calls(rng: random.Random, *, today: date, operators: list[User]) -> DeskHistory:
+    """The last DEMO_DAYS days of calls, each order's with the items offered on it."""
     since = today - timedelta(days=DEMO_DAYS)
-    operators = list(User.objects.filter(groups__name="operator", is_active=True).order_by("username"))
-    if not operators:
-        return ReportsDemo(calls=0, offers=0, days_built=0)
     products = list(Product.objects.filter(active=True).values_list("pk", flat=True))
     recent = list(
         Order.objects.filter(confirmed_at__date__gte=since)
@@ -124,42 +108,4 @@ def seed_reports_demo(*, today: date, seed: int = 7) -> ReportsDemo:
     Offer.objects.filter(order__in=[o.pk for o in recent]).update(
         offered_at=Subquery(Order.objects.filter(pk=OuterRef("order_id")).values("confirmed_at")[:1])
     )
-
-    # Today's dormant list: the first tasks worked yesterday-style, so the figures show calls
-    # to dormant clients (III.16).
-    attempts = []
-    for task in CallTask.objects.filter(reason__in=[CallTask.Reason.DORMANT, CallTask.Reason.NEVER_ORDERED])[
-        :25
-    ]:
-        operator = task.operator or rng.choice(operators)
-        attempts.append(
-            TaskAttempt(
-                task=task,
-                operator=operator,
-                client_id=task.client_id,
-                reason=task.reason,
-                outcome=rng.choice(["refused", "informed", "no_answer"]),
-                at=timezone.now() - timedelta(minutes=rng.randint(5, 120)),
-            )
-        )
-    TaskAttempt.objects.bulk_create(attempts)
-
-    first_of_month = today.replace(day=1)
-    last_of_month = (first_of_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    for code, (orders, value, conversion, reactivated) in TARGETS.items():
-        department = Department.objects.filter(code=code).first()
-        if department is not None:
-            DepartmentTarget.objects.get_or_create(
-                department=department,
-                period_start=first_of_month,
-                period_end=last_of_month,
-                defaults={
-                    "orders": orders,
-                    "order_value": value,
-                    "upsell_conversion": conversion,
-                    "reactivated": reactivated,
-                },
-            )
-    for offset in range(DEMO_DAYS + 1):
-        build_day(since + timedelta(days=offset))
-    return ReportsDemo(calls=len(calls), offers=len(offers), days_built=DEMO_DAYS + 1)
+    return DeskHistory(calls=len(calls), offers=len(offers))
