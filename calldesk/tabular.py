@@ -4,12 +4,17 @@
 `read_table(file, filename, error=...)` gives the rows as lists of text cells, header first,
 blank rows at the end dropped and blank rows in between kept (so row numbers match the file).
 Anything it cannot read raises `error` (an InvalidInput subclass) with a sentence for the user.
+
+`FileImport` describes one import once (how its file becomes rows, the service that writes them,
+the words for its result); `calldesk.importing` serves it in the admin and as a command.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -97,3 +102,19 @@ def key_text(row: Any, name: str) -> str | None:
     if isinstance(value, str | int) and not isinstance(value, bool):
         return str(value).strip() or None
     return None
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """One file import: the same for the admin's upload and the command line."""
+
+    read: Callable[[BinaryIO, str], list]  # (file, filename) -> the rows `write` takes
+    write: Callable[..., Any]  # (rows=, actor=, first_row=) -> a result; all or nothing
+    header: Callable[[], Sequence[str]]  # the columns the file may have, for the help
+    done: str  # what happened, for the admin: "Receivables imported"
+    summary: Callable[[Any], str]  # the result in words: "created 2, updated 0"
+
+    def run(self, file: BinaryIO, filename: str, *, actor) -> Any:
+        """Read the file and write its rows (row 1 is the first after the header). Raises the
+        service's DeskErrors: the reader's or the service's InvalidInput lists every bad row."""
+        return self.write(rows=self.read(file, filename), actor=actor, first_row=1)

@@ -11,20 +11,20 @@ report data rows, where row 1 is the first row after the header (`first_row=1`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError
-from calldesk.tabular import is_blank, key_text, read_table
+from calldesk.parsing import parse_date, parse_money, parse_text
+from calldesk.tabular import FileImport, is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable
 from staff.models import Role, User
@@ -33,13 +33,9 @@ FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount", "paid")
 REQUIRED_FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount")
 UPDATED_FIELDS = ["issued_on", "due_on", "amount", "paid"]
 
-CENT = Decimal("0.01")
 # Receivable.amount and .paid are DecimalField(max_digits=14, decimal_places=2).
 MONEY_LIMIT = Decimal(10) ** 12
 DOCUMENT_MAX_LENGTH = Receivable._meta.get_field("document").max_length
-# Plain decimal notation only: no exponent, no NaN/Infinity, no digit separators.
-DECIMAL_PATTERN = re.compile(r"[+-]?\d+(\.\d+)?")
-DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -219,11 +215,11 @@ def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow |
             continue
         try:
             if name in {"document", "client_tax_id"}:
-                values[name] = _text(raw)
+                values[name] = parse_text(raw)
             elif name in {"issued_on", "due_on"}:
-                values[name] = _date(raw)
+                values[name] = parse_date(raw)
             else:
-                values[name] = _money(raw)
+                values[name] = parse_money(raw, limit=MONEY_LIMIT)
         except ValueError as exc:
             fail(name, str(exc))
 
@@ -238,45 +234,6 @@ def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow |
         errors.extend(row_errors)
         return None
     return _ValidRow(index=index, **values)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(_("Expected a string."))
-    return str(value).strip()
-
-
-def _date(value: Any) -> date:
-    text = value.strip() if isinstance(value, str) else None
-    if text is None or not DATE_PATTERN.fullmatch(text):
-        raise ValueError(_("Expected a date as YYYY-MM-DD."))
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(_("%(value)s is not a valid date.") % {"value": text}) from None
-
-
-def _money(value: Any) -> Decimal:
-    """A non-negative amount with at most two decimal places. Never through float: a JSON number
-    with a fraction has already lost its exact value, so money must come as a string."""
-    if isinstance(value, float):
-        raise ValueError(_('Send money as a decimal string such as "1234.50", not as a number.'))
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(_('Expected a decimal string such as "1234.50".'))
-    text = str(value).strip()
-    if not DECIMAL_PATTERN.fullmatch(text):
-        raise ValueError(_('"%(value)s" is not a decimal number such as 1234.50.') % {"value": text[:50]})
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:  # the pattern admits only plain numbers; kept for safety
-        raise ValueError(_('"%(value)s" is not a decimal number.') % {"value": text[:50]}) from None
-    if amount < 0:
-        raise ValueError(_("Must not be negative."))
-    if amount >= MONEY_LIMIT:  # checked before quantize(), which fails on very long numbers
-        raise ValueError(_("Too large: at most 12 digits before the decimal point."))
-    if amount != amount.quantize(CENT):
-        raise ValueError(_("At most 2 decimal places."))
-    return amount.quantize(CENT) + 0  # + 0 turns "-0.00" into "0.00"
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -321,3 +278,14 @@ def _columns(header: list[str]) -> dict[str, int]:
             errors=errors,
         )
     return columns
+
+
+RECEIVABLES_FILE = FileImport(
+    read=read_receivables_file,
+    write=import_receivables,
+    header=lambda: FIELDS,
+    done=gettext_lazy("Receivables imported"),
+    summary=lambda result: (
+        _("created %(created)d, updated %(updated)d") % {"created": result.created, "updated": result.updated}
+    ),
+)

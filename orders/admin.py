@@ -1,9 +1,8 @@
 """The price list in Django admin: commercial management keeps products, prices, discount rules and
 specials here. Price edits go through `orders.pricelist`, rule and special edits through
-`orders.promotions`, so every
-change is recorded (`PriceChange`, `RuleChange`) with who made it; orders are read-only here,
-they change only through services. The histories are read here and never edited (issue 9).
-"""
+`orders.promotions`, so every change is recorded (`PriceChange`, `RuleChange`) with who made it;
+orders are read-only here, they change only through services. The histories are read here and
+never edited (III.26)."""
 
 from __future__ import annotations
 
@@ -11,8 +10,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
-from calldesk.errors import DeskError, FieldError, Forbidden, InvalidInput
-from orders.exceptions import InvalidPriceList
+from calldesk.errors import DeskError, Forbidden, InvalidInput
+from calldesk.importing import FileImportAdmin
 from orders.models import (
     DiscountRule,
     Order,
@@ -37,14 +34,7 @@ from orders.models import (
     Source,
     Special,
 )
-from orders.pricelist import (
-    export_price_list,
-    price_list_header,
-    read_price_list_file,
-    remove_price,
-    set_price,
-    upsert_price_list,
-)
+from orders.pricelist import PRICE_LIST_FILE, export_price_list, remove_price, set_price
 from orders.promotions import (
     create_discount_rule,
     create_special,
@@ -146,47 +136,33 @@ class NewProductFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PriceListImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "CSV (UTF-8, comma or semicolon) or XLSX, as the export writes it. The first row names the "
-            "columns: sku, name, unit, pack, category, active, new_until and one column per price column."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-
-class PriceListFileMixin:
+class PriceListFileMixin(FileImportAdmin):
     """For ProductAdmin: "Import from file" and "Export" object tools and their pages."""
 
-    change_list_template = "admin/orders/product/change_list.html"
+    file_import = PRICE_LIST_FILE
+    may_import = staticmethod(may_edit_price_list)
+    import_title = gettext_lazy("Import the price list from a file")
+    import_help = gettext_lazy(
+        "CSV (UTF-8, comma or semicolon) or XLSX, as the export writes it. The first row names the "
+        "columns: sku, name, unit, pack, category, active, new_until and one column per price column."
+    )
     import_template = "admin/orders/product/import.html"
 
-    def _url_name(self, action: str) -> str:
-        return f"{self.opts.app_label}_{self.opts.model_name}_{action}"
+    def _export_url_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_export"
 
     def get_urls(self) -> list[URLPattern]:
-        # Before the model's own URLs, whose "<path:object_id>/" would take "import/".
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name=self._url_name("import")),
-            path(
-                "export/<str:fmt>/",
-                self.admin_site.admin_view(self.export_view),
-                name=self._url_name("export"),
-            ),
-            *super().get_urls(),
-        ]
+        # Before the model's own URLs, whose "<path:object_id>/" would take "export/".
+        view = self.admin_site.admin_view(self.export_view)
+        return [path("export/<str:fmt>/", view, name=self._export_url_name()), *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = dict(extra_context or {})
-        name = self.admin_site.name
-        if may_edit_price_list(request.user):
-            extra_context["price_list_import_url"] = reverse(
-                f"admin:{self._url_name('import')}", current_app=name
+        extra_context["file_export_urls"] = [
+            (
+                fmt.upper(),
+                reverse(f"admin:{self._export_url_name()}", args=[fmt], current_app=self.admin_site.name),
             )
-        extra_context["price_list_export_urls"] = [
-            (fmt.upper(), reverse(f"admin:{self._url_name('export')}", args=[fmt], current_app=name))
             for fmt in EXPORT_TYPES
         ]
         return super().changelist_view(request, extra_context=extra_context)
@@ -200,51 +176,6 @@ class PriceListFileMixin:
         filename = f"price-list-{timezone.localdate().isoformat()}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not may_edit_price_list(request.user):
-            raise PermissionDenied
-        errors: list[FieldError] = []
-        if request.method == "POST":
-            form = PriceListImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    rows = read_price_list_file(upload, upload.name)
-                    result = upsert_price_list(
-                        rows=rows, actor=request.user, source=Source.IMPORT, first_row=1
-                    )
-                except InvalidPriceList as exc:
-                    form.add_error(None, exc.detail)
-                    errors = exc.errors
-                except DeskError as exc:
-                    form.add_error(None, exc.detail)
-                else:
-                    self.message_user(
-                        request,
-                        _(
-                            "Price list imported: %(created)d products created, %(updated)d updated, "
-                            "%(prices)d prices changed."
-                        )
-                        % {
-                            "created": result.created,
-                            "updated": result.updated,
-                            "prices": result.prices_changed,
-                        },
-                        messages.SUCCESS,
-                    )
-                    return redirect(f"admin:{self._url_name('changelist')}")
-        else:
-            form = PriceListImportForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import the price list from a file"),
-            "form": form,
-            "errors": errors,
-            "fields": price_list_header(),
-        }
-        return TemplateResponse(request, self.import_template, context)
 
 
 @admin.register(Product)

@@ -27,13 +27,13 @@ from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.parsing import parse_date, parse_money, parse_text
-from calldesk.tabular import is_blank, key_text, read_table
+from calldesk.tabular import FileImport, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
 from orders.rules import BASE
@@ -461,6 +461,20 @@ def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
             errors=errors,
         )
     return fields, prices
+
+
+PRICE_LIST_FILE = FileImport(
+    read=read_price_list_file,
+    write=lambda *, rows, actor, first_row: upsert_price_list(
+        rows=rows, actor=actor, source=Source.IMPORT, first_row=first_row
+    ),
+    header=price_list_header,
+    done=gettext_lazy("Price list imported"),
+    summary=lambda result: (
+        _("created %(created)d, updated %(updated)d, prices changed %(prices)d")
+        % {"created": result.created, "updated": result.updated, "prices": result.prices_changed}
+    ),
+)
 
 
 def export_price_list(fmt: str) -> bytes:

@@ -371,7 +371,7 @@ def test_admin_uploads_a_csv_and_creates_the_rows(client, admin_user, two_client
     response = client.post(IMPORT_URL, {"file": upload}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("admin:clients_receivable_changelist")
-    assert "2 created, 0 updated" in response.content.decode()
+    assert "Receivables imported: created 2, updated 0." in response.content.decode()
     assert sorted(Receivable.objects.values_list("document", flat=True)) == ["INV-1", "INV-2"]
 
 

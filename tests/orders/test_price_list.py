@@ -655,7 +655,7 @@ def test_commercial_imports_and_exports_the_price_list_in_admin(client, commerci
     response = client.post(import_url, {"file": upload}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("admin:orders_product_changelist")
-    assert "0 products created, 1 updated, 1 prices changed" in response.content.decode()
+    assert "Price list imported: created 0, updated 1, prices changed 1." in response.content.decode()
     assert history() == {("COLA", "base", Decimal("50.00"), Decimal("51.00"), "kvasilieva", "import")}
 
 

@@ -1,49 +1,11 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
-
-from calldesk.errors import DeskError, FieldError
-from clients.exceptions import InvalidImport
-from clients.receivables import import_receivables, read_receivables_file
+from calldesk.importing import ImportCommand
+from clients.receivables import RECEIVABLES_FILE
 
 
-def describe(error: FieldError) -> str:
-    """One error line: "row 3, amount: Must not be negative." (row 1 is the first after the header)."""
-    if error.row is None:
-        return _("%(field)s: %(detail)s") % {"field": error.field or _("file"), "detail": error.detail}
-    return _("row %(row)s, %(field)s: %(detail)s") % {
-        "row": error.row,
-        "field": error.field or _("row"),
-        "detail": error.detail,
-    }
-
-
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import receivables from accounting: a CSV or XLSX file with a header row "
         "(document, client_tax_id, issued_on, due_on, amount, paid). All or nothing; "
         "error rows are numbered from 1, the first row after the header."
     )
-
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="A .csv or .xlsx file.")
-
-    def handle(self, *args, file: str, **options) -> None:
-        path = Path(file)
-        try:
-            with path.open("rb") as handle:
-                rows = read_receivables_file(handle, path.name)
-            result = import_receivables(rows=rows, actor=None, first_row=1)
-        except OSError as exc:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": file, "error": exc}) from None
-        except InvalidImport as exc:
-            for error in exc.errors:
-                self.stderr.write(describe(error))
-            raise CommandError(exc.detail) from None
-        except DeskError as exc:
-            raise CommandError(exc.detail) from None
-        self.stdout.write(
-            _("created %(created)d, updated %(updated)d")
-            % {"created": result.created, "updated": result.updated}
-        )
+    file_import = RECEIVABLES_FILE
