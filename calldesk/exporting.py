@@ -1,8 +1,10 @@
 """Tables as files for heads and admins: CSV (UTF-8 with BOM, CRLF, as spreadsheets open it) and
 XLSX. Client data leaves the desk only through these, and only for heads and admins (III.26).
 
-Cells are typed freely on the desk (a client's name, a survey answer): a cell a spreadsheet
-would run as a formula is written as text, in both formats.
+Cells are typed freely on the desk (a client's name, a survey answer, a product's name): a cell
+a spreadsheet would run as a formula is written as text, in both formats, by every file the desk
+writes (`as_text` for a sheet laid out by hand). The desk's own reader (`calldesk.tabular`) takes
+such a CSV cell back as it was typed (`unguarded`), so an exported price list imports unchanged.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ def safe_csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def unguarded(text: str) -> str:
+    """A CSV cell as it was typed, without the apostrophe `safe_csv_cell` put before a formula."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """The table as CSV: UTF-8 with a BOM (so Excel reads Cyrillic right), comma, CRLF.
     `rows` may be a generator; it is read once, row by row."""
@@ -66,11 +73,11 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: s
     sheet = workbook.active
     sheet.title = sheet_title(title)
     sheet.append(list(header))
-    _as_text(sheet[1])
+    as_text(sheet[1])
     for cells in rows:
         sheet.append(list(cells))
         written = sheet[sheet.max_row]
-        _as_text(written)
+        as_text(written)
         for cell, value in zip(written, cells, strict=False):
             if isinstance(value, Decimal):
                 cell.number_format = "0.00"
@@ -82,7 +89,8 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: s
     return out.getvalue()
 
 
-def _as_text(cells) -> None:
+def as_text(cells) -> None:
+    """Cells openpyxl took for formulas (text typed with a leading "=") are stored as text."""
     for cell in cells:
         if cell.data_type == "f":  # text typed with a leading "=" stays text
             cell.data_type = "s"

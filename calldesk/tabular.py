@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from django.utils.translation import gettext as _
 
 from calldesk.errors import InvalidInput
+from calldesk.exporting import unguarded
 
 
 def read_table(file: BinaryIO, filename: str, *, error: type[InvalidInput], what: str) -> list[list[str]]:
@@ -51,7 +52,7 @@ def _csv_table(data: bytes, error: type[InvalidInput]) -> list[list[str]]:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return [[cell.strip() for cell in cells] for cells in rows]
+        return [[unguarded(cell.strip()) for cell in cells] for cells in rows]
     except csv.Error as exc:
         raise error(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
 

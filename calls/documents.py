@@ -31,6 +31,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from calldesk.exporting import as_text
 from clients.models import Client
 from orders.models import Price, PriceColumn, Product, ProductCertificate
 from orders.rules import BASE, price_in_column
@@ -171,11 +172,7 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
             ]
         )
         row = worksheet[worksheet.max_row]
-        for cell in (row[0], row[1], row[2], row[3], row[6]):
-            if cell.data_type == "f":
-                # openpyxl takes text starting with "=" for a formula: keep a product name such
-                # as "=Cola=" as text, so that it never runs in the client's spreadsheet.
-                cell.data_type = "s"
+        as_text(row)  # a product name such as "=Cola=" never runs in the client's spreadsheet
         row[5].number_format = money_format
     for letter, width in zip("ABCDEFG", (22, 14, 48, 8, 8, 16, 28), strict=True):
         worksheet.column_dimensions[letter].width = width

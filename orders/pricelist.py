@@ -18,10 +18,7 @@ report data rows, where row 1 is the first row after the header (`first_row=1`).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -32,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
+from calldesk.exporting import csv_bytes, xlsx_bytes
 from calldesk.parsing import parse_date, parse_money, parse_text
 from calldesk.tabular import FileImport, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
@@ -479,7 +477,8 @@ PRICE_LIST_FILE = FileImport(
 
 def export_price_list(fmt: str) -> bytes:
     """The whole price list as a CSV (UTF-8 with BOM, comma) or XLSX file, with the header that
-    `read_price_list_file` reads, so that exporting and importing the file changes nothing.
+    `read_price_list_file` reads, so that exporting and importing the file changes nothing; a
+    name a spreadsheet would run as a formula is written as text (calldesk.exporting).
     Three queries."""
     columns = list(PriceColumn.objects.order_by("position"))
     header = price_list_header(columns)
@@ -495,48 +494,7 @@ def export_price_list(fmt: str) -> bytes:
             + [by_column.get(column.pk) for column in columns]
         )
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        for cells in rows:
-            writer.writerow([_csv_cell(value) for value in cells])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return csv_bytes(header, rows)
     if fmt == "xlsx":
-        return _xlsx_bytes(header, rows, money_from=len(PRODUCT_FIELDS))
+        return xlsx_bytes(header, rows, title=_("Price list"))
     raise InvalidInput(_("Export as csv or xlsx."), errors=[FieldError("format", _("Expected csv or xlsx."))])
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_bytes(header: list[str], rows: list[list[Any]], *, money_from: int) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Price list")[:31]
-    sheet.append(header)
-    for cells in rows:
-        sheet.append(cells)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row[:money_from]:
-            if cell.data_type == "f":
-                # openpyxl takes text starting with "=" for a formula: keep a name such as
-                # "=Cola=" as text, so it reads back as it is and never runs in a spreadsheet.
-                cell.data_type = "s"
-        for cell in row[money_from:]:
-            cell.number_format = "0.00"
-        row[PRODUCT_FIELDS.index("new_until")].number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -428,6 +428,30 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_xlsx(commercial):
     assert load_workbook(io.BytesIO(data)).active["B2"].data_type == "s"
 
 
+FORMULA_NAMES = {"SUM": "=SUM(A1)", "PLUS": "+7 495 111-22-33", "MINUS": "-Квас-", "AT": "@Тархун"}
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_csv(commercial):
+    for sku, name in FORMULA_NAMES.items():
+        price(ProductFactory(sku=sku, name=name), "base", "1.00")
+    before = snapshot()
+    data = export_price_list("csv")
+
+    lines = data.decode("utf-8").lstrip("\ufeff").splitlines()
+    assert lines[1:] == [
+        "AT,'@Тархун,pcs,1,,true,,1.00,,,",
+        "MINUS,'-Квас-,pcs,1,,true,,1.00,,,",
+        "PLUS,'+7 495 111-22-33,pcs,1,,true,,1.00,,,",
+        "SUM,'=SUM(A1),pcs,1,,true,,1.00,,,",
+    ]
+    rows = read_price_list_file(io.BytesIO(data), "p.csv")
+    result = upsert_price_list(rows=rows, actor=commercial, source="import", first_row=1)
+
+    assert {row["sku"]: row["name"] for row in rows} == FORMULA_NAMES
+    assert (result.created, result.updated, result.prices_changed) == (0, 0, 0)
+    assert snapshot() == before
+
+
 def test_import_into_an_empty_database_from_an_export_recreates_everything(catalog, commercial):
     data = export_price_list("xlsx")
     before = snapshot()[:2]
