@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from calldesk.errors import FieldError, InvalidInput
+from calldesk.pagination import page_bounds
 from calldesk.schemas import DateTimeText, error_responses, one_of
 from calls.models import Call
 from calls.selectors import calls_register
@@ -159,9 +159,6 @@ def get_calls(
     request: HttpRequest, operator: str = "", on: dt.date | None = None, limit: int = 50, offset: int = 0
 ):
     """The call register by operator and day."""
-    if not 1 <= limit <= 500 or offset < 0:
-        raise InvalidInput(
-            "limit is 1 to 500 and offset 0 or more.", errors=[FieldError(field="limit", detail="1-500")]
-        )
+    start, end = page_bounds(limit, offset)
     calls = calls_register(operator_username=operator, on=on)
-    return {"count": calls.count(), "items": [call_out(c) for c in calls[offset : offset + limit]]}
+    return {"count": calls.count(), "items": [call_out(c) for c in calls[start:end]]}

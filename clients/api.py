@@ -16,7 +16,8 @@ from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
 from calldesk.access import require_role
-from calldesk.errors import FieldError, InvalidInput
+from calldesk.errors import InvalidInput
+from calldesk.pagination import page_bounds
 from calldesk.schemas import Money, error_responses
 from clients.models import Client
 from clients.rules import Debt, Purpose
@@ -212,16 +213,6 @@ def me(request: HttpRequest):
 class StaffList(Schema):
     count: int
     items: list[StaffOut]
-
-
-def page_bounds(limit: int, offset: int) -> tuple[int, int]:
-    """API.md: `?limit=` (default 50, max 500) and `?offset=`."""
-    if limit < 1 or limit > 500 or offset < 0:
-        raise InvalidInput(
-            "limit is 1 to 500 and offset 0 or more.",
-            errors=[FieldError(field="limit" if not 1 <= limit <= 500 else "offset", detail="Out of range.")],
-        )
-    return offset, offset + limit
 
 
 @router.post("/staff", response={201: StaffOut, **error_responses(409)})

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
 from calldesk.errors import FieldError, InvalidInput
+from calldesk.pagination import page_bounds
 from calldesk.schemas import DateText, DateTimeText, Money, Quantity, error_responses, one_of
 from orders.models import Fulfilment, Order, PaymentForm
 from orders.selectors import (
@@ -441,16 +442,13 @@ def list_orders(
     offset: int = 0,
 ):
     """Orders for the warehouse/ERP: by status, confirmed since a moment, or for a client."""
-    if not 1 <= limit <= 500 or offset < 0:
-        raise InvalidInput(
-            "limit is 1 to 500 and offset 0 or more.", errors=[FieldError(field="limit", detail="1-500")]
-        )
+    start, end = page_bounds(limit, offset)
     if status and status not in Order.Status.values:
         raise InvalidInput(
             "Unknown status.", errors=[FieldError(field="status", detail=", ".join(Order.Status.values))]
         )
     orders = orders_for_export(status=status, since=since, client_id=client)
-    page = orders[offset : offset + limit]
+    page = orders[start:end]
     return {
         "count": orders.count(),
         "items": [

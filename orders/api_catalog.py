@@ -13,12 +13,11 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
 from calldesk.access import require_role
-from calldesk.errors import FieldError, InvalidInput
+from calldesk.pagination import page_bounds
 from calldesk.schemas import Money, error_responses
 from orders.models import DiscountRule, Source, Special
 from orders.pricelist import upsert_price_list
@@ -53,18 +52,6 @@ def reject_float(value: Any) -> Any:
 
 # Parsed (places, sign, size) by the service, which names the field in its 400.
 MoneyIn = Annotated[str | int, BeforeValidator(reject_float)]
-
-
-def page_bounds(limit: int, offset: int) -> tuple[int, int]:
-    """API.md: `?limit=` (default 50, max 500) and `?offset=`."""
-    errors = []
-    if not 1 <= limit <= 500:
-        errors.append(FieldError("limit", _("From 1 to 500.")))
-    if offset < 0:
-        errors.append(FieldError("offset", _("0 or more.")))
-    if errors:
-        raise InvalidInput(_("limit is 1 to 500 and offset 0 or more."), errors=errors)
-    return offset, offset + limit
 
 
 # --- Schemas ------------------------------------------------------------------------------------

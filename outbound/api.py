@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from calldesk.errors import FieldError, InvalidInput
+from calldesk.pagination import page_bounds
 from calldesk.schemas import DateText, DateTimeText, error_responses, one_of
 from outbound.models import CallTask
 from outbound.selectors import call_tasks
@@ -93,16 +94,13 @@ def get_call_tasks(
     offset: int = 0,
 ):
     """The call tasks by operator, status and list, in the order they were created."""
-    if not 1 <= limit <= 500 or offset < 0:
-        raise InvalidInput(
-            "limit is 1 to 500 and offset 0 or more.", errors=[FieldError(field="limit", detail="1-500")]
-        )
+    start, end = page_bounds(limit, offset)
     if status and status not in CallTask.Status.values:
         raise InvalidInput(
             "Unknown status.", errors=[FieldError(field="status", detail=", ".join(CallTask.Status.values))]
         )
     tasks = call_tasks(operator_username=operator, status=status, list_id=list)
-    return {"count": tasks.count(), "items": [task_out(t) for t in tasks[offset : offset + limit]]}
+    return {"count": tasks.count(), "items": [task_out(t) for t in tasks[start:end]]}
 
 
 @router.post("/call-tasks/{task_id}/result", response={200: CallTaskOut, **error_responses(404, 409)})
