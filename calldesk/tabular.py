@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
-from calldesk.errors import InvalidInput
+from calldesk.errors import FieldError, InvalidInput
 from calldesk.exporting import unguarded
 
 
@@ -119,3 +119,28 @@ class FileImport:
         """Read the file and write its rows (row 1 is the first after the header). Raises the
         service's DeskErrors: the reader's or the service's InvalidInput lists every bad row."""
         return self.write(rows=self.read(file, filename), actor=actor, first_row=1)
+
+
+class BatchKeys:
+    """The keys (a document, a SKU) of one all-or-nothing batch of rows: the row each key is
+    first in, and an error naming that row for any later row with the same key."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message  # with %(key)s and %(row)s
+        self.first_row: dict[str, int] = {}
+
+    def repeated(self, key: str | None, index: int, errors: list[FieldError]) -> bool:
+        """True (and an error in `errors`) when `key` is already in an earlier row."""
+        if key is not None and key in self.first_row:
+            errors.append(
+                FieldError(self.field, self.message % {"key": key, "row": self.first_row[key]}, index)
+            )
+            return True
+        if key:
+            self.first_row[key] = index
+        return False
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.first_row)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError
 from calldesk.parsing import parse_date, parse_money, parse_text
-from calldesk.tabular import FileImport, is_blank, key_text, read_table
+from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable
 from staff.models import Role, User
@@ -93,22 +93,11 @@ def _upsert(*, rows: list[dict], first_row: int) -> ImportResult:
     errors: list[FieldError] = []
     keys: list[_Keys] = []
     valid: dict[int, _ValidRow] = {}
-    first_seen: dict[str, int] = {}  # document -> the row it was first seen in
+    documents = BatchKeys("document", _("Document %(key)s is already in row %(row)s of this import."))
     for position, raw in enumerate(rows):
         index = first_row + position
         document, tax_id = key_text(raw, "document"), key_text(raw, "client_tax_id")
-        repeated = document in first_seen
-        if repeated:
-            errors.append(
-                FieldError(
-                    "document",
-                    _("Document %(document)s is already in row %(row)s of this import.")
-                    % {"document": document, "row": first_seen[document]},
-                    index,
-                )
-            )
-        elif document:
-            first_seen[document] = index
+        repeated = documents.repeated(document, index, errors)
         keys.append(_Keys(index=index, document=document, tax_id=tax_id, repeated=repeated))
         row = _parse_row(raw, index=index, errors=errors)
         if row is not None:
@@ -122,7 +111,7 @@ def _upsert(*, rows: list[dict], first_row: int) -> ImportResult:
     existing = {
         receivable.document: receivable
         for receivable in Receivable.objects.select_for_update(of=("self",))
-        .filter(document__in=list(first_seen))
+        .filter(document__in=documents.keys)
         .annotate(client_tax_id=F("client__tax_id"))
         .order_by("pk")
     }

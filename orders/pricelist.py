@@ -31,7 +31,7 @@ from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.exporting import csv_bytes, xlsx_bytes
 from calldesk.parsing import parse_date, parse_money, parse_text
-from calldesk.tabular import FileImport, is_blank, key_text, read_table
+from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
 from orders.rules import BASE
@@ -95,22 +95,10 @@ def _upsert(*, rows: list, actor: User | None, source: str, first_row: int) -> P
     columns = {column.code: column for column in PriceColumn.objects.order_by("position")}
     errors: list[FieldError] = []
     valid: list[_ValidRow] = []
-    first_seen: dict[str, int] = {}  # sku -> the row it was first seen in
+    skus = BatchKeys("sku", _("SKU %(key)s is already in row %(row)s of this price list."))
     for position, raw in enumerate(rows):
         index = first_row + position
-        sku = key_text(raw, "sku")
-        repeated = sku is not None and sku in first_seen
-        if repeated:
-            errors.append(
-                FieldError(
-                    "sku",
-                    _("SKU %(sku)s is already in row %(row)s of this price list.")
-                    % {"sku": sku, "row": first_seen[sku]},
-                    index,
-                )
-            )
-        elif sku:
-            first_seen[sku] = index
+        repeated = skus.repeated(key_text(raw, "sku"), index, errors)
         row = _parse_row(raw, index=index, columns=columns, errors=errors)
         if row is not None and not repeated:
             valid.append(row)
@@ -121,7 +109,7 @@ def _upsert(*, rows: list, actor: User | None, source: str, first_row: int) -> P
     products = {
         product.sku: product
         for product in Product.objects.select_for_update(of=("self",))
-        .filter(sku__in=list(first_seen))
+        .filter(sku__in=skus.keys)
         .order_by("pk")
     }
     current = {

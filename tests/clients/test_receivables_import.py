@@ -129,6 +129,11 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(api, finance, two_clie
         (9, "issued_on"),
         (10, "amount"),
     }
+    assert {
+        "row": 7,
+        "field": "document",
+        "detail": "Document INV-A is already in row 0 of this import.",
+    } in (body["errors"])
     assert all(e["detail"] for e in body["errors"])
     assert [e["row"] for e in body["errors"]] == sorted(e["row"] for e in body["errors"])
     assert snapshot() == before

@@ -186,6 +186,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(api, commercial):
         (9, "prices.base"),
         (10, ""),
     }
+    assert {"row": 6, "field": "sku", "detail": "SKU GOOD-1 is already in row 0 of this price list."} in (
+        body["errors"]
+    )
     assert all(e["detail"] for e in body["errors"])
     assert [e["row"] for e in body["errors"]] == sorted(e["row"] for e in body["errors"])
     assert snapshot() == before
