@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
@@ -28,12 +29,12 @@ DESK_ROLES = {Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value, Role.FIN
 
 
 class CallNotFound(NotFound):
-    default_detail = _("No such call.")
+    default_detail = gettext_lazy("No such call.")
 
 
 class CallAlreadyEnded(Conflict):
     code = "call_already_ended"
-    default_detail = _("The call has already been closed.")
+    default_detail = gettext_lazy("The call has already been closed.")
 
 
 def _check_desk_role(actor: User) -> None:
@@ -185,7 +186,8 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     if wrap_up.order_id is not None:
         from orders.models import Order
 
-        if not Order.objects.filter(pk=wrap_up.order_id, client_id=call.client_id).exists():
+        client_id = call.client_id
+        if client_id is None or not Order.objects.filter(pk=wrap_up.order_id, client_id=client_id).exists():
             raise InvalidInput(
                 _("That order is not this caller's."),
                 errors=[FieldError(field="order", detail=_("Unknown order."))],

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, overload
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -43,6 +44,9 @@ from clients.rules import (
     route_call,
 )
 from staff.models import Department, Role, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 WHOLESALE = "wholesale"
 
@@ -129,7 +133,17 @@ def _money_sum(queryset: QuerySet, expression) -> Subquery:
     )
 
 
-def _debt_sums(on: date) -> dict:
+# The names of the annotations `_debt_sums` makes.
+DEBT_SUMS = ("outstanding_sum", "overdue_sum", "open_orders_sum")
+
+
+class DebtSums(TypedDict):
+    outstanding_sum: Decimal
+    overdue_sum: Decimal
+    open_orders_sum: Decimal
+
+
+def _debt_sums(on: date) -> dict[str, Coalesce]:
     """The three sums of the debt check as annotations on clients (correlated subqueries).
 
     outstanding: unpaid receivables issued by `on`; overdue: those due before `on` (due that day
@@ -164,7 +178,7 @@ def debt_of(*, client_id: int, on: date) -> Debt:
     row = (
         Client.objects.filter(pk=client_id)
         .annotate(**_debt_sums(on))
-        .values("credit_limit", "outstanding_sum", "overdue_sum", "open_orders_sum")
+        .values("credit_limit", *DEBT_SUMS)
         .first()
     )
     if row is None:
@@ -236,6 +250,10 @@ def staff_list() -> QuerySet[User]:
 # --- The routing facts (III.3, III.4, III.6, III.15, III.19) ------------------------------------
 
 
+@overload
+def _person(user: User) -> Person: ...
+@overload
+def _person(user: User | None) -> Person | None: ...
 def _person(user: User | None) -> Person | None:
     if user is None:
         return None
@@ -326,9 +344,7 @@ def _caller_values(number: str, on: date) -> QuerySet:
             *columns(Department, "department__"),
             *columns(User, "department__head__"),
             *columns(User, "manager__"),
-            "outstanding_sum",
-            "overdue_sum",
-            "open_orders_sum",
+            *DEBT_SUMS,
         )[:1]
     )
 
@@ -343,7 +359,7 @@ CALLER_PHONES = Prepared(
 )
 
 
-def _caller(*, number: str, on: date) -> Client | None:
+def _caller(*, number: str, on: date) -> WithAnnotations[Client, DebtSums] | None:
     """The caller as `_by_phone(...)` with the debt sums would load it, in two queries."""
     rows = CALLER.run(number=number, on=on)
     if not rows:

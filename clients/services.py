@@ -246,12 +246,10 @@ def _normalise_phones(phones: list[str], *, client_id: int | None) -> list[str]:
             numbers.append(number)
     if errors:
         raise InvalidClientData(_("Some phones are not valid."), errors=errors)
-    taken = (
-        ClientPhone.objects.filter(number__in=numbers)
-        .exclude(client_id=client_id)
-        .values_list("number", flat=True)
-    )
-    taken = sorted(taken)
+    elsewhere = ClientPhone.objects.filter(number__in=numbers)
+    if client_id is not None:  # the client's own numbers are not taken
+        elsewhere = elsewhere.exclude(client_id=client_id)
+    taken = sorted(elsewhere.values_list("number", flat=True))
     if taken:
         raise DuplicateClient(
             _("Another client already has the phone %(phones)s.") % {"phones": ", ".join(taken)},

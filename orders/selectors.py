@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -263,8 +264,9 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
         .order_by("-new_until", "name")
     )[: limit_each * 2]
     for product in new_products:
-        if keep(product.pk) and sum(s.reason == "new" for s in result) < limit_each:
-            note = _("New until %(date)s.") % {"date": product.new_until.isoformat()}
+        new_until = product.new_until  # always set here (the filter above); None only to the type
+        if new_until is not None and keep(product.pk) and sum(s.reason == "new" for s in result) < limit_each:
+            note = _("New until %(date)s.") % {"date": new_until.isoformat()}
             result.append(Suggestion(product.sku, product.name, "new", note, None))
 
     own = _top_products(
@@ -272,7 +274,7 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
     )
     # What clients of its type buy, as last night's favourites (orders/favourites.py): a few
     # rows, not a year of every such client's lines.
-    by_type = [
+    by_type: list[dict[str, Any]] = [
         {
             "product_id": favourite.product_id,
             "product__sku": favourite.product.sku,
@@ -517,7 +519,7 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
     on = on or timezone.localdate()
     order = order_with_lines(order_id=order_id)
     for line in order.lines.all():
-        line.quantity_text = plain_quantity(line.quantity)
+        line.quantity_text = plain_quantity(line.quantity)  # type: ignore[attr-defined]  # for the template
     if not order.is_editable():
         return OrderScreen(order=order, state=None, offers=[])
     state = draft_state(order=order, actor=actor, on=on)

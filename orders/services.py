@@ -200,7 +200,7 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
 # --- Lines -----------------------------------------------------------------------------------------
 
 
-def _product_with_prices(*, sku: str, column_id: int) -> tuple[Product, Decimal, Decimal]:
+def _product_with_prices(*, sku: str, column_id: int | None) -> tuple[Product, Decimal, Decimal]:
     """The product, its base price and its price at the order's column (else base). One query."""
     product = (
         Product.objects.filter(sku=sku)
@@ -633,7 +633,7 @@ def confirm_once(*, actor: User, order_id: int, key: str, answer) -> ConfirmAnsw
 
 # --- After confirmation ----------------------------------------------------------------------------
 
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, set[str]] = {
     Order.Status.CONFIRMED: {Order.Status.IN_FULFILMENT, Order.Status.CANCELLED},
     Order.Status.IN_FULFILMENT: {Order.Status.DELIVERED, Order.Status.CANCELLED},
     Order.Status.DRAFT: {Order.Status.CANCELLED},
@@ -682,7 +682,7 @@ def change_status(*, actor: User, order_id: int, status: str, reason: str = "") 
 
 def order_totals(order_id: int) -> tuple[Decimal, Decimal]:
     """The totals recomputed from the lines (for checks and tests): (base subtotal, total)."""
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
     row = OrderLine.objects.filter(order_id=order_id).aggregate(
         total=Coalesce(Sum("total"), ZERO, output_field=money)
     )

@@ -93,7 +93,10 @@ def campaigns_of(*, actor: User) -> QuerySet[Campaign]:
         done_count=Count("lists__tasks", filter=Q(lists__tasks__status=CallTask.Status.DONE)),
     )
     if actor.role != Role.ADMIN.value:
-        campaigns = campaigns.filter(department_id=actor.department_id)
+        department_id = actor.department_id
+        if department_id is None:  # a head with no department has no campaigns to read
+            return campaigns.none()
+        campaigns = campaigns.filter(department_id=department_id)
     return campaigns.order_by("-created_at", "-id")
 
 

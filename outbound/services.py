@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -171,7 +172,7 @@ def create_campaign(
         questions=questions,
         department_id=department_id,
         created_by=actor,
-        due_on=due_on,
+        due_on=cast(date, due_on),  # a date: anything else was refused above
         target=clean_target,
     )
     call_list = CallList.objects.create(source=CallList.Source.CAMPAIGN, day=today, campaign=campaign)
@@ -218,7 +219,7 @@ class TaskResult:
     outcome: str
     refusal_reason: str = ""
     answers: dict | None = None
-    callback_at: object = None
+    callback_at: datetime | None = None
 
 
 @transaction.atomic
@@ -251,7 +252,8 @@ def record_task_result(*, actor: User, task_id: int, result: TaskResult) -> Call
     callback_at = result.callback_at
     if result.outcome == CallTask.Outcome.CALLBACK and callback_at is None:
         errors.append(FieldError(field="callback_at", detail=_("When to call back?")))
-    questions = task.call_list.campaign.questions if task.call_list.campaign_id else []
+    campaign = task.call_list.campaign
+    questions = campaign.questions if campaign is not None else []
     answers = result.answers or {}
     unknown = [key for key in answers if key not in questions]
     if unknown:
@@ -271,7 +273,8 @@ def record_task_result(*, actor: User, task_id: int, result: TaskResult) -> Call
         task.status = CallTask.Status.DONE if task.attempts >= max_attempts else CallTask.Status.NO_ANSWER
     elif result.outcome == CallTask.Outcome.CALLBACK:
         task.status = CallTask.Status.CALLBACK
-        task.callback_at = callback_at if timezone.is_aware(callback_at) else timezone.make_aware(callback_at)
+        when = cast(datetime, callback_at)  # a callback without its time was refused above
+        task.callback_at = when if timezone.is_aware(when) else timezone.make_aware(when)
     else:
         task.status = CallTask.Status.DONE
     if task.operator_id is None:

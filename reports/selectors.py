@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -88,8 +89,7 @@ class Totals:
 
     @classmethod
     def of(cls, row: dict) -> Totals:
-        values = {name: row.get(name) for name in SALES_COUNTERS}
-        values = {k: v for k, v in values.items() if v is not None}
+        values: dict[str, Any] = {name: row[name] for name in SALES_COUNTERS if row.get(name) is not None}
         if "order_value" in values:
             values["order_value"] = Decimal(values["order_value"]).quantize(Decimal("0.01"))
         return cls(**values)

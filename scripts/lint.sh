@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The lint behind `make lint` and the first step of `make test`: style (ruff), security (bandit)
-# and no model change without its migration. Stops at the first that fails.
+# The lint behind `make lint` and the first step of `make test`: style (ruff), types (mypy over
+# the rules, services, selectors and permissions of every app: pyproject's [tool.mypy]), security
+# (bandit) and no model change without its migration. Stops at the first that fails.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +12,7 @@ export PATH="$VENV/bin:$PATH"
 fail() { printf 'lint: %s\n' "$*" >&2; exit 1; }
 
 ruff check . && ruff format --check . || fail "ruff: run 'make fmt' to fix formatting"
+mypy || fail "mypy found a type error in the rules, services, selectors or permissions"
 # Every finding bandit may report is fixed or marked on its line with "# nosec <test id>" and a
 # reason nearby (README, "Security and reliability"); a new one fails the run.
 bandit -q -r calldesk staff clients orders calls outbound messaging reports demo bench \

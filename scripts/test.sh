@@ -83,7 +83,7 @@ PY
 LAYERS="${LAYERS:-unit integration browser}"
 wants() { [[ " $LAYERS " == *" $1 "* ]]; }
 
-say "Lint: ruff, bandit, migrations (scripts/lint.sh)"
+say "Lint: ruff, mypy, bandit, migrations (scripts/lint.sh)"
 bash "$ROOT/scripts/lint.sh" || die "lint failed"
 
 wants unit && run_layer unit -m "not integration and not browser" -p no:playwright
