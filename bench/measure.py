@@ -1,4 +1,4 @@
-"""`make bench`: the operator's path timed at a large distributor's scale (issue 8).
+"""`make bench`: the operator's path timed at a large distributor's scale (bench/README.md).
 
 Run by scripts/bench.sh against its own PostgreSQL and Redis, on the data set of
 `manage.py seed_bench`. It measures, each figure beside its budget with PASS or FAIL:

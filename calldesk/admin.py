@@ -15,8 +15,8 @@ class NoWrites:
 
 
 class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
-    """For what only the desk's services write (the call register, report rows, the histories of
-    issue 9)."""
+    """For what only the desk's services write (the call register, report rows, the histories
+    of changes, III.14, III.26)."""
 
 
 class ReadOnlyInline(NoWrites, admin.TabularInline):

@@ -1,4 +1,4 @@
-"""The operator's desk (issue 5): find the caller or call a number, the screen pop of a call with
+"""The operator's desk (III.1, III.14): find the caller or call a number, the screen pop of a call with
 its route as the main action and its panels (wrap-up, comments and wishes, the head, reference
 information), the shared callback queue, a department's comments and a head's questions.
 

@@ -121,7 +121,7 @@ class ClientAdminForm(forms.ModelForm):
         return data
 
 
-# Fields each role may edit in admin; every other field is read-only for them (issue 3, item 6).
+# Fields each role may edit in admin; every other field is read-only for them (III.26).
 ADMIN_EDITABLE = {
     Role.ADMIN.value: None,  # everything but the department, which follows the type
     Role.FINANCE.value: {"credit_limit", "payment_terms_days"},

@@ -165,7 +165,7 @@ TRACKED_FIELDS = {
     "credit_limit": ClientChange.Field.CREDIT_LIMIT,
     "payment_terms_days": ClientChange.Field.PAYMENT_TERMS,
 }
-# Who may change what (issue 3): heads and admins assign managers and types, finance and admins
+# Who may change what (III.2, III.5, III.26): heads and admins assign managers and types, finance and admins
 # set credit limits and payment terms; the client's manager, heads and admins edit the rest.
 FIELD_ROLES = {
     "type": {Role.HEAD},

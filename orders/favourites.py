@@ -1,6 +1,6 @@
 """The products clients of each type buy most (III.7, III.8): one grouped query over a year of
 order lines, folded each night into `TypeFavourite` rows, so an operator's suggestions read a
-few rows per order instead of a year of lines (issue 8)."""
+few rows per order instead of a year of lines (the suggestions' budget in bench/README.md; III.7)."""
 
 from __future__ import annotations
 

@@ -420,7 +420,7 @@ def catalog_page(
     return CatalogPage(count=count, column=column_code, items=items)
 
 
-# --- The order-taking screen (issue 4): fixed query counts, whatever the size of the order ---------
+# --- The order-taking screen (III.7, III.12): fixed query counts, whatever the size of the order ---------
 #
 # The screen is redrawn after every line, offer and term the operator enters.
 

@@ -65,7 +65,7 @@ def price_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"columns": columns, "rows": rows, "page": page, "search": search})
 
 
-# --- The order screen (issue 4, item 8) ------------------------------------------------------------
+# --- The order screen (III.7, III.12) --------------------------------------------------------------
 
 
 @require_POST

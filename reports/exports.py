@@ -1,4 +1,4 @@
-"""The heads' dashboard as files (issue 7): a department's sales rows or the operators' days of a
+"""The heads' dashboard as files (III.25): a department's sales rows or the operators' days of a
 period, as CSV or XLSX, written by a task with its progress on the `ExportJob` row.
 
 Exports of client data are for heads and admins only (III.26): `request_export` checks the role

@@ -1,4 +1,4 @@
-"""The heads' live board (issue 7, item 4): what each operator is doing now, the callbacks
+"""The heads' live board (III.22, section VI): what each operator is doing now, the callbacks
 waiting in the shared queue (III.22) and today's orders so far (III.14).
 
 Unlike the dashboard, the board reads the live tables, not the pre-aggregated report rows: it

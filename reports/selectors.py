@@ -1,4 +1,4 @@
-"""What the reports' screens and the API read: the pre-aggregated rows only (issue 7, "Speed").
+"""What the reports' screens and the API read: the pre-aggregated rows only (III.25, section VI).
 Every function here runs a fixed number of queries whatever the period or the size of the base."""
 
 from __future__ import annotations

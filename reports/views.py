@@ -1,4 +1,4 @@
-"""The heads' dashboard (issue 7, section VI) and its exports (III.25, III.26).
+"""The heads' dashboard (section VI) and its exports (III.25, III.26).
 
 The dashboard reads the pre-aggregated report rows (`department_period`) and one grouped query
 of the department's running campaigns: a fixed number of queries whatever the period or the

@@ -1,5 +1,5 @@
-"""The people's screens of the reports (issue 7): the heads' live board (item 4) and the
-operator's own results (item 5, "around the job": operators are paid partly by results, so they
+"""The people's screens of the reports (section VI): the heads' live board and the
+operator's own results ("around the job": operators are paid partly by results, so they
 see their own completed orders and average score).
 
 The live board reads `reports.live` and refreshes itself: an htmx request gets only the board's

@@ -1,4 +1,4 @@
-"""Finance works in Django admin on receivables (import) and credit limits (issue 3)."""
+"""Finance works in Django admin on receivables (import) and credit limits (III.5, III.6)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -1,4 +1,4 @@
-"""Client search as the operator types (issue 8): on PostgreSQL, trigram indexes serve
+"""Client search as the operator types (the search budget in bench/README.md): on PostgreSQL, trigram indexes serve
 `name ILIKE '%term%'` (Django's icontains is UPPER(name) LIKE UPPER(term)), a phone's ending and
 a tax id's start, so a search stays fast at 100,000 clients. SQLite (the embedded default) has no
 such index and needs none at demo size."""

@@ -1,4 +1,4 @@
-"""Commercial management keeps the price list, discount rules and specials in admin (issue 4)."""
+"""Commercial management keeps the price list, discount rules and specials in admin (III.10, III.23)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

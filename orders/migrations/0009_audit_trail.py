@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# Commercial management reads the history of the rules and specials it keeps (issue 9).
+# Commercial management reads the history of the rules and specials it keeps (III.23, III.26).
 COMMERCIAL = ["view_rulechange"]
 
 

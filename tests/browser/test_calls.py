@@ -1,4 +1,4 @@
-"""Three calls from the screen pop to a complete call record, with the keyboard (issue 5): an
+"""Three calls from the screen pop to a complete call record, with the keyboard (III.1, III.4, III.14): an
 ordinary client's order taken and wrapped up, a key client passed with one key to the other
 key-account manager, an unknown caller registered and passed to the head who assigns a manager."""
 

@@ -1,4 +1,4 @@
-"""The people's report screens in real headless Chromium (issue 7): an operator's own results
+"""The people's report screens in real headless Chromium (section VI): an operator's own results
 ("around the job": their completed orders and average score) and the heads' live board, which
 follows the desk without a page reload."""
 

@@ -1,4 +1,4 @@
-"""A whole order taken from the keyboard (issue 4, item 8): the desk, five lines, three offers,
+"""A whole order taken from the keyboard (III.7, III.12): the desk, five lines, three offers,
 delivery, confirmation; then the client's manager sees it among their clients' orders."""
 
 import re

@@ -1,5 +1,5 @@
 """A head reads the department's day and week on the dashboard, with its charts, and exports
-the week's rows as XLSX with a progress bar (issue 7, section VI, III.25, III.26)."""
+the week's rows as XLSX with a progress bar (section VI, III.25, III.26)."""
 
 import io
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""Script-like text typed anywhere is shown as text (issue 9, item 5): entered through the real
+"""Script-like text typed anywhere is shown as text (III.26, hostile input): entered through the real
 screens (a new client's name from a call, a client's comment, the order's receiver and address),
 then read on every page that shows it (the call screen, the head's queue, the inbox, the
 department's comments, the order screen). The text appears literally, no element is made from it

@@ -1,4 +1,4 @@
-"""The access matrix (issue 9, III.26): every screen and every API endpoint, walked for every
+"""The access matrix (III.26): every screen and every API endpoint, walked for every
 role, answers as `calldesk.access` says: allowed, 403, or the login page (401 on the API). A
 route without a row fails here, and the test's own test shows it does."""
 

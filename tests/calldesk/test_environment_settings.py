@@ -1,4 +1,4 @@
-"""Settings come from the environment with embedded defaults (issue 2, item 3)."""
+"""Settings come from the environment with embedded defaults (`make run` needs none set)."""
 
 import os
 import subprocess

@@ -1,4 +1,4 @@
-"""Hostile input (issue 9, item 5): every API operation and every screen, sent random, oversized,
+"""Hostile input (III.26): every API operation and every screen, sent random, oversized,
 negative, Unicode, SQL-like and HTML/JS-like values by hypothesis, answers a 4xx with a clear
 message or a valid result, never a 500.
 

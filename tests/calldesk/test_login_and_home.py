@@ -1,4 +1,4 @@
-"""Login, logout, django-axes lock-out, and the per-role home page (issue 2, item 7)."""
+"""Login, logout, django-axes lock-out, and the per-role home page (each role lands on its own work)."""
 
 import pytest
 from django.contrib.auth.models import Group

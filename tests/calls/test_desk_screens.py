@@ -1,4 +1,4 @@
-"""The operator's desk for calls (issue 5, items 2, 3, 5-9): the screen pop with its route as the
+"""The operator's desk for calls (III.1-III.6, III.14, III.20): the screen pop with its route as the
 main action, transfers, wrap-up, an unknown caller registered or found, the callback queue,
 comments and wishes, consulting the head and reference information, through the views."""
 

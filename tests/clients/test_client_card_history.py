@@ -1,4 +1,4 @@
-"""The client's history on its card (issue 9, item 2): the client panel of the call screen shows
+"""The client's history on its card (III.2, III.26): the client panel of the call screen shows
 the latest changes of type, manager, credit limit and payment terms (who, when, old → new) to the
 people who decide them, not to operators (III.2, III.26), in a constant number of queries."""
 

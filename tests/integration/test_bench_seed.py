@@ -1,4 +1,4 @@
-"""The benchmark data set loader (issue 8) on the real PostgreSQL, at 1% scale: exact counts,
+"""The benchmark data set loader (bench/README.md) on the real PostgreSQL, at 1% scale: exact counts,
 order totals that add up, gapless numbers, last order days, the Pareto skew, indexes and foreign
 keys recreated exactly as Django made them, and a second run that adds nothing."""
 

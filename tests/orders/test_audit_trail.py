@@ -1,4 +1,4 @@
-"""The audit trail of issue 9 (item 2): who changed what and when, with old and new values, for
+"""The audit trail (III.14, III.26): who changed what and when, with old and new values, for
 discount rules and specials (III.10, III.23) and for orders after confirmation (III.14);
 readable in admin, never editable there, not even by an admin (III.26, section VI)."""
 

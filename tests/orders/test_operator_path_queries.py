@@ -1,5 +1,5 @@
 """The operator's path through the API in a fixed number of queries, whatever the size of the
-order (issue 8): the screen pop's lookup, adding a line, suggestions and confirm. A regression
+order (bench/README.md): the screen pop's lookup, adding a line, suggestions and confirm. A regression
 fails here long before anyone runs `make bench`."""
 
 import uuid

@@ -1,4 +1,4 @@
-"""The order screen (issue 4, item 8): a whole order taken on one page, each change redrawn as
+"""The order screen (III.7, III.12): a whole order taken on one page, each change redrawn as
 one htmx partial; without htmx every POST redirects (Post/Redirect/Get)."""
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The dashboard's exports (issue 7): CSV and XLSX files written by a task with a progress bar,
+"""The dashboard's exports (III.25): CSV and XLSX files written by a task with a progress bar,
 for heads and admins only and served only to whoever asked (III.26)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The heads' dashboard (issue 7, section VI): a department's day or period against its targets,
+"""The heads' dashboard (section VI): a department's day or period against its targets,
 by manager and by operator, from the pre-aggregated rows only (III.25), and confined to the
 head's own department (III.26)."""
 

@@ -1,4 +1,4 @@
-"""The heads' live board (issue 7, item 4): each operator's state now, the callbacks waiting in
+"""The heads' live board (III.22, section VI): each operator's state now, the callbacks waiting in
 the shared queue (III.22) and today's orders so far (III.14), for heads and admins only, in a
 fixed number of queries, and refreshed by htmx without a page reload."""
 

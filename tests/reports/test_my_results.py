@@ -1,4 +1,4 @@
-"""The operator's own page (issue 7, item 5; "around the job": operators are paid partly by
+"""The operator's own page ("around the job": operators are paid partly by
 results, so they see their own completed orders and average score; section VI for the score).
 Each member of staff sees their own rows only (III.26), in a fixed number of queries."""
 

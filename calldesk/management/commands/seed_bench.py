@@ -7,7 +7,7 @@ from bench.seed import BenchError, seed_bench
 
 class Command(BaseCommand):
     help = (
-        "Load the benchmark data set into PostgreSQL (issue 8): 100,000 clients, 300,000 orders with "
+        "Load the benchmark data set into PostgreSQL (bench/README.md): 100,000 clients, 300,000 orders with "
         "2,000,000 lines, 1,000,000 receivables and 1,000,000 calls at --scale 1. A data set already "
         "loaded is reused."
     )
