@@ -6,14 +6,14 @@ or a request body is read: `AccessMatrixMiddleware` for the screens, the API's B
 authentication for the endpoints. A route with no row is refused to everyone (403) and fails
 `tests/calldesk/test_access_matrix.py`, so a new route cannot ship without a decision.
 
-The matrix answers "may this role use this door at all". What a role may do to a given object
-is decided by the services, whatever the door (the object rules, III.26): an operator works
-only on the drafts they are taking, a manager on their clients' orders, a head on their
-department's; only finance sets credit limits and loads receivables; exports of client data are
-for heads and admins (and the warehouse's token, for its orders).
+The matrix answers "may this role use this door at all"; its role sets are `staff.permissions`'s.
+What a person may see of or do to a given object is decided by the object rules of
+`staff.permissions` (III.26), asked by the selectors and services whatever the door: an object
+the reader may not see answers 404, one they see but may not change 403.
 
 Django admin (`/admin/`) keeps its own gate, staff status plus model permissions: admins,
-finance (receivables) and commercial management (price lists) get in; see `ADMIN_SITE_ROLES`.
+finance (receivables) and commercial management (price lists) get in; see
+`staff.permissions.ADMIN_SITE_ROLES`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from staff.models import Role
-
-OPERATOR, MANAGER, HEAD = Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value
-FINANCE, COMMERCIAL, ADMIN = Role.FINANCE.value, Role.COMMERCIAL.value, Role.ADMIN.value
+from staff.permissions import (
+    ADMIN,
+    ALL_STAFF,
+    CALL_TAKERS,
+    CAMPAIGN_ROLES,
+    CLIENT_READERS,
+    COMMERCIAL,
+    DASHBOARD_ROLES,
+    DEBTOR_ROLES,
+    DESK,
+    EXCEPTION_ROLES,
+    EXCHANGE,
+    EXPORT_ROLES,
+    FINANCE,
+    HEAD,
+    MANAGER,
+    OPERATOR,
+    OUTBOUND_ROLES,
+    PRICE_LIST_ROLES,
+    RECEIVABLES_ROLES,
+    RESULT_READERS,
+    STATUS_ROLES,
+    WAREHOUSE,
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +83,6 @@ def allow(*roles: str, perms: Iterable[str] = (), why: str = "") -> Rule:
     return Rule(roles=frozenset(roles) | {ADMIN}, perms=frozenset(perms), why=why)
 
 
-ALL_STAFF = (OPERATOR, MANAGER, HEAD, FINANCE, COMMERCIAL)
-DESK = (OPERATOR, MANAGER, HEAD, FINANCE)  # who answers calls and takes orders (III.3-III.6)
-CLIENT_READERS = DESK  # client data (III.26): not commercial management, who keeps prices
-EXCHANGE = "staff.set_any_presence"  # the telephone exchange's token
-WAREHOUSE = "orders.change_order_status"  # the warehouse's token
-
 # --- Screens, by URL name ------------------------------------------------------------------------
 SCREENS: dict[str, Rule] = {
     # The frame.
@@ -79,8 +94,8 @@ SCREENS: dict[str, Rule] = {
     "inbox-read": allow(*ALL_STAFF),
     "media": allow(*ALL_STAFF, why="uploaded certificates are for staff (III.26)"),
     # The operator's desk (III.1-III.15, III.18-III.22).
-    "calls:desk": allow(OPERATOR, MANAGER, HEAD),
-    "calls:call-register": allow(OPERATOR, MANAGER, HEAD),
+    "calls:desk": allow(*CALL_TAKERS),
+    "calls:call-register": allow(*CALL_TAKERS),
     "calls:call": allow(*DESK),
     "calls:transfer": allow(*DESK),
     "calls:wrap-up": allow(*DESK),
@@ -90,21 +105,21 @@ SCREENS: dict[str, Rule] = {
     "calls:consult": allow(*DESK),
     "calls:call-answers": allow(*DESK),
     "calls:reference": allow(*DESK),
-    "calls:callback-take": allow(OPERATOR, MANAGER, HEAD),
+    "calls:callback-take": allow(*CALL_TAKERS),
     "calls:feedback-inbox": allow(*ALL_STAFF, why="comments reach every department (III.20)"),
     "calls:feedback-status": allow(*ALL_STAFF),
     "calls:consultations": allow(HEAD),
     "calls:answer": allow(HEAD),
     # Outbound calls (III.16, III.17).
-    "outbound:queue": allow(OPERATOR, HEAD),
-    "outbound:task": allow(OPERATOR, HEAD),
-    "outbound:task-call": allow(OPERATOR, HEAD),
-    "outbound:campaigns": allow(HEAD),
-    "outbound:campaign": allow(HEAD),
-    "outbound:campaign-close": allow(HEAD),
-    "outbound:campaign-export": allow(HEAD, why="exports of client data: heads and admins (III.26)"),
+    "outbound:queue": allow(*OUTBOUND_ROLES),
+    "outbound:task": allow(*OUTBOUND_ROLES),
+    "outbound:task-call": allow(*OUTBOUND_ROLES),
+    "outbound:campaigns": allow(*CAMPAIGN_ROLES),
+    "outbound:campaign": allow(*CAMPAIGN_ROLES),
+    "outbound:campaign-close": allow(*CAMPAIGN_ROLES),
+    "outbound:campaign-export": allow(*EXPORT_ROLES, why="exports of client data: heads and admins (III.26)"),
     # Clients: debts for finance and heads, the head's manager queue (III.6, III.15).
-    "clients:debtors": allow(FINANCE, HEAD),
+    "clients:debtors": allow(*DEBTOR_ROLES),
     "clients:queue": allow(HEAD),
     "clients:assignment": allow(HEAD),
     # Orders (III.3-III.14).
@@ -112,8 +127,8 @@ SCREENS: dict[str, Rule] = {
     "orders:price-list": allow(OPERATOR, MANAGER, HEAD, COMMERCIAL),
     "orders:start": allow(*DESK),
     "orders:order": allow(*DESK),
-    "orders:status": allow(MANAGER, HEAD),
-    "orders:exception": allow(MANAGER, FINANCE, HEAD),
+    "orders:status": allow(*STATUS_ROLES),
+    "orders:exception": allow(*EXCEPTION_ROLES),
     "orders:product-search": allow(*DESK),
     "orders:line-add": allow(*DESK),
     "orders:line-change": allow(*DESK),
@@ -122,11 +137,11 @@ SCREENS: dict[str, Rule] = {
     "orders:terms": allow(*DESK),
     "orders:confirm": allow(*DESK),
     # Reports (section VI, III.25).
-    "reports:dashboard": allow(HEAD),
-    "reports:export": allow(HEAD, why="exports of client data: heads and admins (III.26)"),
-    "reports:export-progress": allow(HEAD),
-    "reports:export-download": allow(HEAD),
-    "reports:live": allow(HEAD),
+    "reports:dashboard": allow(*DASHBOARD_ROLES),
+    "reports:export": allow(*EXPORT_ROLES, why="exports of client data: heads and admins (III.26)"),
+    "reports:export-progress": allow(*EXPORT_ROLES),
+    "reports:export-download": allow(*EXPORT_ROLES),
+    "reports:live": allow(*DASHBOARD_ROLES),
     "reports:me": allow(*ALL_STAFF, why="each person's own results"),
 }
 
@@ -143,9 +158,9 @@ API: dict[str, Rule] = {
     "PATCH /clients/{client_id}": allow(MANAGER, HEAD, FINANCE, why="which field: the client service"),
     "GET /clients/{client_id}/debt": allow(*CLIENT_READERS),
     "GET /lookup": allow(*DESK, perms=[EXCHANGE]),
-    "PUT /receivables": allow(FINANCE),
+    "PUT /receivables": allow(*RECEIVABLES_ROLES),
     "POST /orders": allow(*DESK),
-    "GET /orders": allow(HEAD, perms=[WAREHOUSE], why="an export of client data (III.26)"),
+    "GET /orders": allow(*EXPORT_ROLES, perms=[WAREHOUSE], why="an export of client data (III.26)"),
     "GET /orders/{order_id}": allow(*DESK, perms=[WAREHOUSE]),
     "PATCH /orders/{order_id}": allow(*DESK),
     "POST /orders/{order_id}/lines": allow(*DESK),
@@ -154,24 +169,21 @@ API: dict[str, Rule] = {
     "GET /orders/{order_id}/suggestions": allow(*DESK),
     "POST /orders/{order_id}/offers": allow(*DESK),
     "POST /orders/{order_id}/confirm": allow(*DESK),
-    "POST /orders/{order_id}/exception": allow(MANAGER, FINANCE, HEAD),
+    "POST /orders/{order_id}/exception": allow(*EXCEPTION_ROLES),
     "POST /orders/{order_id}/status": allow(*DESK, perms=[WAREHOUSE], why="operators cancel their own draft"),
     "GET /price-columns": allow(*ALL_STAFF),
-    "PUT /price-list": allow(COMMERCIAL),
+    "PUT /price-list": allow(*PRICE_LIST_ROLES),
     "GET /products": allow(*ALL_STAFF),
-    "POST /specials": allow(COMMERCIAL),
-    "POST /discount-rules": allow(COMMERCIAL),
+    "POST /specials": allow(*PRICE_LIST_ROLES),
+    "POST /discount-rules": allow(*PRICE_LIST_ROLES),
     "POST /calls": allow(*DESK, perms=[EXCHANGE]),
     "GET /calls": allow(*DESK),
     "POST /calls/{call_id}/end": allow(*DESK, perms=[EXCHANGE]),
     "POST /jobs/dormant-list": allow(),
-    "GET /call-tasks": allow(OPERATOR, HEAD),
-    "POST /call-tasks/{task_id}/result": allow(OPERATOR, HEAD),
-    "GET /reports/operators": allow(OPERATOR, MANAGER, HEAD, FINANCE, why="an operator: their own row"),
+    "GET /call-tasks": allow(*OUTBOUND_ROLES),
+    "POST /call-tasks/{task_id}/result": allow(*OUTBOUND_ROLES),
+    "GET /reports/operators": allow(*RESULT_READERS, why="an operator: their own row"),
 }
-
-# Django admin lets in staff users; `create_staff_member` makes these roles staff.
-ADMIN_SITE_ROLES = frozenset({ADMIN, FINANCE, COMMERCIAL})
 
 
 # --- Looking a route up ---------------------------------------------------------------------------
@@ -249,16 +261,6 @@ def rows_unused(urlconf=None, api=None) -> list[str]:
 
 
 # --- Helpers for services and views ---------------------------------------------------------------
-def require_role(user, *roles: Role) -> None:
-    """For services, whatever the door: raise Forbidden (403) unless the user has one of `roles`
-    (admins always may)."""
-    from calldesk.errors import Forbidden
-
-    allowed = {Role(r).value for r in roles} | {ADMIN}
-    if getattr(user, "role", None) not in allowed:
-        raise Forbidden()
-
-
 def role_required(*roles: Role) -> Callable:
     """Kept for views outside the matrix's URLconf (none today): login plus one of `roles`."""
     allowed = {Role(r).value for r in roles} | {ADMIN}

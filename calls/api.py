@@ -160,5 +160,5 @@ def get_calls(
 ):
     """The call register by operator and day."""
     start, end = page_bounds(limit, offset)
-    calls = calls_register(operator_username=operator, on=on)
+    calls = calls_register(actor=request.auth, operator_username=operator, on=on)
     return {"count": calls.count(), "items": [call_out(c) for c in calls[start:end]]}

@@ -32,10 +32,11 @@ from calls.documents import (
     price_list_sheet,
     price_list_xlsx,
 )
-from calls.models import Call, ReferenceRequest
-from calls.services import DESK_ROLES, CallNotFound
+from calls.models import ReferenceRequest
+from calls.services import call_for_work
 from orders.models import Product
 from staff.models import User
+from staff.permissions import DESK, has_role
 
 Document = ReferenceRequest.Document
 # Short names for the subject and body of the e-mail, in the order the documents are attached.
@@ -60,11 +61,9 @@ def request_reference(
     out once this commits. The client is the call's client (a caller not yet a client gets the
     base price list and the general terms). Raises Forbidden, CallNotFound, InvalidInput (every
     bad field: email, documents, skus); nothing is written then."""
-    if actor.role not in DESK_ROLES:
+    if not has_role(actor, DESK):
         raise Forbidden()
-    call = Call.objects.filter(pk=call_id).only("pk", "client_id").first()
-    if call is None:
-        raise CallNotFound()
+    call = call_for_work(call_id, actor)  # its operator's (III.26): 404 or 403 for anyone else
     email, codes, skus, errors = _clean(email=email, documents=documents, skus=skus or [])
     if errors:
         raise InvalidInput(_("The reference request is not valid."), errors=errors)

@@ -11,12 +11,14 @@ from django.conf import settings
 from django.db.models import Q
 
 from calls.models import Call, Callback, Consultation, ReferenceRequest
-from calls.selectors import ScreenPop, open_calls_of, screen_pop, waiting_callbacks
+from calls.selectors import ScreenPop, open_calls_of, screen_pop, visible_calls, waiting_callbacks
 from calls.services import CallNotFound
 from clients.models import ClientChange, ClientType, Contact
 from clients.rules import Handler, debt_sentence
 from orders.models import Order
+from orders.selectors import visible_orders
 from staff.models import Department, Role, User
+from staff.permissions import may_read_client_history
 
 QUEUE_SIZE = 20
 ORDERS_IN_CALL = 20
@@ -24,7 +26,6 @@ CLIENT_CHANGES_ON_CARD = 10
 # Who sees the client's history of type, manager, credit limit and terms on the card: the people
 # who decide them. The operator's job needs the type, the manager and the debt sentence, which the
 # card shows anyway, not who changed a credit limit when (III.26: commercial secrets).
-CLIENT_HISTORY_ROLES = {Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}
 
 
 class MainAction:
@@ -156,15 +157,11 @@ def transfer_candidates(*, call: Call, exclude_id: int | None = None) -> list[Us
 def transfer_options(*, call_id: int, actor: User) -> tuple[Call, User | None, list[User]]:
     """The call, the person its route names and the reachable alternatives (the transfer's
     choices). Three queries. Raises CallNotFound."""
-    call = Call.objects.select_related("client").filter(pk=call_id).first()
+    call = visible_calls(actor).select_related("client").filter(pk=call_id).first()
     if call is None:
         raise CallNotFound()
     person = route_person_of(call)
     return call, person, transfer_candidates(call=call, exclude_id=actor.pk)
-
-
-def may_read_client_history(actor: User) -> bool:
-    return actor.role in CLIENT_HISTORY_ROLES
 
 
 def client_changes_of(*, client_id: int) -> list[ClientChange]:
@@ -181,7 +178,7 @@ def call_screen(*, call_id: int, actor: User, on: date) -> CallScreen:
     """The screen pop and everything its panels need. For an open call of a known client: the
     screen pop's queries plus six; a closed call needs only the screen pop and its references.
     A manager, head, finance or admin also gets the client's latest changes: one query more."""
-    pop = screen_pop(call_id=call_id, on=on)
+    pop = screen_pop(call_id=call_id, actor=actor, on=on)
     call, client = pop.call, pop.client
     is_open = call.is_open()
     route_person = route_person_of(call) if is_open else None
@@ -191,9 +188,9 @@ def call_screen(*, call_id: int, actor: User, on: date) -> CallScreen:
     types: list[ClientType] = []
     if is_open and client is not None:
         orders = list(
-            Order.objects.filter(client_id=client.pk, created_at__gte=call.started_at).order_by(
-                "-created_at", "-id"
-            )[:ORDERS_IN_CALL]
+            visible_orders(actor)
+            .filter(client_id=client.pk, created_at__gte=call.started_at)
+            .order_by("-created_at", "-id")[:ORDERS_IN_CALL]
         )
         email = (
             Contact.objects.filter(client_id=client.pk)
@@ -230,8 +227,16 @@ def call_screen(*, call_id: int, actor: User, on: date) -> CallScreen:
     )
 
 
-def answers_of_call(*, call_id: int) -> list[Consultation]:
-    """The questions asked to a head during this call, with their answers. One query."""
+def check_call_visible(*, call_id: int, actor: User) -> None:
+    """CallNotFound unless the actor may see the call (III.26). One query."""
+    if not visible_calls(actor).filter(pk=call_id).exists():
+        raise CallNotFound()
+
+
+def answers_of_call(*, call_id: int, actor: User) -> list[Consultation]:
+    """The questions asked to a head during this call, with their answers: for whoever may see
+    the call (CallNotFound for anyone else). Two queries."""
+    check_call_visible(call_id=call_id, actor=actor)
     return list(
         Consultation.objects.filter(call_id=call_id)
         .select_related("answered_by", "head")

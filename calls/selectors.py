@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from calls.models import Call, Callback, Consultation, FeedbackRoute
@@ -14,6 +14,7 @@ from clients.models import Client, ClientPhone
 from clients.rules import Debt
 from clients.selectors import debt_of
 from orders.models import Order
+from staff.permissions import Actor, CallReach, actor_of, call_reach
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,33 @@ class ScreenPop:
     answers: list[Consultation]
 
 
-def screen_pop(*, call_id: int, on: date) -> ScreenPop:
+def _where(reach: CallReach) -> Q:
+    """`CallReach` as a WHERE clause on calls: the same rule as `CallReach.covers`."""
+    if reach.everything:
+        return Q()
+    where = Q(pk__in=[])  # nothing, unless a part below lets some in
+    if reach.person_id is not None:
+        where |= Q(operator_id=reach.person_id) | Q(transferred_to_id=reach.person_id)
+    if reach.unclaimed:
+        where |= Q(operator__isnull=True)
+    if reach.client_manager_id is not None:
+        where |= Q(client__manager_id=reach.client_manager_id)
+    if reach.client_department_id is not None:
+        where |= Q(client__department_id=reach.client_department_id)
+    return where
+
+
+def visible_calls(actor) -> QuerySet[Call]:
+    """The calls `actor` (a User or an Actor) may see (III.14, III.26), as one filter."""
+    return Call.objects.filter(_where(call_reach(actor if isinstance(actor, Actor) else actor_of(actor))))
+
+
+def screen_pop(*, call_id: int, actor, on: date) -> ScreenPop:
     """The call with its client card, debt, recent orders, recent calls and open comments.
-    Eight queries, whatever the client's history."""
+    Eight queries, whatever the client's history. A call the actor may not see: CallNotFound."""
     call = (
-        Call.objects.select_related(
+        visible_calls(actor)
+        .select_related(
             "client__type", "client__department__head", "client__manager", "operator", "transferred_to"
         )
         .prefetch_related(Prefetch("client__phones", queryset=ClientPhone.objects.order_by("id")))
@@ -67,10 +90,13 @@ def screen_pop(*, call_id: int, on: date) -> ScreenPop:
     return ScreenPop(call, client, debt, recent_orders, recent_calls, open_feedback, answers)
 
 
-def calls_register(*, operator_username: str = "", on: date | None = None) -> QuerySet[Call]:
-    """The call register, newest first, by operator and day (TIME_ZONE)."""
-    calls = Call.objects.select_related("client", "operator", "transferred_to", "order").order_by(
-        "-started_at", "-id"
+def calls_register(*, actor, operator_username: str = "", on: date | None = None) -> QuerySet[Call]:
+    """The call register, newest first, by operator and day (TIME_ZONE): the calls the actor may
+    see (an operator their own, a head their department's, III.26)."""
+    calls = (
+        visible_calls(actor)
+        .select_related("client", "operator", "transferred_to", "order")
+        .order_by("-started_at", "-id")
     )
     if operator_username:
         calls = calls.filter(operator__username=operator_username)

@@ -24,8 +24,7 @@ from clients.phones import normalize_phone
 from clients.selectors import Lookup, lookup_call, lookup_client
 from messaging.services import queue_message
 from staff.models import Department, Role, User
-
-DESK_ROLES = {Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value, Role.FINANCE.value, Role.ADMIN.value}
+from staff.permissions import DESK, CallFacts, actor_of, has_role, may_see_call, may_work_on_call
 
 
 class CallNotFound(NotFound):
@@ -38,16 +37,46 @@ class CallAlreadyEnded(Conflict):
 
 
 def _check_desk_role(actor: User) -> None:
-    if actor.role not in DESK_ROLES:
+    if not has_role(actor, DESK):
         raise Forbidden()
+
+
+def call_facts(call: Call) -> CallFacts:
+    """What the rules of `staff.permissions` read of a call (its client loaded, no query)."""
+    client = call.client
+    return CallFacts(
+        operator_id=call.operator_id,
+        transferred_to_id=call.transferred_to_id,
+        client_manager_id=client.manager_id if client else None,
+        client_department_id=client.department_id if client else None,
+    )
+
+
+def _check_may_work_on(call: Call, actor: User) -> None:
+    """A call the actor may not see is missing to them (404); its side panels are its
+    operator's (403 for anyone else who sees it, III.26)."""
+    facts = call_facts(call)
+    person = actor_of(actor)
+    if not may_see_call(person, facts):
+        raise CallNotFound()
+    if not may_work_on_call(person, facts):
+        raise Forbidden(_("This is another operator's call."))
+
+
+def call_for_work(call_id: int, actor: User) -> Call:
+    """The call the actor works on, with its client. Raises CallNotFound, Forbidden."""
+    call = Call.objects.select_related("client").filter(pk=call_id).first()
+    if call is None:
+        raise CallNotFound()
+    _check_may_work_on(call, actor)
+    return call
 
 
 def _locked_open_call(call_id: int, actor: User) -> Call:
     call = Call.objects.select_for_update(of=("self",)).select_related("client").filter(pk=call_id).first()
     if call is None:
         raise CallNotFound()
-    if call.operator_id not in (None, actor.pk) and actor.role not in {Role.HEAD.value, Role.ADMIN.value}:
-        raise Forbidden(_("This is another operator's call."))
+    _check_may_work_on(call, actor)
     if not call.is_open():
         raise CallAlreadyEnded()
     return call
@@ -251,9 +280,7 @@ def record_feedback(
         errors.append(FieldError(field="departments", detail=_("Choose the departments it concerns.")))
     if errors:
         raise InvalidInput(_("The comment is not complete."), errors=errors)
-    call = Call.objects.filter(pk=call_id).first() if call_id else None
-    if call_id and call is None:
-        raise CallNotFound()
+    call = call_for_work(call_id, actor) if call_id else None
     feedback = Feedback.objects.create(
         call=call, client_id=client_id or (call.client_id if call else None), text=text, recorded_by=actor
     )
@@ -302,9 +329,7 @@ def ask_head(
         raise InvalidInput(
             _("What should the head decide?"), errors=[FieldError(field="question", detail=_("Required."))]
         )
-    call = Call.objects.select_related("client__department").filter(pk=call_id).first() if call_id else None
-    if call_id and call is None:
-        raise CallNotFound()
+    call = call_for_work(call_id, actor) if call_id else None
     if department_code:
         department = Department.objects.select_related("head").filter(code=department_code).first()
     elif call is not None and call.client is not None:

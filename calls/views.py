@@ -38,6 +38,7 @@ from calls.screens import (
     CallScreen,
     answers_of_call,
     call_screen,
+    check_call_visible,
     desk_queue,
     route_purpose,
     transfer_options,
@@ -113,6 +114,14 @@ def callback_take(request: HttpRequest, callback_id: int) -> HttpResponse:
 # --- The call screen ------------------------------------------------------------------------------
 
 
+def _shown(error: DeskError) -> str:
+    """What the screen says of a refusal. A call the reader may not see is not there: 404 on
+    every door, never a refusal that tells it exists (III.26)."""
+    if isinstance(error, CallNotFound):
+        raise Http404(_("No such call.")) from error
+    return str(error)
+
+
 def _screen(request: HttpRequest, call_id: int) -> CallScreen:
     try:
         return call_screen(call_id=call_id, actor=request.user, on=timezone.localdate())
@@ -183,6 +192,10 @@ def call_screen_view(request: HttpRequest, call_id: int) -> HttpResponse:
     action, history, and the panels of the call (III.1-III.6, III.11, III.14, III.15, III.18-III.20).
     An htmx search (unknown caller: `?q=`) gets the matching clients to attach."""
     if request.htmx and "q" in request.GET:
+        try:
+            check_call_visible(call_id=call_id, actor=request.user)
+        except CallNotFound:
+            raise Http404(_("No such call.")) from None
         term = request.GET["q"].strip()
         context = {"call_id": call_id, "term": term, "results": search_clients(term) if term else []}
         return render(request, "calls/call.html#attach-results", context)
@@ -214,7 +227,7 @@ def transfer(request: HttpRequest, call_id: int) -> HttpResponse:
             purpose=route_purpose(call),
         )
     except DeskError as error:
-        messages.error(request, str(error))
+        messages.error(request, _shown(error))
     else:
         messages.success(request, _("Call transferred to %(person)s.") % {"person": call.transferred_to})
     return redirect("calls:call", call_id=call_id)
@@ -250,7 +263,7 @@ def attach(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         call = attach_client(actor=request.user, call_id=call_id, client_id=form.cleaned_data["client"])
     except DeskError as error:
-        messages.error(request, str(error))
+        messages.error(request, _shown(error))
     else:
         messages.success(request, _("The call is now %(client)s's.") % {"client": call.client.name})
     return redirect("calls:call", call_id=call_id)
@@ -348,7 +361,7 @@ def consult(request: HttpRequest, call_id: int) -> HttpResponse:
                 screen,
                 "consult-panel",
                 consultation_notice=notice,
-                answers=answers_of_call(call_id=call_id),
+                answers=answers_of_call(call_id=call_id, actor=request.user),
             )
     return _render_call(request, screen, "consult-panel", consultation_form=form)
 
@@ -358,7 +371,10 @@ def call_answers(request: HttpRequest, call_id: int) -> HttpResponse:
     """The head's answers to this call's questions: the call screen polls it (III.11)."""
     if not request.htmx:
         return redirect("calls:call", call_id=call_id)
-    answers = answers_of_call(call_id=call_id)
+    try:
+        answers = answers_of_call(call_id=call_id, actor=request.user)
+    except CallNotFound:
+        raise Http404(_("No such call.")) from None
     context = {"call_id": call_id, "answers": answers, "answers_pending": _pending(answers)}
     return render(request, "calls/call.html#call-answers", context)
 

@@ -11,13 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from calldesk.importing import FileImportAdmin
 from clients.receivables import RECEIVABLES_FILE
-from staff.models import Role
-
-IMPORT_ROLES = {Role.FINANCE.value, Role.ADMIN.value}
-
-
-def may_import_receivables(user) -> bool:
-    return getattr(user, "role", None) in IMPORT_ROLES
+from staff.permissions import may_import_receivables
 
 
 class ReceivableImportMixin(FileImportAdmin):

@@ -15,7 +15,6 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
-from calldesk.access import require_role
 from calldesk.errors import InvalidInput
 from calldesk.pagination import page_bounds
 from calldesk.schemas import Money, error_responses
@@ -24,6 +23,7 @@ from clients.rules import Debt, Purpose
 from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
 from clients.services import create_staff, register_client, set_presence, update_client
 from staff.models import Role, User
+from staff.permissions import require_role
 
 router = Router(tags=["staff and clients"])
 

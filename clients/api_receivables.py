@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
-from calldesk.access import require_role
 from calldesk.schemas import error_responses
 from clients.receivables import import_receivables
 from staff.models import Role
+from staff.permissions import require_role
 
 router = Router(tags=["receivables"])
 

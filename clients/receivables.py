@@ -21,13 +21,13 @@ from django.db.models import F
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError
 from calldesk.parsing import parse_date, parse_money, parse_text
 from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable
 from staff.models import Role, User
+from staff.permissions import require_role
 
 FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount", "paid")
 REQUIRED_FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount")

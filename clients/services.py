@@ -20,6 +20,17 @@ from clients.exceptions import ClientNotFound, DuplicateClient, InvalidClientDat
 from clients.models import Client, ClientChange, ClientPhone, ClientType
 from clients.phones import normalize_phone
 from staff.models import ApiToken, Department, Role, User
+from staff.permissions import (
+    CLIENT_FIELDS,
+    CLIENT_FIELDS_OF_FINANCE,
+    CLIENT_FIELDS_OF_HEADS,
+    EXCHANGE,
+    RECEIVABLES_ROLES,
+    has_role,
+    may_change_client,
+    may_register_client,
+    may_set_presence,
+)
 
 TOKEN_PREFIX = "cd_"  # nosec B105  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
@@ -165,16 +176,6 @@ TRACKED_FIELDS = {
     "credit_limit": ClientChange.Field.CREDIT_LIMIT,
     "payment_terms_days": ClientChange.Field.PAYMENT_TERMS,
 }
-# Who may change what (III.2, III.5, III.26): heads and admins assign managers and types, finance and admins
-# set credit limits and payment terms; the client's manager, heads and admins edit the rest.
-FIELD_ROLES = {
-    "type": {Role.HEAD},
-    "manager": {Role.HEAD},
-    "credit_limit": {Role.FINANCE},
-    "payment_terms_days": {Role.FINANCE},
-}
-CONTACT_ROLES = {Role.MANAGER, Role.HEAD}
-REGISTER_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
 
 
 def _display(field: str, value) -> str:
@@ -187,14 +188,18 @@ def _display(field: str, value) -> str:
     return str(value)
 
 
-def _may(actor: User, roles: set[Role]) -> bool:
-    return actor.role == Role.ADMIN or actor.role in {r.value for r in roles}
-
-
-def _check_head_of(actor: User, client: Client) -> None:
-    """A head acts only on the clients of their own department (admins on all)."""
-    if actor.role == Role.HEAD and actor.department_id != client.department_id:
-        raise Forbidden(_("Only the head of %(department)s may do this.") % {"department": client.department})
+def _refusal(actor: User, field: str, client: Client) -> Forbidden:
+    """Why `may_change_client` said no, in words the person can act on."""
+    if field in CLIENT_FIELDS_OF_FINANCE or (field in CLIENT_FIELDS_OF_HEADS and actor.role != Role.HEAD):
+        return Forbidden(_("Your role may not change %(field)s.") % {"field": field})
+    if field in CLIENT_FIELDS_OF_HEADS:
+        return Forbidden(
+            _("Only the head of %(department)s may do this.") % {"department": client.department}
+        )
+    return Forbidden(
+        _("Only the client's manager or the head of %(department)s may change %(field)s.")
+        % {"department": client.department, "field": field}
+    )
 
 
 def resolve_manager(username: str | None, *, department_id: int, key_client: bool) -> User | None:
@@ -306,12 +311,12 @@ def register_client(
 ) -> Client:
     """Register a client (III.15). Its department comes from its type; without a manager it waits
     in the department head's queue. Raises Forbidden, InvalidClientData, DuplicateClient."""
-    if not _may(actor, REGISTER_ROLES):
+    if not may_register_client(actor):
         raise Forbidden()
-    if manager is not None and not _may(actor, FIELD_ROLES["manager"]):
+    if manager is not None and not has_role(actor, {Role.HEAD.value}):
         raise Forbidden(_("Only a head assigns a manager (III.15)."))
     limit = _money_or_none(credit_limit, "credit_limit")
-    if (limit is not None or payment_terms_days) and not _may(actor, FIELD_ROLES["credit_limit"]):
+    if (limit is not None or payment_terms_days) and not has_role(actor, RECEIVABLES_ROLES):
         raise Forbidden(_("Only finance sets credit limits and payment terms."))
     name, tax_id = name.strip(), tax_id.strip()
     if not name or not tax_id:
@@ -375,22 +380,17 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
     if client is None:
         raise ClientNotFound()
     for field in changes:
-        if field in FIELD_ROLES:
-            if not _may(actor, FIELD_ROLES[field]):
-                raise Forbidden(_("Your role may not change %(field)s.") % {"field": field})
-            if field in {"type", "manager"}:
-                _check_head_of(actor, client)
-        elif field in {"name", "region", "address", "phones"}:
-            is_their_manager = actor.role == Role.MANAGER and client.manager_id == actor.pk
-            if not (is_their_manager or _may(actor, {Role.HEAD})):
-                raise Forbidden(
-                    _("Only the client's manager or a head may change %(field)s.") % {"field": field}
-                )
-        else:
+        if field not in CLIENT_FIELDS:
             raise InvalidClientData(
                 _("%(field)s cannot be changed.") % {"field": field},
                 errors=[FieldError(field=field, detail=_("Unknown or read-only field."))],
             )
+        # every field checks the client as well as the role: a head acts on their department's
+        # clients only, a manager on their own (III.26)
+        if not may_change_client(
+            actor, field, client_manager_id=client.manager_id, client_department_id=client.department_id
+        ):
+            raise _refusal(actor, field, client)
 
     history: list[ClientChange | None] = []
     if "type" in changes:
@@ -473,15 +473,10 @@ def set_presence(*, actor: User, username: str, presence: str) -> User:
     person = User.objects.select_for_update().filter(username=username, is_active=True).first()
     if person is None:
         raise StaffNotFound()
-    allowed = (
-        person.pk == actor.pk
-        or actor.role == Role.ADMIN
-        or (
-            actor.role == Role.HEAD
-            and actor.department_id is not None
-            and actor.department_id == person.department_id
-        )
-        or actor.has_perm("staff.set_any_presence")
+    facts = {"person_id": person.pk, "person_department_id": person.department_id}
+    # the exchange's permission is asked only when the person and role alone do not let in
+    allowed = may_set_presence(actor, **facts, exchange=False) or may_set_presence(
+        actor, **facts, exchange=actor.has_perm(EXCHANGE)
     )
     if not allowed:
         raise Forbidden(_("Only the person, their head or the telephone exchange sets presence."))

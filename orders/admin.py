@@ -48,17 +48,12 @@ from orders.promotions import (
     validate_special,
 )
 from orders.rules import BASE
-from staff.models import Role
+from staff.permissions import may_edit_price_list
 
-PRICE_LIST_ROLES = {Role.COMMERCIAL.value, Role.ADMIN.value}
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def may_edit_price_list(user) -> bool:
-    return getattr(user, "role", None) in PRICE_LIST_ROLES
 
 
 @admin.register(PriceColumn)

@@ -289,7 +289,7 @@ def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
 
 def order_out(order_id: int, actor) -> dict:
     """The order as API.md reads it, with its lines."""
-    order = order_with_lines(order_id=order_id)
+    order = order_with_lines(order_id=order_id, actor=actor)
     body = _order_head(order, actor, offers_made=len(order.offers.all()))
     body["lines"] = [_line_out(line) for line in order.lines.all()]
     body["lines_count"] = len(body["lines"])
@@ -368,7 +368,7 @@ def delete_line(request: HttpRequest, order_id: int, line_id: int):
 @router.get("/orders/{order_id}/suggestions", response={200: list[SuggestionOut], **error_responses(404)})
 def get_suggestions(request: HttpRequest, order_id: int):
     """New products, specials, traditional products, assortment advice (III.7, III.8)."""
-    order = order_with_lines(order_id=order_id)
+    order = order_with_lines(order_id=order_id, actor=request.auth)
     return [
         {
             "sku": s.sku,
@@ -441,13 +441,14 @@ def list_orders(
     limit: int = 50,
     offset: int = 0,
 ):
-    """Orders for the warehouse/ERP: by status, confirmed since a moment, or for a client."""
+    """Orders for the warehouse/ERP (all) or a head (their department's, III.26): by status,
+    confirmed since a moment, or for a client."""
     start, end = page_bounds(limit, offset)
     if status and status not in Order.Status.values:
         raise InvalidInput(
             "Unknown status.", errors=[FieldError(field="status", detail=", ".join(Order.Status.values))]
         )
-    orders = orders_for_export(status=status, since=since, client_id=client)
+    orders = orders_for_export(actor=request.auth, status=status, since=since, client_id=client)
     page = orders[start:end]
     return {
         "count": orders.count(),

@@ -16,7 +16,6 @@ from django.utils import timezone
 from ninja import Body, Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
-from calldesk.access import require_role
 from calldesk.pagination import page_bounds
 from calldesk.schemas import Money, error_responses
 from orders.models import DiscountRule, Source, Special
@@ -24,6 +23,7 @@ from orders.pricelist import upsert_price_list
 from orders.promotions import create_discount_rule, create_special
 from orders.selectors import catalog_page, price_columns
 from staff.models import Role
+from staff.permissions import require_role
 
 router = Router(tags=["catalog"])
 

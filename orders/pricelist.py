@@ -27,7 +27,6 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from calldesk.access import require_role
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.exporting import csv_bytes, xlsx_bytes
 from calldesk.parsing import parse_date, parse_money, parse_text
@@ -36,6 +35,7 @@ from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
 from orders.rules import BASE
 from staff.models import Role, User
+from staff.permissions import require_role
 
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
 UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until"]

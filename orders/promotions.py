@@ -14,12 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from calldesk.access import require_role
 from calldesk.errors import FieldError, InvalidInput, NotFound
 from calldesk.parsing import parse_date, parse_money
 from clients.models import ClientType
 from orders.models import DiscountRule, PriceColumn, Product, RuleChange, Source, Special
 from staff.models import Role, User
+from staff.permissions import require_role
 
 # Special.special_price is DecimalField(max_digits=12, decimal_places=2); DiscountRule.min_subtotal has 14.
 PRICE_LIMIT = Decimal(10) ** 10

@@ -1,5 +1,10 @@
 """Reads on orders and the price list for screens, the API and exports, the order-taking screen
-included. Fixed query counts: tests assert them."""
+included. Fixed query counts: tests assert them.
+
+Every read of an order or a list of orders takes the reader and keeps to what they may see
+(`visible_orders`, staff.permissions.order_reach, III.26): one WHERE clause, or the rule on the
+loaded row, no query more. An order the reader may not see is missing (OrderNotFound, 404).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,11 +57,48 @@ from orders.rules import (
     missing_in_words,
     price_in_column,
 )
+from staff.permissions import OrderFacts, OrderReach, actor_of, may_see_order, order_reach
 
 
-def orders_of_manager(*, manager_id: int, status: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """Orders of the clients a manager serves, newest first (III.14). Two queries."""
-    orders = Order.objects.filter(client__manager_id=manager_id).select_related("client", "taken_by")
+def _where(reach: OrderReach) -> Q:
+    """`OrderReach` as a WHERE clause on orders: the same rule as `OrderReach.covers`."""
+    if reach.everything:
+        return Q()
+    where = Q(pk__in=[])  # nothing, unless a part below lets some in
+    if reach.taken_by_id is not None:
+        where |= Q(taken_by_id=reach.taken_by_id)
+    if reach.client_manager_id is not None:
+        where |= Q(client__manager_id=reach.client_manager_id)
+    if reach.key_clients:
+        where |= Q(client__type__operator_takes_orders=False)
+    if reach.client_department_id is not None:
+        where |= Q(client__department_id=reach.client_department_id)
+    return where
+
+
+def visible_orders(actor, *, systems: bool = False) -> QuerySet[Order]:
+    """The orders `actor` (a User or an Actor) may see (III.26), as one filter. `systems`: where
+    a system's token reads (the warehouse reaches every order), its permission is asked."""
+    return Order.objects.filter(_where(order_reach(actor_of(actor), systems=systems)))
+
+
+def order_facts(order: Order) -> OrderFacts:
+    """What the rules of `staff.permissions` read of a loaded order (its client and type, no query)."""
+    return OrderFacts(
+        taken_by_id=order.taken_by_id,
+        client_manager_id=order.client.manager_id,
+        client_department_id=order.client.department_id,
+        key_client=not order.client.type.operator_takes_orders,
+        is_draft=order.status == Order.Status.DRAFT,
+    )
+
+
+def orders_of_manager(*, actor, status: str = "", page: int = 1, per_page: int = 50) -> Page:
+    """A manager's orders to track (III.14): their clients' orders (a head: their department's
+    and those they took), newest first. Two queries."""
+    orders = visible_orders(actor).select_related("client", "taken_by")
+    if getattr(actor, "role", None) != "head":
+        orders = orders.filter(client__manager_id=actor.pk)
     if status:
         orders = orders.filter(status=status)
     return Paginator(orders.order_by("-created_at", "-id"), per_page).get_page(page)
@@ -191,8 +245,9 @@ def draft_state(*, order: Order, actor, on: date) -> DraftState:
     return DraftState(facts=facts, missing=missing_for_confirmation(facts), headroom=headroom)
 
 
-def order_with_lines(*, order_id: int) -> Order:
-    """An order with client, column, lines (and their products) and offers. Three queries."""
+def order_with_lines(*, order_id: int, actor) -> Order:
+    """An order the actor may see, with client, column, lines (and their products) and offers.
+    Three queries. Raises OrderNotFound, also for an order the actor may not see (III.26)."""
     order = (
         Order.objects.select_related("client__type", "client__manager", "column", "taken_by", "exception_by")
         .prefetch_related(
@@ -202,7 +257,7 @@ def order_with_lines(*, order_id: int) -> Order:
         .filter(pk=order_id)
         .first()
     )
-    if order is None:
+    if order is None or not may_see_order(actor_of(actor), order_facts(order)):
         raise OrderNotFound()
     return order
 
@@ -327,9 +382,12 @@ def _top_products(lines, since: date, *, exclude: set[int], limit: int) -> list[
     )
 
 
-def orders_for_export(*, status: str = "", since=None, client_id: int | None = None):
-    """Orders for the warehouse/ERP, newest first, with client and lines (two queries a page)."""
-    orders = Order.objects.select_related("client", "column").order_by("-created_at", "-id")
+def orders_for_export(*, actor, status: str = "", since=None, client_id: int | None = None):
+    """Orders for the warehouse/ERP (all) or a head (their department's), newest first, with
+    client and lines (two queries a page)."""
+    orders = (
+        visible_orders(actor, systems=True).select_related("client", "column").order_by("-created_at", "-id")
+    )
     if status:
         orders = orders.filter(status=status)
     if since is not None:
@@ -461,14 +519,17 @@ class ProductMatch:
     price: Decimal | None  # at the order's column (its base price when the column has none)
 
 
-def product_matches(*, order_id: int, term: str, limit: int = SEARCH_LIMIT) -> list[ProductMatch]:
+def product_matches(*, order_id: int, actor, term: str, limit: int = SEARCH_LIMIT) -> list[ProductMatch]:
     """Up to `limit` active products matching `term` by SKU or name, each with its price at the
-    order's current column. One query."""
+    order's current column. Two queries: the order's column (OrderNotFound for an order the
+    actor may not see: its column is the client's discount, III.26), the products."""
+    order = visible_orders(actor).filter(pk=order_id).values("column_id").first()
+    if order is None:
+        raise OrderNotFound()
     term = term.strip()
     if not term:
         return []
-    column_id = Subquery(Order.objects.filter(pk=order_id).values("column_id")[:1])
-    products = _matching(term).filter(active=True).annotate(price=price_at(column_id))[:limit]
+    products = _matching(term).filter(active=True).annotate(price=price_at(order["column_id"]))[:limit]
     return [ProductMatch(p.sku, p.name, p.unit, p.pack, p.price) for p in products]
 
 
@@ -517,7 +578,7 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
     what still stands before confirmation and what to offer. Raises OrderNotFound.
     Three queries for a confirmed order; twelve for a draft, however many lines it has."""
     on = on or timezone.localdate()
-    order = order_with_lines(order_id=order_id)
+    order = order_with_lines(order_id=order_id, actor=actor)
     for line in order.lines.all():
         line.quantity_text = plain_quantity(line.quantity)  # type: ignore[attr-defined]  # for the template
     if not order.is_editable():

@@ -51,25 +51,22 @@ from orders.models import (
     Product,
     Special,
 )
-from orders.rules import (
-    ZERO,
-    Actor,
-    is_their_client,
-    line_total,
-    may_start_for,
-    may_work_on,
-)
-from orders.selectors import base_price, column_for_client, draft_state, price_at
+from orders.rules import ZERO, line_total
+from orders.selectors import base_price, column_for_client, draft_state, order_facts, price_at
 from staff.models import Role, User
+from staff.permissions import (
+    TAKING_ROLES,
+    OrderFacts,
+    actor_of,
+    has_role,
+    may_authorise_exception,
+    may_change_order_status,
+    may_see_order,
+    may_start_order_for,
+    may_work_on_order,
+)
 
-TAKING_ROLES = {Role.OPERATOR, Role.MANAGER, Role.HEAD, Role.FINANCE}
-EXCEPTION_ROLES = {Role.MANAGER, Role.FINANCE, Role.HEAD}
-STATUS_ROLES = {Role.MANAGER, Role.HEAD}
 QUANTITY_PLACES = Decimal("0.001")
-
-
-def _role_in(user: User, roles: set[Role]) -> bool:
-    return user.role == Role.ADMIN or user.role in {r.value for r in roles}
 
 
 def parse_quantity(value, *, field: str = "quantity") -> Decimal:
@@ -100,36 +97,19 @@ def _may_take_for(client: Client) -> bool:
     return client.type.operator_takes_orders and client.manager_id is not None
 
 
-def _actor(user: User) -> Actor:
-    """Who acts, as the pure rules of `orders.rules` read it."""
-    return Actor(role=user.role, pk=user.pk, department_id=user.department_id, key_account=user.key_account)
-
-
-def _may_work_on(actor: User, order: Order) -> bool:
-    """`orders.rules.may_work_on` for a loaded order (its client's columns, no query)."""
-    return may_work_on(
-        _actor(actor),
-        taken_by_id=order.taken_by_id,
-        client_manager_id=order.client.manager_id,
-        client_department_id=order.client.department_id,
-    )
-
-
-def _is_their_client(actor: User, order: Order) -> bool:
-    """`orders.rules.is_their_client` for a loaded order."""
-    return is_their_client(
-        _actor(actor),
-        client_manager_id=order.client.manager_id,
-        client_department_id=order.client.department_id,
-    )
+def _check_may_see(actor: User, order: Order) -> OrderFacts:
+    """An order the actor may not see is missing to them (404, III.26)."""
+    facts = order_facts(order)
+    if not may_see_order(actor_of(actor), facts):
+        raise OrderNotFound()
+    return facts
 
 
 def _check_may_work_on(actor: User, order: Order) -> None:
-    if not _role_in(actor, TAKING_ROLES):
+    if not has_role(actor, TAKING_ROLES):
         raise Forbidden()
-    if not _may_work_on(actor, order):
-        if actor.role == Role.OPERATOR:
-            raise Forbidden(_("This order is being taken by another operator."))
+    facts = _check_may_see(actor, order)
+    if not may_work_on_order(actor, facts):
         raise Forbidden(_("This order is another manager's or another department's."))
 
 
@@ -163,7 +143,7 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
     """Open a draft for a client. An operator may not start one for a key client or a client with
     no manager (III.3), nor for a client whose debt blocks orders (III.5); managers, heads and
     finance may start a draft for a blocked client, which only an exception lets confirm."""
-    if not _role_in(actor, TAKING_ROLES):
+    if not has_role(actor, TAKING_ROLES):
         raise Forbidden()
     on = on or timezone.localdate()
     client = Client.objects.select_related("type").filter(pk=client_id).first()
@@ -171,8 +151,8 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
         from clients.exceptions import ClientNotFound
 
         raise ClientNotFound()
-    allowed = may_start_for(
-        _actor(actor),
+    allowed = may_start_order_for(
+        actor,
         client_manager_id=client.manager_id,
         client_department_id=client.department_id,
         key_client=not client.type.operator_takes_orders,
@@ -485,11 +465,15 @@ def authorise_exception(*, actor: User, order_id: int, reason: str) -> Order:
         raise InvalidInput(
             _("Write why the exception is made."), errors=[FieldError(field="reason", detail=_("Required."))]
         )
-    order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("client__type")
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None:
         raise OrderNotFound()
-    allowed = actor.role in {Role.FINANCE.value, Role.ADMIN.value} or _is_their_client(actor, order)
-    if not allowed:
+    if not may_authorise_exception(actor, _check_may_see(actor, order)):
         raise Forbidden(_("Only the client's manager, finance or a head may authorise an exception."))
     if not order.is_editable():
         raise OrderNotEditable()
@@ -646,20 +630,16 @@ def change_status(*, actor: User, order_id: int, status: str, reason: str = "") 
     The client's manager, a head, an admin, or the warehouse's token (permission). Locks the
     order; records the change (old, new status and the reason) in its history. Raises
     OrderNotFound, Forbidden, InvalidStatusChange, InvalidInput (a cancellation without reason)."""
-    order = Order.objects.select_for_update(of=("self",)).select_related("client").filter(pk=order_id).first()
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("client__type")
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None:
         raise OrderNotFound()
-    allowed = (
-        actor.role == Role.ADMIN.value
-        or _is_their_client(actor, order)
-        or actor.has_perm("orders.change_order_status")
-        or (
-            status == Order.Status.CANCELLED
-            and order.status == Order.Status.DRAFT
-            and order.taken_by_id == actor.pk
-        )
-    )
-    if not allowed:
+    facts = _check_may_see(actor, order)
+    if not may_change_order_status(actor_of(actor), facts, cancelling=status == Order.Status.CANCELLED):
         raise Forbidden()
     if status not in NEXT_STATUSES.get(order.status, set()):
         raise InvalidStatusChange(

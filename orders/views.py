@@ -46,7 +46,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Order.Status.values:
         status = ""
-    page = orders_of_manager(manager_id=request.user.pk, status=status, page=request.GET.get("page", 1))
+    page = orders_of_manager(actor=request.user, status=status, page=request.GET.get("page", 1))
     return render(
         request, "orders/my_orders.html", {"page": page, "status": status, "statuses": Order.Status.choices}
     )
@@ -83,6 +83,14 @@ def start(request: HttpRequest) -> HttpResponse:
         term = form.cleaned_data["q"]
         return redirect(reverse("calls:desk") + (f"?{urlencode({'q': term})}" if term else ""))
     return redirect("orders:order", order_id=order.pk)
+
+
+def _shown(error: DeskError) -> str:
+    """What a panel says of a refusal. An order the reader may not see is not there: 404 on
+    every door, never a refusal that tells it exists (III.26)."""
+    if isinstance(error, OrderNotFound):
+        raise Http404(_("No such order.")) from error
+    return str(error)
 
 
 def _screen(request: HttpRequest, order_id: int) -> OrderScreen:
@@ -140,7 +148,10 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 def product_search(request: HttpRequest, order_id: int) -> HttpResponse:
     """Products matching what is typed in the add-line box, priced at the order's column."""
     term = request.GET.get("product", "").strip()
-    matches = product_matches(order_id=order_id, term=term)
+    try:
+        matches = product_matches(order_id=order_id, actor=request.user, term=term)
+    except OrderNotFound:
+        raise Http404(_("No such order.")) from None
     return render(request, "orders/order.html#product-matches", {"matches": matches, "term": term})
 
 
@@ -159,7 +170,7 @@ def line_add(request: HttpRequest, order_id: int) -> HttpResponse:
             quantity=data["quantity"],
         )
     except DeskError as error:
-        return _after_post(request, order_id, error=str(error), line_form=form)
+        return _after_post(request, order_id, error=_shown(error), line_form=form)
     notice = _("Added %(product)s.") % {"product": change.line.product.name}
     return _after_post(request, order_id, notice=notice)
 
@@ -174,7 +185,7 @@ def line_change(request: HttpRequest, order_id: int, line_id: int) -> HttpRespon
                 actor=request.user, order_id=order_id, line_id=line_id, quantity=form.cleaned_data["quantity"]
             )
         except DeskError as exc:
-            error = str(exc)
+            error = _shown(exc)
     return _after_post(request, order_id, error=error, notice="" if error else _("Quantity changed."))
 
 
@@ -184,7 +195,7 @@ def line_remove(request: HttpRequest, order_id: int, line_id: int) -> HttpRespon
     try:
         remove_line(actor=request.user, order_id=order_id, line_id=line_id)
     except DeskError as exc:
-        error = str(exc)
+        error = _shown(exc)
     return _after_post(request, order_id, error=error, notice="" if error else _("Line removed."))
 
 
@@ -206,7 +217,7 @@ def offer(request: HttpRequest, order_id: int) -> HttpResponse:
                 kind=data["kind"] or "other",
             )
         except DeskError as exc:
-            error = str(exc)
+            error = _shown(exc)
     if error:
         return _after_post(request, order_id, error=error, focus="suggestion")
     outcome = Offer.Outcome(form.cleaned_data["outcome"]).label
@@ -226,7 +237,7 @@ def terms(request: HttpRequest, order_id: int) -> HttpResponse:
         set_terms(actor=request.user, order_id=order_id, delivery=form.delivery(), regional=form.regional())
     except DeskError as exc:
         return _after_post(
-            request, order_id, partial="terms-saved", error=str(exc), terms_form=form, focus=""
+            request, order_id, partial="terms-saved", error=_shown(exc), terms_form=form, focus=""
         )
     return _after_post(request, order_id, partial="terms-saved", terms_notice=_("Terms saved."), focus="")
 
@@ -237,7 +248,7 @@ def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         confirm_order(actor=request.user, order_id=order_id)
     except DeskError as exc:
-        return _after_post(request, order_id, error=str(exc), focus="")
+        return _after_post(request, order_id, error=_shown(exc), focus="")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("orders:order", args=[order_id]))
     return redirect("orders:order", order_id=order_id)
@@ -250,7 +261,7 @@ def exception(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         authorise_exception(actor=request.user, order_id=order_id, reason=request.POST.get("reason", ""))
     except DeskError as exc:
-        return _after_post(request, order_id, error=str(exc), focus="")
+        return _after_post(request, order_id, error=_shown(exc), focus="")
     return _after_post(request, order_id, notice=_("Exception recorded."), focus="")
 
 
@@ -265,7 +276,7 @@ def order_status(request: HttpRequest, order_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except DeskError as error:
-        messages.error(request, str(error))
+        messages.error(request, _shown(error))
     else:
         messages.success(
             request,

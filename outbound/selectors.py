@@ -14,12 +14,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calldesk.access import require_role
 from calldesk.errors import NotFound
 from clients.models import Client
 from outbound import rules
 from outbound.models import CallList, CallTask, Campaign
 from staff.models import Role, User
+from staff.permissions import require_role
 
 
 def operators_on_duty() -> dict[int, int]:

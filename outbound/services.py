@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calldesk.access import require_role
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from calls.models import Call
 from calls.services import register_call
@@ -34,6 +33,7 @@ from outbound.selectors import (
     task_for,
 )
 from staff.models import Role, User
+from staff.permissions import require_role
 
 NAME_MAX_LENGTH = Campaign._meta.get_field("name").max_length
 GOAL_MAX_LENGTH = Campaign._meta.get_field("goal").max_length

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from calldesk.access import require_role
 from calldesk.errors import Forbidden
 from calldesk.exporting import csv_bytes, xlsx_bytes
 from reports.models import ExportJob, OperatorDay, SalesDay
-from reports.rules import may_read_department, percent
+from reports.rules import percent
 from reports.selectors import Period
 from staff.models import Department, Role, User
+from staff.permissions import may_read_department, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,7 @@ def request_export(*, actor: User, request: ExportRequest) -> ExportJob:
     Raises Forbidden (not a head or admin, or another department's head: III.26), ValueError
     (an unknown kind or format)."""
     require_role(actor, Role.HEAD)
-    if not may_read_department(
-        role=actor.role, own_department_id=actor.department_id, department_id=request.department.pk
-    ):
+    if not may_read_department(actor, department_id=request.department.pk):
         raise Forbidden()
     if request.kind not in KINDS:
         raise ValueError(request.kind)

@@ -93,11 +93,3 @@ def check_target(target) -> dict[str, str]:
                 "end": clash.period_end,
             }
     return errors
-
-
-def may_read_department(*, role: str, own_department_id: int | None, department_id: int) -> bool:
-    """Whose figures a person may read (III.26): an admin any department's, a head only their
-    own. The dashboard and its exports both ask this one rule."""
-    if role == "admin":
-        return True
-    return role == "head" and own_department_id is not None and own_department_id == department_id

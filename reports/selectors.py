@@ -306,8 +306,8 @@ def operator_report_for(*, actor: User, day: date) -> QuerySet[OperatorDay]:
     """Who reads the daily operator report (III.25, III.26): heads, finance (accounting pays by
     results) and admins see every operator; an operator or a manager only their own row; the
     commercial department has no business here."""
-    from calldesk.access import require_role
     from staff.models import Role
+    from staff.permissions import require_role
 
     rows = operators_on(day)
     if actor.role in (Role.OPERATOR.value, Role.MANAGER.value):

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
-from reports.rules import may_read_department
 from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
 from staff.models import Department, Role, User
+from staff.permissions import may_read_department
 
 DEFAULT_DEPARTMENT = "wholesale"
 MAX_DAYS = 366  # a custom period is at most a year: the chart has a point a day
@@ -59,11 +59,7 @@ def _choice(user: User, data: QueryDict) -> Choice:
     an admin chooses one (wholesale unless told). Bad dates are errors, never a 500."""
     choice = Choice()
     departments = list(Department.objects.order_by("name"))
-    readable = [
-        d
-        for d in departments
-        if may_read_department(role=user.role, own_department_id=user.department_id, department_id=d.pk)
-    ]
+    readable = [d for d in departments if may_read_department(user, department_id=d.pk)]
     if user.role == Role.ADMIN.value:
         choice.departments = readable  # an admin chooses; a head has only their own
     wanted = data.get("department") or DEFAULT_DEPARTMENT

@@ -12,7 +12,7 @@ from django.utils import timezone
 from calldesk.errors import Forbidden, InvalidInput
 from clients.models import ClientChange
 from clients.services import update_client
-from orders.exceptions import OrderNotEditable
+from orders.exceptions import OrderNotEditable, OrderNotFound
 from orders.models import (
     DiscountRule,
     Order,
@@ -414,11 +414,12 @@ def test_a_status_change_of_a_confirmed_order_records_who_old_new_and_reason(api
 
 
 def test_a_refused_status_change_records_nothing(api, manager, operator, confirmed):
-    """III.14: a move the rules refuse (delivered before fulfilment, an operator) is not history."""
+    """III.14: a move the rules refuse (delivered before fulfilment, an operator) is not history.
+    An operator who did not take the order does not even see it (III.26)."""
     wrong = api(manager).post(
         f"/api/v1/orders/{confirmed.pk}/status", {"status": "delivered"}, content_type=JSON
     )
-    with pytest.raises(Forbidden):
+    with pytest.raises(OrderNotFound):
         change_status(actor=operator, order_id=confirmed.pk, status="in_fulfilment")
     assert wrong.status_code == 409
     assert not OrderChange.objects.exists()

@@ -145,12 +145,20 @@ def test_a_line_is_changed_and_removed_from_the_panel(desk, operator, draft):
     assert not OrderLine.objects.exists()
 
 
-def test_another_operators_draft_is_refused_in_the_panel_not_a_500(client, staff_of, draft):
-    other = staff_of(Role.OPERATOR, department_code="call_center")
+def test_another_operators_draft_is_not_there_for_them(client, staff_of, draft):
+    """III.26: a colleague's draft answers 404 on the screen and its panels, never a refusal that
+    tells it exists."""
+    other = staff_of(
+        Role.OPERATOR, department_code="call_center", username="irina", full_name="Ирина Соколова"
+    )
     client.force_login(other)
-    response = client.post(url("line-add", draft), {"product": "COLA", "quantity": "1"}, headers=HTMX)
-    assert response.status_code == 200
-    assert "This order is being taken by another operator." in response.content.decode()
+    assert client.get(url("order", draft)).status_code == 404
+    assert (
+        client.post(url("line-add", draft), {"product": "COLA", "quantity": "1"}, headers=HTMX).status_code
+        == 404
+    )
+    assert client.post(url("line-add", draft), {"product": "COLA", "quantity": "1"}).status_code == 404
+    assert client.get(url("product-search", draft), {"product": "co"}, headers=HTMX).status_code == 404
     assert not OrderLine.objects.exists()
 
 
@@ -185,8 +193,9 @@ def test_product_search_lists_matches_with_the_price_at_the_orders_column(desk, 
 def test_product_search_shows_at_most_eight_in_constant_queries(desk, draft, django_assert_num_queries):
     for n in range(12):
         price(ProductFactory(sku=f"JUICE-{n:02d}", name=f"Juice {n}"), "base", "10.00")
-    # session, user, role; the matches with their prices: one query; session save (in a savepoint)
-    with django_assert_num_queries(7):
+    # session, user, role; the order's column (as the reader may see it); the matches with their
+    # prices: one query; session save (in a savepoint)
+    with django_assert_num_queries(8):
         html = desk.get(url("product-search", draft), {"product": "juice"}, headers=HTMX).content.decode()
     assert html.count("data-sku=") == 8
     html = desk.get(url("product-search", draft), {"product": "zzz"}, headers=HTMX).content.decode()

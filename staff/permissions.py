@@ -1,0 +1,406 @@
+"""Who may do what (III.26): every role and object rule of the desk, in one module.
+
+The rules are pure functions over the actor (`Actor`) and plain facts of the object (an order's
+taker and client, a call's operator, a client's manager and department): no ORM, no request.
+Selectors and services fetch the facts and ask these rules, whatever the door (screen, API,
+admin, task); the access matrix (`calldesk.access`) reads its role sets from here.
+
+Reads and writes follow the same reach. What a reader may not see is answered as missing (404,
+no existence leak); what they may see but not change is refused (403). Lists are scoped by a
+`Reach`, the same rule as plain data that the selectors turn into one WHERE clause, so that a
+scoped list costs no query more than an unscoped one.
+
+Clients (III.1-III.6, III.26): every desk role finds any caller by phone, tax id or name and
+reads the card and its debt, because any call can reach any operator and the debt is checked
+before every order (III.5); the card's history (who changed type, manager, limit) is for the
+client's people; writes follow the client's manager and department (`may_change_client`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from staff.models import Role
+
+OPERATOR, MANAGER, HEAD = Role.OPERATOR.value, Role.MANAGER.value, Role.HEAD.value
+FINANCE, COMMERCIAL, ADMIN = Role.FINANCE.value, Role.COMMERCIAL.value, Role.ADMIN.value
+
+# --- Role sets: the access matrix's rows and the services' role checks read these ---------------
+ALL_STAFF = frozenset({OPERATOR, MANAGER, HEAD, FINANCE, COMMERCIAL})
+DESK = frozenset({OPERATOR, MANAGER, HEAD, FINANCE})  # who answers calls and takes orders (III.3-III.6)
+CLIENT_READERS = DESK  # client data (III.26): not commercial management, who keeps prices
+CALL_TAKERS = frozenset({OPERATOR, MANAGER, HEAD})  # the desk screen, callbacks (III.1, III.22)
+TAKING_ROLES = DESK  # who opens and works on drafts
+EXCEPTION_ROLES = frozenset({MANAGER, FINANCE, HEAD})  # past debt and credit checks (III.6, III.11)
+STATUS_ROLES = frozenset({MANAGER, HEAD})  # move orders along on the screen (III.14)
+PRICE_LIST_ROLES = frozenset({COMMERCIAL})  # prices, specials, discount rules (III.10, III.23)
+RECEIVABLES_ROLES = frozenset({FINANCE})  # credit limits, terms, receivables (III.5, III.9)
+CLIENT_HISTORY_ROLES = frozenset({MANAGER, HEAD, FINANCE})  # who changed a client's terms
+EXPORT_ROLES = frozenset({HEAD})  # exports of client data (III.26)
+OUTBOUND_ROLES = frozenset({OPERATOR, HEAD})  # call lists and tasks (III.16, III.17)
+CAMPAIGN_ROLES = frozenset({HEAD})  # heads instruct calls (III.17)
+DEBTOR_ROLES = frozenset({FINANCE, HEAD})  # the debtors' list (III.6)
+RESULT_READERS = frozenset({OPERATOR, MANAGER, HEAD, FINANCE})  # GET /reports/operators
+DASHBOARD_ROLES = frozenset({HEAD})  # a department's figures (section VI)
+
+# Permissions that let a system's token in whatever its role.
+EXCHANGE = "staff.set_any_presence"  # the telephone exchange
+WAREHOUSE = "orders.change_order_status"  # the warehouse: reads and moves every order
+
+# Django admin lets in staff users; `create_staff_member` makes these roles staff.
+ADMIN_SITE_ROLES = frozenset({ADMIN, FINANCE, COMMERCIAL})
+
+
+class Person(Protocol):
+    """What the rules read of whoever acts: an `Actor`, or a `User` itself where a rule needs no
+    more than role, id, department and the key-account flag (no query either way)."""
+
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def pk(self) -> int | None: ...
+    @property
+    def department_id(self) -> int | None: ...
+    @property
+    def key_account(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the rules read them. The permissions of a system's token (the warehouse, the
+    exchange) are `systems` when given; else they are asked of `user` only when a rule reaches
+    them, and the rules ask them last: a person whose role already answers pays no query."""
+
+    role: str | None
+    pk: int | None
+    department_id: int | None = None
+    key_account: bool = False
+    systems: frozenset[str] | None = None
+    user: Any = field(default=None, repr=False, compare=False)
+
+    def has_system_permission(self, permission: str) -> bool:
+        if self.systems is not None:
+            return permission in self.systems
+        return self.user is not None and self.user.has_perm(permission)
+
+    @property
+    def warehouse(self) -> bool:
+        """The warehouse's token: reads and moves every order."""
+        return self.has_system_permission(WAREHOUSE)
+
+    @property
+    def exchange(self) -> bool:
+        """The telephone exchange's token: registers and closes calls, sets presence."""
+        return self.has_system_permission(EXCHANGE)
+
+
+def actor_of(user) -> Actor:
+    """The rules' view of a user (an Actor is returned as it is)."""
+    if isinstance(user, Actor):
+        return user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Actor(role=None, pk=None)
+    return Actor(
+        role=user.role,
+        pk=user.pk,
+        department_id=user.department_id,
+        key_account=bool(user.key_account),
+        user=user,
+    )
+
+
+def has_role(actor: Person, roles: frozenset[str] | set[str]) -> bool:
+    """One of `roles`; admins always."""
+    return actor.role == ADMIN or actor.role in roles
+
+
+def may_import_receivables(actor: Person) -> bool:
+    """Finance (and admins) load receivables, by API, command or admin (III.5)."""
+    return has_role(actor, RECEIVABLES_ROLES)
+
+
+def may_edit_price_list(actor: Person) -> bool:
+    """Commercial management (and admins) keep prices, specials and discount rules (III.10, III.23)."""
+    return has_role(actor, PRICE_LIST_ROLES)
+
+
+def may_read_client_history(actor: Person) -> bool:
+    """Who changed a client's type, manager and limits: its people, not the operators (III.26)."""
+    return has_role(actor, CLIENT_HISTORY_ROLES)
+
+
+def may_read_department(actor: Person, *, department_id: int) -> bool:
+    """Whose figures a person may read (III.26): an admin any department's, a head only their
+    own. The dashboard and its exports both ask this one rule."""
+    if actor.role == ADMIN:
+        return True
+    return actor.role == HEAD and actor.department_id is not None and actor.department_id == department_id
+
+
+# --- Clients ---------------------------------------------------------------------------------------
+
+
+def is_their_client(
+    actor: Person, *, client_manager_id: int | None, client_department_id: int | None
+) -> bool:
+    """The client's own manager, or the head of the client's department (III.26): who may
+    authorise an exception or move an order along, and who opens and changes its orders."""
+    if actor.role == MANAGER:
+        return client_manager_id is not None and client_manager_id == actor.pk
+    if actor.role == HEAD:
+        return actor.department_id is not None and client_department_id == actor.department_id
+    return False
+
+
+def is_head_of(actor: Person, *, client_department_id: int | None) -> bool:
+    """A head acting on a client of their own department (admins on all)."""
+    if actor.role == ADMIN:
+        return True
+    return (
+        actor.role == HEAD and actor.department_id is not None and actor.department_id == client_department_id
+    )
+
+
+CLIENT_FIELDS_OF_HEADS = frozenset({"type", "manager"})  # III.2, III.15
+CLIENT_FIELDS_OF_FINANCE = frozenset({"credit_limit", "payment_terms_days"})  # III.5, III.9
+CLIENT_FIELDS_OF_THEIR_PEOPLE = frozenset({"name", "region", "address", "phones"})
+CLIENT_FIELDS = CLIENT_FIELDS_OF_HEADS | CLIENT_FIELDS_OF_FINANCE | CLIENT_FIELDS_OF_THEIR_PEOPLE
+
+
+def may_change_client(
+    actor: Actor, field: str, *, client_manager_id: int | None, client_department_id: int | None
+) -> bool:
+    """Who changes which field of a client: type and manager, the head of its department;
+    credit limit and payment terms, finance; name, region, address and phones, its manager or the
+    head of its department. Admins all."""
+    if actor.role == ADMIN:
+        return True
+    if field in CLIENT_FIELDS_OF_FINANCE:
+        return actor.role == FINANCE
+    if field in CLIENT_FIELDS_OF_HEADS:
+        return is_head_of(actor, client_department_id=client_department_id)
+    if field in CLIENT_FIELDS_OF_THEIR_PEOPLE:
+        return is_their_client(
+            actor, client_manager_id=client_manager_id, client_department_id=client_department_id
+        )
+    return False
+
+
+def may_register_client(actor: Person) -> bool:
+    """A new caller is registered by whoever takes the call (III.15)."""
+    return has_role(actor, DESK)
+
+
+def may_set_presence(
+    actor: Person, *, person_id: int, person_department_id: int | None, exchange: bool
+) -> bool:
+    """The person, the head of their department, an admin, or the telephone exchange."""
+    return (
+        person_id == actor.pk
+        or actor.role == ADMIN
+        or (
+            actor.role == HEAD
+            and actor.department_id is not None
+            and actor.department_id == person_department_id
+        )
+        or exchange
+    )
+
+
+# --- Orders ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the order rules read of an order and its client."""
+
+    taken_by_id: int | None
+    client_manager_id: int | None
+    client_department_id: int | None
+    key_client: bool  # operators do not take this type's orders (III.3, III.4)
+    is_draft: bool = True
+
+
+@dataclass(frozen=True)
+class OrderReach:
+    """Which orders a person reaches, as plain data: the selectors turn it into one WHERE clause
+    (`orders.selectors.visible_orders`), `covers` answers it for one order. Nothing set: none."""
+
+    everything: bool = False
+    taken_by_id: int | None = None
+    client_manager_id: int | None = None
+    key_clients: bool = False
+    client_department_id: int | None = None
+
+    def covers(self, facts: OrderFacts) -> bool:
+        return (
+            self.everything
+            or (self.taken_by_id is not None and facts.taken_by_id == self.taken_by_id)
+            or (self.client_manager_id is not None and facts.client_manager_id == self.client_manager_id)
+            or (self.key_clients and facts.key_client)
+            or (
+                self.client_department_id is not None
+                and facts.client_department_id == self.client_department_id
+            )
+        )
+
+
+def order_reach(actor: Person, *, systems: bool = False) -> OrderReach:
+    """Whose orders a person reads (III.26): an operator the orders they took (their drafts
+    among them); a manager their clients' orders and those they took, a key-account manager also
+    any key client's (III.4: the call goes to another key-account manager when the client's own is
+    away); a head their department's and those they took; finance (debtors, III.6) and admins
+    all. Commercial management: none. The warehouse's token reaches all: a list asks its
+    permission where a system reads (`systems`), `may_see_order` last."""
+    if actor.role in {ADMIN, FINANCE} or (systems and _is_warehouse(actor)):
+        return OrderReach(everything=True)
+    if actor.role == OPERATOR:
+        return OrderReach(taken_by_id=actor.pk)
+    if actor.role == MANAGER:
+        return OrderReach(taken_by_id=actor.pk, client_manager_id=actor.pk, key_clients=actor.key_account)
+    if actor.role == HEAD:
+        return OrderReach(taken_by_id=actor.pk, client_department_id=actor.department_id)
+    return OrderReach()
+
+
+def _is_warehouse(actor: Person) -> bool:
+    return bool(getattr(actor, "warehouse", False))
+
+
+def may_see_order(actor: Person, facts: OrderFacts) -> bool:
+    return order_reach(actor).covers(facts) or _is_warehouse(actor)
+
+
+def may_work_on_order(actor: Person, facts: OrderFacts) -> bool:
+    """May this person change this order (lines, offers, terms, confirm)? An operator: only the
+    draft they are taking. A manager: their clients' orders, and a draft they are taking (a call
+    passed to them, III.4, III.6). A head: their department's clients' orders, and a draft they are
+    taking. Finance (debtors' orders, III.6) and admins: all. Commercial management: none."""
+    if not has_role(actor, TAKING_ROLES):
+        return False
+    if actor.role in {ADMIN, FINANCE}:
+        return True
+    if facts.taken_by_id is not None and facts.taken_by_id == actor.pk:
+        return True
+    return is_their_client(
+        actor, client_manager_id=facts.client_manager_id, client_department_id=facts.client_department_id
+    )
+
+
+def may_start_order_for(
+    actor: Actor, *, client_manager_id: int | None, client_department_id: int | None, key_client: bool
+) -> bool:
+    """May this person open a draft for this client? An operator, finance (debtors, III.6) and
+    admins: any client (the operator's own limits, III.3 and III.5, are checked apart). A
+    manager: their own clients, and a key-account manager any key client (III.4). A head: their
+    department's clients (III.4, III.15, III.19). Commercial management: none."""
+    if actor.role in {OPERATOR, FINANCE, ADMIN}:
+        return True
+    if actor.role == MANAGER and key_client and actor.key_account:
+        return True
+    return is_their_client(
+        actor, client_manager_id=client_manager_id, client_department_id=client_department_id
+    )
+
+
+def may_authorise_exception(actor: Person, facts: OrderFacts) -> bool:
+    """The client's manager, the head of its department, finance or an admin; never an operator
+    (III.6, III.11)."""
+    return actor.role in {FINANCE, ADMIN} or is_their_client(
+        actor, client_manager_id=facts.client_manager_id, client_department_id=facts.client_department_id
+    )
+
+
+def may_change_order_status(actor: Person, facts: OrderFacts, *, cancelling: bool) -> bool:
+    """The client's manager, the head of its department, an admin or the warehouse's token move
+    an order along (III.14); whoever took a draft may cancel it."""
+    return (
+        actor.role == ADMIN
+        or is_their_client(
+            actor, client_manager_id=facts.client_manager_id, client_department_id=facts.client_department_id
+        )
+        or (cancelling and facts.is_draft and facts.taken_by_id is not None and facts.taken_by_id == actor.pk)
+        or _is_warehouse(actor)
+    )
+
+
+# --- Calls -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What the call rules read of a call and its client."""
+
+    operator_id: int | None
+    transferred_to_id: int | None
+    client_manager_id: int | None
+    client_department_id: int | None
+
+
+@dataclass(frozen=True)
+class CallReach:
+    """Which calls a person reaches, as plain data (`calls.selectors.visible_calls` makes it a
+    WHERE clause). Nothing set: none."""
+
+    everything: bool = False
+    person_id: int | None = None  # the call's operator or the one it was passed to
+    unclaimed: bool = False  # a call the exchange registered for nobody yet
+    client_manager_id: int | None = None
+    client_department_id: int | None = None
+
+    def covers(self, facts: CallFacts) -> bool:
+        return (
+            self.everything
+            or (self.person_id is not None and self.person_id in {facts.operator_id, facts.transferred_to_id})
+            or (self.unclaimed and facts.operator_id is None)
+            or (self.client_manager_id is not None and facts.client_manager_id == self.client_manager_id)
+            or (
+                self.client_department_id is not None
+                and facts.client_department_id == self.client_department_id
+            )
+        )
+
+
+def call_reach(actor: Person) -> CallReach:
+    """Whose calls a person reads (III.14, III.26): everyone on the desk the calls they took or
+    that were passed to them, and a call nobody has taken yet; a manager also their clients'
+    calls; a head their department's; finance (debtors are passed to them from any call, III.6),
+    admins and the telephone exchange (which registers them) all."""
+    if actor.role in {ADMIN, FINANCE}:
+        return CallReach(everything=True)
+    if actor.role not in DESK:
+        return CallReach()
+    if actor.role == MANAGER:
+        return CallReach(person_id=actor.pk, unclaimed=True, client_manager_id=actor.pk)
+    if actor.role == HEAD:
+        return CallReach(person_id=actor.pk, unclaimed=True, client_department_id=actor.department_id)
+    return CallReach(person_id=actor.pk, unclaimed=True)
+
+
+def may_see_call(actor: Person, facts: CallFacts) -> bool:
+    return call_reach(actor).covers(facts) or bool(getattr(actor, "exchange", False))
+
+
+def may_work_on_call(actor: Person, facts: CallFacts) -> bool:
+    """The side panels of a call (comment, consultation, reference e-mail, client, wrap-up,
+    transfer) are its operator's (III.26); a call the exchange registered for nobody is whoever
+    opens it (or the exchange's to close); admins all."""
+    if actor.role == ADMIN:
+        return True
+    if facts.operator_id not in {None, actor.pk}:
+        return False
+    return has_role(actor, DESK) or bool(getattr(actor, "exchange", False))
+
+
+# --- Guards for services ---------------------------------------------------------------------------
+
+
+def require_role(user, *roles: str) -> None:
+    """For services, whatever the door: raise Forbidden (403) unless the user has one of `roles`
+    (admins always may)."""
+    role = getattr(user, "role", None)  # a User or an Actor
+    if not (role == ADMIN or role in {Role(r).value for r in roles}):
+        from calldesk.errors import Forbidden
+
+        raise Forbidden()
