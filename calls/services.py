@@ -308,7 +308,7 @@ def set_feedback_status(*, actor: User, route_id: int, status: str) -> FeedbackR
     if route is None:
         raise NotFound()
     if actor.role != Role.ADMIN.value and actor.department_id != route.department_id:
-        raise Forbidden(_("Only the department it was passed to can mark it."))
+        raise NotFound()  # another department's copy is not there for them (III.26)
     route.status, route.updated_by, route.updated_at = status, actor, timezone.now()
     route.save(update_fields=["status", "updated_by", "updated_at"])
     return route
@@ -371,8 +371,8 @@ def answer_consultation(*, actor: User, consultation_id: int, answer: str) -> Co
     may_answer = actor.role == Role.ADMIN.value or (
         actor.role == Role.HEAD.value and actor.department_id == consultation.department_id
     )
-    if not may_answer:
-        raise Forbidden(_("Only the head of that department answers."))
+    if not may_answer:  # another department's question is not there for this head (III.26)
+        raise NotFound()
     if consultation.answered_at is not None:
         raise Conflict(_("This question has already been answered."))
     consultation.answer, consultation.answered_by, consultation.answered_at = answer, actor, timezone.now()

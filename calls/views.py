@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from calldesk.access import next_url
-from calldesk.errors import DeskError
+from calldesk.errors import DeskError, NotFound
 from calls.forms import (
     AnswerForm,
     AttachClientForm,
@@ -115,10 +115,10 @@ def callback_take(request: HttpRequest, callback_id: int) -> HttpResponse:
 
 
 def _shown(error: DeskError) -> str:
-    """What the screen says of a refusal. A call the reader may not see is not there: 404 on
-    every door, never a refusal that tells it exists (III.26)."""
-    if isinstance(error, CallNotFound):
-        raise Http404(_("No such call.")) from error
+    """What the screen says of a refusal. A call (or a comment's copy, a question) the reader may
+    not see is not there: 404 on every door, never a refusal that tells it exists (III.26)."""
+    if isinstance(error, NotFound):
+        raise Http404(str(error)) from error
     return str(error)
 
 
@@ -454,7 +454,7 @@ def feedback_status(request: HttpRequest, route_id: int) -> HttpResponse:
                 actor=request.user, route_id=route_id, status=form.cleaned_data["status"]
             )
         except DeskError as exc:
-            error = str(exc)
+            error = _shown(exc)
         else:
             notice = _("Marked %(status)s.") % {"status": route.get_status_display().lower()}
     if not request.htmx:
@@ -495,7 +495,7 @@ def answer(request: HttpRequest, consultation_id: int) -> HttpResponse:
                 actor=request.user, consultation_id=consultation_id, answer=form.cleaned_data["answer"]
             )
         except DeskError as exc:
-            error = str(exc)
+            error = _shown(exc)
         else:
             notice = _("Answer sent.")
     if not request.htmx:

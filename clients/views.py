@@ -24,6 +24,7 @@ from clients.selectors import (
 )
 from clients.services import update_client
 from staff.models import Department, Role
+from staff.permissions import is_head_of
 
 
 def debtors(request: HttpRequest) -> HttpResponse:
@@ -80,6 +81,8 @@ def client_assignment(request: HttpRequest, client_id: int) -> HttpResponse:
         client = client_card(client_id=client_id)
     except ClientNotFound:
         raise Http404(_("No such client.")) from None
+    if not is_head_of(request.user, client_department_id=client.department_id):
+        raise Http404(_("No such client."))  # not in this head's queue (III.15, III.26)
     form = AssignmentForm(request.POST)
     if form.is_valid():
         changes = {}

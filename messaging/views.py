@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_read(request: HttpRequest, message_id: int) -> HttpResponse:
     """Mark one message read (or all, with message_id 0)."""
-    mark_read(user=request.user, message_id=message_id or None)
+    marked = mark_read(user=request.user, message_id=message_id or None)
+    if message_id and not marked and not inbox_of(request.user).filter(pk=message_id).exists():
+        raise Http404  # another person's message is not there for them (III.26)
     if request.htmx:
         return inbox(request)
     return redirect("inbox")

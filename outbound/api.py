@@ -99,7 +99,7 @@ def get_call_tasks(
         raise InvalidInput(
             "Unknown status.", errors=[FieldError(field="status", detail=", ".join(CallTask.Status.values))]
         )
-    tasks = call_tasks(operator_username=operator, status=status, list_id=list)
+    tasks = call_tasks(actor=request.auth, operator_username=operator, status=status, list_id=list)
     return {"count": tasks.count(), "items": [task_out(t) for t in tasks[start:end]]}
 
 
@@ -117,4 +117,4 @@ def post_task_result(request: HttpRequest, task_id: int, payload: TaskResultIn):
             callback_at=payload.callback_at,
         ),
     )
-    return task_out(call_tasks().get(pk=task.pk))
+    return task_out(call_tasks(actor=request.auth).get(pk=task.pk))

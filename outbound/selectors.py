@@ -19,7 +19,7 @@ from clients.models import Client
 from outbound import rules
 from outbound.models import CallList, CallTask, Campaign
 from staff.models import Role, User
-from staff.permissions import require_role
+from staff.permissions import may_see_call_task, may_see_campaign, require_role
 
 
 def operators_on_duty() -> dict[int, int]:
@@ -80,7 +80,7 @@ def campaign_for(*, actor: User, campaign_id: int) -> Campaign:
     """A campaign its department's head (or an admin) may see. Raises Forbidden, NotFound."""
     require_role(actor, Role.HEAD)
     campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None or (actor.role != Role.ADMIN.value and campaign.department_id != actor.department_id):
+    if campaign is None or not may_see_campaign(actor, department_id=campaign.department_id):
         raise NotFound(_("No such campaign."))
     return campaign
 
@@ -182,16 +182,19 @@ def task_for(*, actor: User, task_id: int) -> CallTask:
     )
     if task is None:
         raise NotFound(_("No such call task."))
-    if actor.role not in (Role.HEAD.value, Role.ADMIN.value) and task.operator_id not in (None, actor.pk):
+    if not may_see_call_task(actor, operator_id=task.operator_id):  # III.26: 404, as missing
         raise NotFound(_("No such call task."))
     return task
 
 
 def call_tasks(
-    *, operator_username: str = "", status: str = "", list_id: int | None = None
+    *, actor, operator_username: str = "", status: str = "", list_id: int | None = None
 ) -> QuerySet[CallTask]:
-    """Outbound call tasks, by list and order of creation (the API's `/call-tasks`)."""
+    """Outbound call tasks, by list and order of creation (the API's `/call-tasks`): the ones the
+    actor may see (`may_see_call_task`: an operator their own and the unassigned)."""
     tasks = CallTask.objects.select_related("operator", "client").order_by("call_list_id", "id")
+    if not may_see_call_task(actor, operator_id=-1):  # not every task: their own and the unassigned
+        tasks = tasks.filter(Q(operator_id=actor.pk) | Q(operator__isnull=True))
     if operator_username:
         tasks = tasks.filter(operator__username=operator_username)
     if status:

@@ -33,7 +33,7 @@ from outbound.selectors import (
     task_for,
 )
 from staff.models import Role, User
-from staff.permissions import require_role
+from staff.permissions import may_see_call_task, require_role
 
 NAME_MAX_LENGTH = Campaign._meta.get_field("name").max_length
 GOAL_MAX_LENGTH = Campaign._meta.get_field("goal").max_length
@@ -236,12 +236,8 @@ def record_task_result(*, actor: User, task_id: int, result: TaskResult) -> Call
     )
     if task is None:
         raise NotFound(_("No such call task."))
-    if (
-        actor.role != Role.ADMIN.value
-        and task.operator_id not in (None, actor.pk)
-        and actor.role != Role.HEAD.value
-    ):
-        raise Forbidden(_("This task is another operator's."))
+    if not may_see_call_task(actor, operator_id=task.operator_id):  # III.26: 404, as missing
+        raise NotFound(_("No such call task."))
     if task.status == CallTask.Status.DONE:
         raise Conflict(_("This task is already done."))
     errors = []

@@ -404,3 +404,21 @@ def require_role(user, *roles: str) -> None:
         from calldesk.errors import Forbidden
 
         raise Forbidden()
+
+
+# --- Outbound call tasks and campaigns (III.16, III.17) --------------------------------------------
+
+
+def may_see_call_task(actor: Person, *, operator_id: int | None) -> bool:
+    """A call task is its operator's (or anyone's on the desk while unassigned); heads, who
+    instruct the calls and read their results (III.17), and admins see every task."""
+    if actor.role in {ADMIN, HEAD}:
+        return True
+    return has_role(actor, OUTBOUND_ROLES) and operator_id in {None, actor.pk}
+
+
+def may_see_campaign(actor: Person, *, department_id: int | None) -> bool:
+    """A campaign is its department's head's (III.17); admins see all."""
+    if actor.role == ADMIN:
+        return True
+    return actor.role == HEAD and actor.department_id is not None and actor.department_id == department_id

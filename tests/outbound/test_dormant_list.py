@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 
-from calldesk.errors import Forbidden
+from calldesk.errors import NotFound
 from outbound import rules
 from outbound.models import CallList, CallTask
 from outbound.rules import dormancy_cutoff, is_dormant, share_fairly
@@ -102,7 +102,7 @@ def test_a_client_on_an_open_list_is_not_listed_again_the_next_day(base):
     assert [t.client_id for t in next_day.call_list.tasks.all()] == [clients["exactly_six_months"].pk]
     task = CallTask.objects.get(client=clients["long_gone"])
     other = next(op for op in operators if op != task.operator)
-    with pytest.raises(Forbidden):  # another operator's task
+    with pytest.raises(NotFound):  # another operator's task is not there for them (III.26)
         record_task_result(actor=other, task_id=task.pk, result=TaskResult(outcome="agreed"))
     record_task_result(
         actor=task.operator,
