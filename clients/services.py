@@ -473,10 +473,14 @@ def set_presence(*, actor: User, username: str, presence: str) -> User:
     person = User.objects.select_for_update().filter(username=username, is_active=True).first()
     if person is None:
         raise StaffNotFound()
-    facts = {"person_id": person.pk, "person_department_id": person.department_id}
     # the exchange's permission is asked only when the person and role alone do not let in
-    allowed = may_set_presence(actor, **facts, exchange=False) or may_set_presence(
-        actor, **facts, exchange=actor.has_perm(EXCHANGE)
+    allowed = may_set_presence(
+        actor, person_id=person.pk, person_department_id=person.department_id, exchange=False
+    ) or may_set_presence(
+        actor,
+        person_id=person.pk,
+        person_department_id=person.department_id,
+        exchange=actor.has_perm(EXCHANGE),
     )
     if not allowed:
         raise Forbidden(_("Only the person, their head or the telephone exchange sets presence."))

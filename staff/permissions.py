@@ -169,7 +169,7 @@ CLIENT_FIELDS = CLIENT_FIELDS_OF_HEADS | CLIENT_FIELDS_OF_FINANCE | CLIENT_FIELD
 
 
 def may_change_client(
-    actor: Actor, field: str, *, client_manager_id: int | None, client_department_id: int | None
+    actor: Person, field: str, *, client_manager_id: int | None, client_department_id: int | None
 ) -> bool:
     """Who changes which field of a client: type and manager, the head of its department;
     credit limit and payment terms, finance; name, region, address and phones, its manager or the
@@ -289,7 +289,7 @@ def may_work_on_order(actor: Person, facts: OrderFacts) -> bool:
 
 
 def may_start_order_for(
-    actor: Actor, *, client_manager_id: int | None, client_department_id: int | None, key_client: bool
+    actor: Person, *, client_manager_id: int | None, client_department_id: int | None, key_client: bool
 ) -> bool:
     """May this person open a draft for this client? An operator, finance (debtors, III.6) and
     admins: any client (the operator's own limits, III.3 and III.5, are checked apart). A
