@@ -48,13 +48,13 @@ from calls.models import Call
 from calls.services import register_call
 from clients.models import Client
 from clients.selectors import debt_of
-from clients.services import issue_api_token
 from orders.models import ConfirmRequest, Order, Product
 from orders.rules import next_working_day
 from orders.services import add_line, record_offer, set_terms, start_order
 from outbound.models import CallList
 from reports.build import build_day
 from staff.models import Role, User
+from staff.services import issue_api_token
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
@@ -314,7 +314,7 @@ class SqlFloor:
     def __init__(self, token: str) -> None:
         import psycopg
 
-        from clients.services import hash_token
+        from staff.services import hash_token
 
         db = settings.DATABASES["default"]
         self.conn = psycopg.connect(
@@ -675,7 +675,7 @@ def wait_for(port: int) -> None:
 
 def operator_tokens(count: int) -> list[str]:
     """`count` operators of their own (bench_load_NN) with a token each."""
-    from clients.services import set_role
+    from staff.services import set_role
 
     tokens = []
     for n in range(1, count + 1):

@@ -23,12 +23,12 @@ from calldesk.validation import refuse_unstorable
 from calls.api import router as calls_router
 from clients.api import router as clients_router
 from clients.api_receivables import router as receivables_router
-from clients.services import authenticate_api_token
 from messaging.api import router as messaging_router
 from orders.api import router as orders_router
 from orders.api_catalog import router as catalog_router
 from outbound.api import router as outbound_router
 from reports.api import router as reports_router
+from staff.services import authenticate_api_token
 
 
 class BearerToken(HttpBearer):

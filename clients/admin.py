@@ -10,8 +10,9 @@ from calldesk.errors import InvalidInput
 from clients.admin_receivables import ReceivableImportMixin
 from clients.models import Client, ClientChange, ClientPhone, ClientType, Contact, Receivable
 from clients.phones import normalize_phone
-from clients.services import resolve_manager, revoke_api_token, update_client
+from clients.services import resolve_manager, update_client
 from staff.models import ApiToken, Department, Role, User
+from staff.services import revoke_api_token
 
 
 @admin.register(User)

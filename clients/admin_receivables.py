@@ -2,7 +2,7 @@
 
 Same service as `PUT /api/v1/receivables` and `manage.py import_receivables`. Only finance and
 admin may import; the admin site itself still lets in only is_staff users, and finance users are
-not staff (clients.services.set_role), so a finance user needs staff access granted to use it.
+not staff (staff.services.set_role), so a finance user needs staff access granted to use it.
 """
 
 from __future__ import annotations

@@ -21,9 +21,10 @@ from calldesk.schemas import Money, error_responses
 from clients.models import Client
 from clients.rules import Debt, Purpose
 from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
-from clients.services import create_staff, register_client, set_presence, update_client
+from clients.services import register_client, update_client
 from staff.models import Role, User
 from staff.permissions import require_role
+from staff.services import create_staff, set_presence
 
 router = Router(tags=["staff and clients"])
 

@@ -9,10 +9,6 @@ class ClientNotFound(NotFound):
     default_detail = _("No such client.")
 
 
-class StaffNotFound(NotFound):
-    default_detail = _("No such member of staff.")
-
-
 class DuplicateClient(DeskError):
     """A tax id or a phone that another client already has (API.md: 409 conflict)."""
 

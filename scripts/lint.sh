@@ -16,7 +16,9 @@ ruff check . && ruff format --check . || fail "ruff: run 'make fmt' to fix forma
 # names the same globs for a bare `mypy`, less permissions.py, which mypy refuses while no app has one).
 shopt -s nullglob
 typed=(*/rules.py */services.py */selectors.py */permissions.py)
-mypy "${typed[@]}" || fail "mypy found a type error in the rules, services, selectors or permissions"
+mypy "${typed[@]}"
+status=$?
+[ "$status" -eq 0 ] || fail "mypy exited with $status (1: a type error in the rules, services, selectors or permissions; 2: mypy itself failed)"
 # Every finding bandit may report is fixed or marked on its line with "# nosec <test id>" and a
 # reason nearby (README, "Security and reliability"); a new one fails the run.
 bandit -q -r calldesk staff clients orders calls outbound messaging reports demo bench \

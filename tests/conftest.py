@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client as HttpClient
 
-from clients.services import issue_api_token
 from staff.models import Role
+from staff.services import issue_api_token
 from tests.factories import make_staff
 
 

@@ -7,9 +7,9 @@ import factory
 from django.utils import timezone
 
 from clients.models import Client, ClientPhone, ClientType, Receivable
-from clients.services import set_role
 from orders.models import Order, OrderLine, Price, PriceColumn, Product
 from staff.models import Department, Role, User
+from staff.services import set_role
 
 
 def department(code: str) -> Department:

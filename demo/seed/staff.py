@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 
-from clients.services import set_role
 from staff.models import Department, Role, User
+from staff.services import set_role
 
 DEMO_PASSWORD = "calldesk-demo"  # nosec B105  # noqa: S105 - printed for the demo; never a real account
 

@@ -15,9 +15,9 @@ from ninja import NinjaAPI, Router
 from calldesk import access
 from calldesk.api import api as desk_api
 from calldesk.errors import DeskError
-from clients.services import issue_api_token
 from staff import permissions
 from staff.models import Role, User
+from staff.services import issue_api_token
 from tests.factories import ClientFactory, OrderFactory, client_type, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client as HttpClient
 
-from clients.services import hash_token, issue_api_token, revoke_api_token
 from staff.models import ApiToken, Role
+from staff.services import hash_token, issue_api_token, revoke_api_token
 
 pytestmark = pytest.mark.django_db
 

@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 from calldesk.api import api
 from calls.models import Call, Callback, Consultation, FeedbackRoute
 from calls.services import ask_head, record_feedback, register_call
-from clients.services import issue_api_token
 from orders.services import add_line, start_order
 from outbound.models import CallList, CallTask
 from staff.models import Department, Role
+from staff.services import issue_api_token
 from tests.factories import ClientFactory, ClientPhoneFactory, ProductFactory, client_type, make_staff, price
 
 pytestmark = pytest.mark.django_db

@@ -29,13 +29,13 @@ from calldesk.api import api as desk_api
 from calls.models import Callback, Consultation, FeedbackRoute, ReferenceRequest
 from calls.services import ask_head, record_feedback, register_call
 from clients.models import Client
-from clients.services import issue_api_token
 from messaging.models import InboxMessage
 from orders.models import Order, OrderLine
 from outbound.models import CallTask
 from outbound.services import create_campaign
 from reports.models import ExportJob
 from staff.models import Department, Role
+from staff.services import issue_api_token
 from tests.factories import (
     ClientFactory,
     ClientPhoneFactory,

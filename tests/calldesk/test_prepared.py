@@ -11,8 +11,8 @@ from django.utils import timezone
 from calldesk.prepared import Prepared, columns, model_from_row
 from clients.models import Client, ClientPhone, Receivable
 from clients.selectors import _caller, _debt_sums, debt_of, lookup_call
-from clients.services import authenticate_api_token, issue_api_token
 from staff.models import ApiToken, Role
+from staff.services import authenticate_api_token, issue_api_token
 from tests.factories import ClientFactory, ClientPhoneFactory, ReceivableFactory, make_staff
 
 pytestmark = pytest.mark.django_db

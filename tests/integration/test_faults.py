@@ -33,7 +33,6 @@ from psycopg import sql
 
 from calldesk.celery import app
 from clients.models import Client
-from clients.services import issue_api_token
 from messaging.models import InboxMessage, OutboxMessage
 from messaging.tasks import deliver_pending_outbox_task
 from orders import services as order_services
@@ -41,6 +40,7 @@ from orders.models import Order, OrderLine, OrderNumberSequence
 from outbound.models import CallList, CallTask
 from outbound.tasks import build_dormant_list_task
 from staff.models import Role
+from staff.services import issue_api_token
 from tests.factories import ClientFactory, ProductFactory, client_type, make_staff, price
 from tests.integration.conftest import ready_draft, start_worker, worker_env
 

@@ -10,13 +10,13 @@ from django.test import Client as HttpClient
 
 from clients.models import Client
 from clients.selectors import overdue_clients, search_clients
-from clients.services import issue_api_token
 from demo.services import seed_demo
 from messaging.models import InboxMessage, OutboxMessage, WorkerHeartbeat
 from messaging.tasks import record_worker_heartbeat_task
 from reports.build import build_day
 from reports.selectors import department_period, period_of
 from staff.models import Role
+from staff.services import issue_api_token
 from tests.factories import ClientFactory, ReceivableFactory, department, make_staff
 
 TODAY = date(2026, 11, 20)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clients.services import issue_api_token
 from staff.models import User
+from staff.services import issue_api_token
 
 
 class Command(BaseCommand):

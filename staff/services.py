@@ -1,0 +1,189 @@
+"""Writes on staff and API tokens: issue, revoke and check a token; a person's role, a new member
+of staff, presence (III.4: who is there to take a call). Each service owns its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Case, OuterRef, Subquery, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput
+from calldesk.prepared import Prepared, columns, model_from_row
+from staff.exceptions import StaffNotFound
+from staff.models import ApiToken, Department, Role, User
+from staff.permissions import EXCHANGE, may_set_presence
+
+TOKEN_PREFIX = "cd_"  # nosec B105  # noqa: S105 - a marker, not a secret
+# last_used_at is written at most this often per token, so a busy exchange does not turn every
+# API read into a write.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def hash_token(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str  # shown once, never stored
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str = "") -> IssuedToken:
+    """Create a token for `user`; only its SHA-256 hash is kept."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
+    return IssuedToken(token=token, raw=raw)
+
+
+@transaction.atomic
+def revoke_api_token(*, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def _live_token(key_hash: str):
+    """The live token with its active user, the user's department and role, as one `.values()`
+    row. The role is the user's first role group in the order of `Role` (the access matrix asks
+    for it on every request, so it comes in the same query)."""
+    first_role = (
+        Group.objects.filter(user=OuterRef("user_id"), name__in=Role.values)
+        .annotate(
+            rank=Case(
+                *(When(name=role.value, then=rank) for rank, role in enumerate(Role)), default=len(Role)
+            )
+        )
+        .order_by("rank")
+        .values("name")[:1]
+    )
+    return (
+        ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .annotate(user_role=Subquery(first_role))
+        .order_by("pk")
+        .values(
+            *columns(ApiToken),
+            *columns(User, "user__"),
+            *columns(Department, "user__department__"),
+            "user_role",
+        )[:1]
+    )
+
+
+# Every API request starts here: compiled once, run with each token's hash (calldesk.prepared).
+LIVE_TOKEN = Prepared(_live_token, key_hash="prepared:no-such-token-hash")
+
+
+def authenticate_api_token(*, raw_token: str) -> User | None:
+    """The active user behind a live token, or None. Records the token's last use. One query
+    (two when the last use is written, at most once a minute)."""
+    if not raw_token.startswith(TOKEN_PREFIX) or len(raw_token) > 100:
+        return None
+    rows = LIVE_TOKEN.run(key_hash=hash_token(raw_token))
+    if not rows:
+        return None
+    token = model_from_row(ApiToken, rows[0])
+    user = model_from_row(User, rows[0], "user__")
+    user.department = model_from_row(Department, rows[0], "user__department__")
+    user.remember_role(rows[0]["user_role"])
+    token.user = user
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def set_role(*, user: User, role: Role | str) -> User:
+    """Make `role` the user's only role group; admins also get Django admin access."""
+    role = Role(role)
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*role_groups)
+    user.groups.add(Group.objects.get(name=role.value))
+    is_admin = role == Role.ADMIN
+    # Admin access: commercial edits the price list there, finance imports receivables and sets
+    # credit limits there; what each may touch is the role group's permissions (migrations).
+    user.is_staff = is_admin or role in {Role.COMMERCIAL, Role.FINANCE}
+    user.is_superuser = is_admin
+    user.save(update_fields=["is_staff", "is_superuser"])
+    user.__dict__.pop("_role_cache", None)
+    return user
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    full_name: str,
+    role: Role | str,
+    department_code: str | None,
+    password: str | None,
+    email: str = "",
+    key_account: bool = False,
+) -> User:
+    """Create a member of staff with their role and department. Raises Conflict, InvalidInput."""
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("%(username)s already exists.") % {"username": username})
+    department = Department.objects.filter(code=department_code).first() if department_code else None
+    if department_code and department is None:
+        raise InvalidInput(
+            _("Unknown department %(code)s.") % {"code": department_code},
+            errors=[FieldError(field="department", detail=_("Unknown department."))],
+        )
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        department=department,
+        key_account=key_account,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    set_role(user=user, role=role)
+    return user
+
+
+# --- Presence ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_presence(*, actor: User, username: str, presence: str) -> User:
+    """Set someone's presence: the person, a head of their department, an admin, or the telephone
+    exchange (a token whose user has the `set_any_presence` permission)."""
+    if presence not in User.Presence.values:
+        raise InvalidInput(
+            _("Presence is one of: available, busy, absent."),
+            errors=[FieldError(field="status", detail=_("One of: available, busy, absent."))],
+        )
+    person = User.objects.select_for_update().filter(username=username, is_active=True).first()
+    if person is None:
+        raise StaffNotFound()
+    # the exchange's permission is asked only when the person and role alone do not let in
+    allowed = may_set_presence(
+        actor, person_id=person.pk, person_department_id=person.department_id, exchange=False
+    ) or may_set_presence(
+        actor,
+        person_id=person.pk,
+        person_department_id=person.department_id,
+        exchange=actor.has_perm(EXCHANGE),
+    )
+    if not allowed:
+        raise Forbidden(_("Only the person, their head or the telephone exchange sets presence."))
+    if person.presence != presence:
+        person.presence = presence
+        person.presence_changed_at = timezone.now()
+        person.save(update_fields=["presence", "presence_changed_at"])
+    return person
