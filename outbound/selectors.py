@@ -19,7 +19,7 @@ from clients.models import Client
 from outbound import rules
 from outbound.models import CallList, CallTask, Campaign
 from staff.models import Role, User
-from staff.permissions import may_see_call_task, may_see_campaign, require_role
+from staff.permissions import may_see_call_task, may_see_campaign, require_role, sees_every_call_task
 
 
 def operators_on_duty() -> dict[int, int]:
@@ -193,8 +193,12 @@ def call_tasks(
     """Outbound call tasks, by list and order of creation (the API's `/call-tasks`): the ones the
     actor may see (`may_see_call_task`: an operator their own and the unassigned)."""
     tasks = CallTask.objects.select_related("operator", "client").order_by("call_list_id", "id")
-    if not may_see_call_task(actor, operator_id=-1):  # not every task: their own and the unassigned
-        tasks = tasks.filter(Q(operator_id=actor.pk) | Q(operator__isnull=True))
+    if not sees_every_call_task(actor):
+        # `may_see_call_task` as a WHERE clause: the operator's own tasks and the unassigned ones.
+        if may_see_call_task(actor, operator_id=None):
+            tasks = tasks.filter(Q(operator_id=actor.pk) | Q(operator__isnull=True))
+        else:
+            tasks = tasks.none()
     if operator_username:
         tasks = tasks.filter(operator__username=operator_username)
     if status:

@@ -409,10 +409,15 @@ def require_role(user, *roles: str) -> None:
 # --- Outbound call tasks and campaigns (III.16, III.17) --------------------------------------------
 
 
+def sees_every_call_task(actor: Person) -> bool:
+    """Heads, who instruct the calls and read their results (III.17), and admins see every task."""
+    return actor.role in {ADMIN, HEAD}
+
+
 def may_see_call_task(actor: Person, *, operator_id: int | None) -> bool:
-    """A call task is its operator's (or anyone's on the desk while unassigned); heads, who
-    instruct the calls and read their results (III.17), and admins see every task."""
-    if actor.role in {ADMIN, HEAD}:
+    """A call task is its operator's (or anyone's on the desk while unassigned); heads and admins
+    see every task (`sees_every_call_task`)."""
+    if sees_every_call_task(actor):
         return True
     return has_role(actor, OUTBOUND_ROLES) and operator_id in {None, actor.pk}
 

@@ -12,12 +12,14 @@ from staff.permissions import (
     may_change_order_status,
     may_read_department,
     may_see_call,
+    may_see_call_task,
     may_see_order,
     may_start_order_for,
     may_work_on_call,
     may_work_on_order,
     order_reach,
     require_role,
+    sees_every_call_task,
 )
 
 ME, OTHER, DEPT, OTHER_DEPT = 1, 2, 10, 20
@@ -216,3 +218,21 @@ def test_require_role_lets_admins_and_the_named_roles_through():
         require_role(Actor(role="head", pk=ME), "finance")
     with pytest.raises(Forbidden):
         require_role(None, "finance")
+
+
+@pytest.mark.parametrize(
+    ("role", "every", "own", "unassigned", "colleagues"),
+    [
+        ("operator", False, True, True, False),
+        ("head", True, True, True, True),
+        ("admin", True, True, True, True),
+        ("manager", False, False, False, False),
+        ("finance", False, False, False, False),
+    ],
+)
+def test_whose_call_tasks_a_person_sees(role, every, own, unassigned, colleagues):
+    actor = Actor(role=role, pk=ME, department_id=DEPT)
+    assert sees_every_call_task(actor) is every
+    assert may_see_call_task(actor, operator_id=ME) is own
+    assert may_see_call_task(actor, operator_id=None) is unassigned
+    assert may_see_call_task(actor, operator_id=ME + 1) is colleagues
