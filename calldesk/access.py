@@ -19,15 +19,12 @@ finance (receivables) and commercial management (price lists) get in; see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from staff.models import Role
 from staff.permissions import (
     ADMIN,
     ALL_STAFF,
@@ -260,22 +257,15 @@ def rows_unused(urlconf=None, api=None) -> list[str]:
     return [f"screen {n}" for n in SCREENS if n not in names] + [f"api {k}" for k in API if k not in keys]
 
 
-# --- Helpers for services and views ---------------------------------------------------------------
-def role_required(*roles: Role) -> Callable:
-    """Kept for views outside the matrix's URLconf (none today): login plus one of `roles`."""
-    allowed = {Role(r).value for r in roles} | {ADMIN}
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.user.role not in allowed:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+# --- Helpers for the frame and views --------------------------------------------------------------
+@cache
+def screens_of_role(role: str | None) -> frozenset[str]:
+    """The screens a role's people may open, by URL name, as the matrix says: the header's menu
+    and a page's buttons to other screens ask this, so no template repeats the matrix. Roles only
+    (a system's permissions open no screen), so it costs no query."""
+    if role is None:
+        return frozenset()
+    return frozenset(name for name, rule in SCREENS.items() if rule.public or role in rule.roles)
 
 
 def next_url(request: HttpRequest, default: str) -> str:

@@ -72,8 +72,10 @@ def screen_pop(*, call_id: int, actor, on: date) -> ScreenPop:
     if client is None:
         return ScreenPop(call, None, None, [], [], [], answers)
     debt = debt_of(client_id=client.pk, on=on)
+    # The card's history is the call's (staff.permissions, III.7-III.9): seeing the call is the
+    # right to read it; another person's drafts are never on it.
     recent_orders = list(
-        Order.objects.filter(client=client).exclude(status="draft").order_by("-created_at")[:5]
+        Order.objects.filter(client=client).exclude(status=Order.Status.DRAFT).order_by("-created_at")[:5]
     )
     recent_calls = list(
         Call.objects.filter(client=client)

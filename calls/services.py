@@ -23,8 +23,18 @@ from clients.models import Client
 from clients.phones import normalize_phone
 from clients.selectors import Lookup, lookup_call, lookup_client
 from messaging.services import queue_message
-from staff.models import Department, Role, User
-from staff.permissions import DESK, CallFacts, actor_of, has_role, may_see_call, may_work_on_call
+from staff.models import Department, User
+from staff.permissions import (
+    DESK,
+    CallFacts,
+    actor_of,
+    has_role,
+    is_operator,
+    may_answer_consultation,
+    may_handle_feedback,
+    may_see_call,
+    may_work_on_call,
+)
 
 
 class CallNotFound(NotFound):
@@ -122,7 +132,7 @@ def register_call_with_lookup(
                 errors=[FieldError(field="operator", detail=_("Unknown user."))],
             )
     else:
-        person = actor if actor.role == Role.OPERATOR.value else None
+        person = actor if is_operator(actor) else None
     found = lookup_call(phone=number, purpose=purpose, on=timezone.localdate())
     route = found.route
     call = Call.objects.create(
@@ -307,7 +317,7 @@ def set_feedback_status(*, actor: User, route_id: int, status: str) -> FeedbackR
     route = FeedbackRoute.objects.select_for_update().filter(pk=route_id).first()
     if route is None:
         raise NotFound()
-    if actor.role != Role.ADMIN.value and actor.department_id != route.department_id:
+    if not may_handle_feedback(actor, department_id=route.department_id):
         raise NotFound()  # another department's copy is not there for them (III.26)
     route.status, route.updated_by, route.updated_at = status, actor, timezone.now()
     route.save(update_fields=["status", "updated_by", "updated_at"])
@@ -368,10 +378,8 @@ def answer_consultation(*, actor: User, consultation_id: int, answer: str) -> Co
     consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
     if consultation is None:
         raise NotFound()
-    may_answer = actor.role == Role.ADMIN.value or (
-        actor.role == Role.HEAD.value and actor.department_id == consultation.department_id
-    )
-    if not may_answer:  # another department's question is not there for this head (III.26)
+    # another department's question is not there for this head (III.26)
+    if not may_answer_consultation(actor, department_id=consultation.department_id):
         raise NotFound()
     if consultation.answered_at is not None:
         raise Conflict(_("This question has already been answered."))

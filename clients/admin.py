@@ -11,7 +11,8 @@ from clients.admin_receivables import ReceivableImportMixin
 from clients.models import Client, ClientChange, ClientPhone, ClientType, Contact, Receivable
 from clients.phones import normalize_phone
 from clients.services import resolve_manager, update_client
-from staff.models import ApiToken, Department, Role, User
+from staff.models import ApiToken, Department, User
+from staff.permissions import client_fields_editable_in_admin, may_add_or_delete_in_admin
 from staff.services import revoke_api_token
 
 
@@ -122,11 +123,6 @@ class ClientAdminForm(forms.ModelForm):
         return data
 
 
-# Fields each role may edit in admin; every other field is read-only for them (III.26).
-ADMIN_EDITABLE = {
-    Role.ADMIN.value: None,  # everything but the department, which follows the type
-    Role.FINANCE.value: {"credit_limit", "payment_terms_days"},
-}
 CLIENT_FIELDS = [
     "name",
     "tax_id",
@@ -157,16 +153,16 @@ class ClientAdmin(admin.ModelAdmin):
     inlines = [PhoneInline, ContactInline, ClientChangeInline]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
-        editable = ADMIN_EDITABLE.get(request.user.role, set())
-        if editable is None:
+        editable = client_fields_editable_in_admin(request.user)
+        if editable is None:  # everything but the department, which follows the type
             return ["department"] if obj is not None else ["department", "joined_on"]
         return [f for f in CLIENT_FIELDS if f not in editable]
 
     def has_add_permission(self, request) -> bool:
-        return request.user.role == Role.ADMIN.value
+        return may_add_or_delete_in_admin(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.role == Role.ADMIN.value and super().has_delete_permission(request, obj)
+        return may_add_or_delete_in_admin(request.user) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj: Client, form, change: bool) -> None:
         if not change:

@@ -19,10 +19,12 @@ from staff.permissions import (
     CLIENT_FIELDS,
     CLIENT_FIELDS_OF_FINANCE,
     CLIENT_FIELDS_OF_HEADS,
-    RECEIVABLES_ROLES,
     has_role,
+    may_assign_manager,
     may_change_client,
     may_register_client,
+    may_serve_key_clients,
+    may_set_credit_terms,
 )
 
 # --- Clients (III.2, III.15) ---------------------------------------------------------------------
@@ -47,7 +49,8 @@ def _display(field: str, value) -> str:
 
 def _refusal(actor: User, field: str, client: Client) -> Forbidden:
     """Why `may_change_client` said no, in words the person can act on."""
-    if field in CLIENT_FIELDS_OF_FINANCE or (field in CLIENT_FIELDS_OF_HEADS and actor.role != Role.HEAD):
+    heads_only = field in CLIENT_FIELDS_OF_HEADS and not has_role(actor, {Role.HEAD.value})
+    if field in CLIENT_FIELDS_OF_FINANCE or heads_only:
         return Forbidden(_("Your role may not change %(field)s.") % {"field": field})
     if field in CLIENT_FIELDS_OF_HEADS:
         return Forbidden(
@@ -73,7 +76,7 @@ def resolve_manager(username: str | None, *, department_id: int, key_client: boo
             _("%(username)s is not a manager of the client's department.") % {"username": username},
             errors=[FieldError(field="manager", detail=_("Not a manager of this department."))],
         )
-    if key_client and not manager.key_account and manager.role != Role.HEAD:
+    if key_client and not may_serve_key_clients(manager):
         raise InvalidClientData(
             _("A key client needs a key-account manager (III.4)."),
             errors=[FieldError(field="manager", detail=_("Not a key-account manager."))],
@@ -173,7 +176,7 @@ def register_client(
     if manager is not None and not has_role(actor, {Role.HEAD.value}):
         raise Forbidden(_("Only a head assigns a manager (III.15)."))
     limit = _money_or_none(credit_limit, "credit_limit")
-    if (limit is not None or payment_terms_days) and not has_role(actor, RECEIVABLES_ROLES):
+    if (limit is not None or payment_terms_days) and not may_set_credit_terms(actor):
         raise Forbidden(_("Only finance sets credit limits and payment terms."))
     name, tax_id = name.strip(), tax_id.strip()
     if not name or not tax_id:
@@ -206,7 +209,8 @@ def register_client(
         payment_terms_days=payment_terms_days,
         joined_on=timezone.localdate(),
     )
-    if client.manager is not None and actor.role == Role.HEAD and actor.department_id != client.department_id:
+    department_id = client.department_id
+    if client.manager is not None and not may_assign_manager(actor, client_department_id=department_id):
         raise Forbidden(_("Only the head of %(department)s may do this.") % {"department": client.department})
     try:
         with transaction.atomic():

@@ -23,21 +23,21 @@ from clients.selectors import (
     overdue_clients,
 )
 from clients.services import update_client
-from staff.models import Department, Role
-from staff.permissions import is_head_of
+from staff.models import Department
+from staff.permissions import department_scope, is_admin, is_head_of
 
 
 def debtors(request: HttpRequest) -> HttpResponse:
     """Finance's home: clients with overdue receivables today, largest debt first (III.5, III.6)."""
     today = timezone.localdate()
-    department_id = request.user.department_id if request.user.role == Role.HEAD else None
+    department_id = department_scope(request.user)
     rows = overdue_clients(on=today, department_id=department_id)
     return render(request, "clients/debtors.html", {"rows": rows, "today": today})
 
 
 def _department_for(request: HttpRequest) -> Department | None:
     """A head works on their own department; an admin picks one (?department=code)."""
-    if request.user.role == Role.HEAD and request.user.department_id:
+    if department_scope(request.user) is not None:
         return request.user.department
     code = request.GET.get("department") or request.POST.get("department") or "wholesale"
     return Department.objects.filter(code=code).first()
@@ -54,7 +54,7 @@ def _queue_context(request: HttpRequest, department: Department) -> dict:
     page = Paginator(clients, 50).get_page(request.GET.get("page", 1))
     return {
         "department": department,
-        "departments": Department.objects.order_by("name") if request.user.role == Role.ADMIN else [],
+        "departments": Department.objects.order_by("name") if is_admin(request.user) else [],
         "page": page,
         "show": show,
         "search": search,

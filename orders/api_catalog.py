@@ -22,8 +22,7 @@ from orders.models import DiscountRule, Source, Special
 from orders.pricelist import upsert_price_list
 from orders.promotions import create_discount_rule, create_special
 from orders.selectors import catalog_page, price_columns
-from staff.models import Role
-from staff.permissions import require_role
+from staff.permissions import PRICE_LIST_ROLES, require_role
 
 router = Router(tags=["catalog"])
 
@@ -175,7 +174,7 @@ def put_price_list(
     price; a column left out keeps its price). All or nothing: if any row is bad, nothing is
     written and the 400 lists every bad row. Counts only what changed; every changed price is
     recorded with who and when."""
-    require_role(request.auth, Role.COMMERCIAL)
+    require_role(request.auth, *PRICE_LIST_ROLES)
     result = upsert_price_list(rows=payload, actor=request.auth, source=Source.API)
     return {"created": result.created, "updated": result.updated, "prices_changed": result.prices_changed}
 
@@ -224,7 +223,7 @@ def list_products(
 def post_special(request: HttpRequest, payload: SpecialIn):
     """Name a special item for a period (commercial, admin; III.7, III.23). Empty `client_types`:
     every type. `note` is the line the operator reads out; `special_price` is optional."""
-    require_role(request.auth, Role.COMMERCIAL)
+    require_role(request.auth, *PRICE_LIST_ROLES)
     special = create_special(
         actor=request.auth,
         sku=payload.sku,
@@ -242,7 +241,7 @@ def post_discount_rule(request: HttpRequest, payload: DiscountRuleIn):
     """Add a rule choosing the price column (commercial, admin; III.10): among active rules whose
     client types include the client's (or are empty) and whose `min_subtotal` at base prices is
     reached, the highest `priority` wins. `valid_to` null: open-ended."""
-    require_role(request.auth, Role.COMMERCIAL)
+    require_role(request.auth, *PRICE_LIST_ROLES)
     rule = create_discount_rule(
         actor=request.auth,
         column=payload.column,

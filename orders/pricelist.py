@@ -34,8 +34,8 @@ from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_tab
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
 from orders.rules import BASE
-from staff.models import Role, User
-from staff.permissions import require_role
+from staff.models import User
+from staff.permissions import PRICE_LIST_ROLES, require_role
 
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
 UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until"]
@@ -79,7 +79,7 @@ def upsert_price_list(*, rows: list, actor: User | None, source: str, first_row:
     products at the same time.
     """
     if actor is not None:
-        require_role(actor, Role.COMMERCIAL)
+        require_role(actor, *PRICE_LIST_ROLES)
     try:
         return _upsert(rows=rows, actor=actor, source=source, first_row=first_row)
     except IntegrityError as exc:
@@ -324,7 +324,7 @@ def set_price(
     or column), ProductNotFound.
     """
     if actor is not None:
-        require_role(actor, Role.COMMERCIAL)
+        require_role(actor, *PRICE_LIST_ROLES)
     try:
         value = parse_money(amount, limit=PRICE_LIMIT)
     except ValueError as exc:
@@ -350,7 +350,7 @@ def remove_price(
     """Remove one price of a product (never `base`) and record it. Locks the product row.
     Raises Forbidden, InvalidInput, ProductNotFound."""
     if actor is not None:
-        require_role(actor, Role.COMMERCIAL)
+        require_role(actor, *PRICE_LIST_ROLES)
     if column_code == BASE:
         raise InvalidInput(
             _("A product needs a base price."), errors=[FieldError("column", _("The base price stays."))]

@@ -18,8 +18,8 @@ from calldesk.errors import FieldError, InvalidInput, NotFound
 from calldesk.parsing import parse_date, parse_money
 from clients.models import ClientType
 from orders.models import DiscountRule, PriceColumn, Product, RuleChange, Source, Special
-from staff.models import Role, User
-from staff.permissions import require_role
+from staff.models import User
+from staff.permissions import PRICE_LIST_ROLES, require_role
 
 # Special.special_price is DecimalField(max_digits=12, decimal_places=2); DiscountRule.min_subtotal has 14.
 PRICE_LIMIT = Decimal(10) ** 10
@@ -231,7 +231,7 @@ def _record_rule_change(
 
 def _check_commercial(actor: User | None) -> None:
     if actor is not None:  # None: the command line
-        require_role(actor, Role.COMMERCIAL)
+        require_role(actor, *PRICE_LIST_ROLES)
 
 
 def _locked(model: type[DiscountRule] | type[Special], pk: int) -> DiscountRule | Special:

@@ -57,7 +57,15 @@ from orders.rules import (
     missing_in_words,
     price_in_column,
 )
-from staff.permissions import OrderFacts, OrderReach, actor_of, may_see_order, order_reach
+from staff.permissions import (
+    OrderFacts,
+    OrderReach,
+    actor_of,
+    is_operator,
+    may_see_order,
+    order_reach,
+    tracks_every_reachable_order,
+)
 
 
 def _where(reach: OrderReach) -> Q:
@@ -97,7 +105,7 @@ def orders_of_manager(*, actor, status: str = "", page: int = 1, per_page: int =
     """A manager's orders to track (III.14): their clients' orders (a head: their department's
     and those they took), newest first. Two queries."""
     orders = visible_orders(actor).select_related("client", "taken_by")
-    if getattr(actor, "role", None) != "head":
+    if not tracks_every_reachable_order(actor_of(actor)):
         orders = orders.filter(client__manager_id=actor.pk)
     if status:
         orders = orders.filter(status=status)
@@ -198,7 +206,7 @@ def draft_facts(*, order: Order, actor, on: date) -> DraftFacts:
         .get()
     )
     return DraftFacts(
-        actor_is_operator=getattr(actor, "role", None) == "operator",
+        actor_is_operator=is_operator(actor_of(actor)),
         operator_may_take=client.type.operator_takes_orders and client.manager_id is not None,
         debt_blocks_order=debt.blocks_order,
         has_exception=order.exception_by_id is not None,

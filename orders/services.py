@@ -53,12 +53,13 @@ from orders.models import (
 )
 from orders.rules import ZERO, line_total
 from orders.selectors import base_price, column_for_client, draft_state, order_facts, price_at
-from staff.models import Role, User
+from staff.models import User
 from staff.permissions import (
     TAKING_ROLES,
     OrderFacts,
     actor_of,
     has_role,
+    is_operator,
     may_authorise_exception,
     may_change_order_status,
     may_see_order,
@@ -159,7 +160,7 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
     )
     if not allowed:
         raise Forbidden(_("This client is another manager's or another department's."))
-    if actor.role == Role.OPERATOR:
+    if is_operator(actor):
         if not _may_take_for(client):
             raise OperatorMayNotTake()
         debt = debt_of(client_id=client.pk, on=on)

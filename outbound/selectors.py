@@ -19,7 +19,14 @@ from clients.models import Client
 from outbound import rules
 from outbound.models import CallList, CallTask, Campaign
 from staff.models import Role, User
-from staff.permissions import may_see_call_task, may_see_campaign, require_role, sees_every_call_task
+from staff.permissions import (
+    CAMPAIGN_ROLES,
+    is_admin,
+    may_see_call_task,
+    may_see_campaign,
+    require_role,
+    sees_every_call_task,
+)
 
 
 def operators_on_duty() -> dict[int, int]:
@@ -78,7 +85,7 @@ def targeted_clients(*, department_id: int, target: dict, today: date) -> QueryS
 
 def campaign_for(*, actor: User, campaign_id: int) -> Campaign:
     """A campaign its department's head (or an admin) may see. Raises Forbidden, NotFound."""
-    require_role(actor, Role.HEAD)
+    require_role(actor, *CAMPAIGN_ROLES)
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None or not may_see_campaign(actor, department_id=campaign.department_id):
         raise NotFound(_("No such campaign."))
@@ -87,12 +94,12 @@ def campaign_for(*, actor: User, campaign_id: int) -> Campaign:
 
 def campaigns_of(*, actor: User) -> QuerySet[Campaign]:
     """The campaigns of the actor's department (all of them for an admin), with their task counts."""
-    require_role(actor, Role.HEAD)
+    require_role(actor, *CAMPAIGN_ROLES)
     campaigns = Campaign.objects.select_related("created_by").annotate(
         tasks_count=Count("lists__tasks"),
         done_count=Count("lists__tasks", filter=Q(lists__tasks__status=CallTask.Status.DONE)),
     )
-    if actor.role != Role.ADMIN.value:
+    if not is_admin(actor):
         department_id = actor.department_id
         if department_id is None:  # a head with no department has no campaigns to read
             return campaigns.none()

@@ -27,7 +27,7 @@ from reports.models import ExportJob, OperatorDay, SalesDay
 from reports.rules import percent
 from reports.selectors import Period
 from staff.models import Department, Role, User
-from staff.permissions import may_read_department, require_role
+from staff.permissions import actor_of, may_read_department, may_see_export, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def job_for(*, actor: User, job_id: int) -> ExportJob | None:
     job = ExportJob.objects.defer("content").filter(pk=job_id).first()
     if job is None:
         return None
-    if job.requested_by_id != actor.pk and getattr(actor, "role", None) != Role.ADMIN.value:
+    if not may_see_export(actor_of(actor), requested_by_id=job.requested_by_id):
         return None
     return job
 

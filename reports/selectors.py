@@ -306,13 +306,14 @@ def operator_report_for(*, actor: User, day: date) -> QuerySet[OperatorDay]:
     """Who reads the daily operator report (III.25, III.26): heads, finance (accounting pays by
     results) and admins see every operator; an operator or a manager only their own row; the
     commercial department has no business here."""
-    from staff.models import Role
-    from staff.permissions import require_role
+    from calldesk.errors import Forbidden
+    from staff.permissions import reads_every_report_row, reads_own_report_row_only
 
     rows = operators_on(day)
-    if actor.role in (Role.OPERATOR.value, Role.MANAGER.value):
+    if reads_own_report_row_only(actor):
         return rows.filter(operator=actor)
-    require_role(actor, Role.HEAD, Role.FINANCE)
+    if not reads_every_report_row(actor):
+        raise Forbidden()
     return rows
 
 

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
 from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
-from staff.models import Department, Role, User
-from staff.permissions import may_read_department
+from staff.models import Department, User
+from staff.permissions import is_admin, may_read_department
 
 DEFAULT_DEPARTMENT = "wholesale"
 MAX_DAYS = 366  # a custom period is at most a year: the chart has a point a day
@@ -60,7 +60,7 @@ def _choice(user: User, data: QueryDict) -> Choice:
     choice = Choice()
     departments = list(Department.objects.order_by("name"))
     readable = [d for d in departments if may_read_department(user, department_id=d.pk)]
-    if user.role == Role.ADMIN.value:
+    if is_admin(user):
         choice.departments = readable  # an admin chooses; a head has only their own
     wanted = data.get("department") or DEFAULT_DEPARTMENT
     choice.department = next((d for d in readable if d.code == wanted), None) or next(
@@ -69,7 +69,7 @@ def _choice(user: User, data: QueryDict) -> Choice:
     if choice.department is None:
         choice.errors.append(
             _("No departments yet.")
-            if user.role == Role.ADMIN.value
+            if is_admin(user)
             else _("You belong to no department: ask an administrator to set yours.")
         )
 

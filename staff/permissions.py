@@ -14,6 +14,9 @@ Clients (III.1-III.6, III.26): every desk role finds any caller by phone, tax id
 reads the card and its debt, because any call can reach any operator and the debt is checked
 before every order (III.5); the card's history (who changed type, manager, limit) is for the
 client's people; writes follow the client's manager and department (`may_change_client`).
+On a call, whoever may see the call (`may_see_call`) reads the client's last five placed orders
+and calls on its card, whoever took them: the operator offers what this client usually buys and
+weighs its history (III.7-III.9). Drafts are not placed orders and stay their taker's.
 """
 
 from __future__ import annotations
@@ -110,6 +113,17 @@ def actor_of(user) -> Actor:
     )
 
 
+def is_admin(actor: Person) -> bool:
+    """An administrator: every department, every record, the jobs nobody else starts."""
+    return actor.role == ADMIN
+
+
+def department_scope(actor: Person) -> int | None:
+    """The department a person's department-wide screens (debtors, the manager queue) are kept
+    to: a head's own; None for the roles that read every department (finance, admins)."""
+    return actor.department_id if actor.role == HEAD else None
+
+
 def has_role(actor: Person, roles: frozenset[str] | set[str]) -> bool:
     """One of `roles`; admins always."""
     return actor.role == ADMIN or actor.role in roles
@@ -190,6 +204,39 @@ def may_change_client(
 def may_register_client(actor: Person) -> bool:
     """A new caller is registered by whoever takes the call (III.15)."""
     return has_role(actor, DESK)
+
+
+def may_assign_manager(actor: Person, *, client_department_id: int | None) -> bool:
+    """A manager is given to a client by the head of the client's department (III.15); admins all."""
+    return is_head_of(actor, client_department_id=client_department_id)
+
+
+def may_set_credit_terms(actor: Person) -> bool:
+    """Credit limits and payment terms are finance's (III.5, III.9); admins all."""
+    return has_role(actor, RECEIVABLES_ROLES)
+
+
+def may_serve_key_clients(person: Person) -> bool:
+    """Who may be a key client's manager: a key-account manager or a head (III.4)."""
+    return bool(person.key_account) or person.role == HEAD
+
+
+# Fields of a client each admin-site role edits in Django admin (None: every field the form has);
+# every other field is read-only for them, and roles not named edit nothing (III.26).
+ADMIN_SITE_CLIENT_FIELDS: dict[str, frozenset[str] | None] = {
+    ADMIN: None,
+    FINANCE: CLIENT_FIELDS_OF_FINANCE,
+}
+
+
+def client_fields_editable_in_admin(actor: Person) -> frozenset[str] | None:
+    """The client fields `actor` edits in admin: None for all, else the set (maybe empty)."""
+    return ADMIN_SITE_CLIENT_FIELDS.get(actor.role or "", frozenset())
+
+
+def may_add_or_delete_in_admin(actor: Person) -> bool:
+    """Records are added and removed in admin by admins only; the others edit what their role owns."""
+    return actor.role == ADMIN
 
 
 def may_set_presence(
@@ -391,6 +438,50 @@ def may_work_on_call(actor: Person, facts: CallFacts) -> bool:
     if facts.operator_id not in {None, actor.pk}:
         return False
     return has_role(actor, DESK) or bool(getattr(actor, "exchange", False))
+
+
+# --- Calls' side panels: feedback copies and consultations (III.11, III.13) ---------------------
+
+
+def may_handle_feedback(actor: Person, *, department_id: int | None) -> bool:
+    """A department's copy of a comment is its own staff's to mark seen or done; admins all."""
+    if actor.role == ADMIN:
+        return True
+    return actor.department_id is not None and actor.department_id == department_id
+
+
+def may_answer_consultation(actor: Person, *, department_id: int | None) -> bool:
+    """A question to the head is answered by the head of its department (III.11); admins all."""
+    return is_head_of(actor, client_department_id=department_id)
+
+
+def is_operator(actor: Person) -> bool:
+    """An operator, whose own calls and drafts are the ones they work on (III.3)."""
+    return actor.role == OPERATOR
+
+
+# --- Reports and a manager's orders (III.14, III.25) -----------------------------------------------
+
+
+def reads_own_report_row_only(actor: Person) -> bool:
+    """Operators and managers read their own row of the daily operator report (III.25)."""
+    return actor.role in {OPERATOR, MANAGER}
+
+
+def reads_every_report_row(actor: Person) -> bool:
+    """Heads, finance (accounting pays by results) and admins read every operator's row (III.25)."""
+    return has_role(actor, {HEAD, FINANCE})
+
+
+def may_see_export(actor: Person, *, requested_by_id: int | None) -> bool:
+    """An export's file is for who asked for it, and admins (III.26)."""
+    return actor.role == ADMIN or (requested_by_id is not None and requested_by_id == actor.pk)
+
+
+def tracks_every_reachable_order(actor: Person) -> bool:
+    """On "my orders" (III.14) a head tracks every order of their department (their reach) and an
+    admin every order; a manager only their own clients'."""
+    return actor.role in {HEAD, ADMIN}
 
 
 # --- Guards for services ---------------------------------------------------------------------------

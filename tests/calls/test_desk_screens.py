@@ -126,6 +126,20 @@ def test_screen_pop_shows_recent_orders_calls_and_open_comments(desk, operator, 
     assert FeedbackRoute.objects.count() == 1
 
 
+def test_the_card_shows_placed_orders_whoever_took_them_but_never_a_colleagues_draft(
+    desk, operator, staff_of, people
+):
+    """The card's history is the call's (III.7-III.9): the operator reads the client's placed
+    orders taken by a colleague, and a colleague's draft for the same client is not on it."""
+    colleague = staff_of(Role.OPERATOR, username="sidorova", full_name="Анна Сидорова")
+    shop = kolos(people)
+    OrderFactory(client=shop, number="2026-000901", taken_by=colleague, status=Order.Status.CONFIRMED)
+    OrderFactory(client=shop, number="2026-000902", taken_by=colleague, status=Order.Status.DRAFT)
+    html = html_of(desk.get(call_url(pop(operator, "+74951234567"))))
+    assert "2026-000901" in html
+    assert "2026-000902" not in html
+
+
 @pytest.mark.parametrize("history", [1, 20])
 def test_screen_pop_runs_a_constant_number_of_queries(
     client, operator, people, history, django_assert_num_queries

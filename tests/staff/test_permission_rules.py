@@ -8,18 +8,32 @@ from staff.permissions import (
     CallFacts,
     OrderFacts,
     call_reach,
+    client_fields_editable_in_admin,
+    department_scope,
+    is_admin,
+    is_operator,
+    may_add_or_delete_in_admin,
+    may_answer_consultation,
+    may_assign_manager,
     may_change_client,
     may_change_order_status,
+    may_handle_feedback,
     may_read_department,
     may_see_call,
     may_see_call_task,
+    may_see_export,
     may_see_order,
+    may_serve_key_clients,
+    may_set_credit_terms,
     may_start_order_for,
     may_work_on_call,
     may_work_on_order,
     order_reach,
+    reads_every_report_row,
+    reads_own_report_row_only,
     require_role,
     sees_every_call_task,
+    tracks_every_reachable_order,
 )
 
 ME, OTHER, DEPT, OTHER_DEPT = 1, 2, 10, 20
@@ -236,3 +250,94 @@ def test_whose_call_tasks_a_person_sees(role, every, own, unassigned, colleagues
     assert may_see_call_task(actor, operator_id=ME) is own
     assert may_see_call_task(actor, operator_id=None) is unassigned
     assert may_see_call_task(actor, operator_id=ME + 1) is colleagues
+
+
+@pytest.mark.parametrize(
+    ("role", "key_account", "may_serve_key", "admin_fields", "adds_in_admin"),
+    [
+        ("manager", True, True, frozenset(), False),  # a key-account manager (III.4)
+        ("manager", False, False, frozenset(), False),
+        ("head", False, True, frozenset(), False),  # a head may serve a key client himself
+        ("finance", False, False, frozenset({"credit_limit", "payment_terms_days"}), False),
+        ("admin", False, False, None, True),  # None: every field of the form
+        ("commercial", False, False, frozenset(), False),
+        ("operator", False, False, frozenset(), False),
+    ],
+)
+def test_who_serves_key_clients_and_what_each_role_edits_in_admin(
+    role, key_account, may_serve_key, admin_fields, adds_in_admin
+):
+    person = Actor(role=role, pk=ME, department_id=DEPT, key_account=key_account)
+    assert may_serve_key_clients(person) is may_serve_key
+    assert client_fields_editable_in_admin(person) == admin_fields
+    assert may_add_or_delete_in_admin(person) is adds_in_admin
+
+
+@pytest.mark.parametrize(
+    ("role", "department", "assigns_here", "credit_terms", "feedback_here", "answers_here"),
+    [
+        ("head", DEPT, True, False, True, True),
+        ("head", OTHER_DEPT, False, False, False, False),  # another department's head
+        ("manager", DEPT, False, False, True, False),  # their department's copy, not the head's question
+        ("operator", DEPT, False, False, True, False),
+        ("finance", None, False, True, False, False),
+        ("admin", None, True, True, True, True),
+    ],
+)
+def test_who_assigns_managers_sets_terms_handles_feedback_and_answers_questions(
+    role, department, assigns_here, credit_terms, feedback_here, answers_here
+):
+    actor = Actor(role=role, pk=ME, department_id=department)
+    assert may_assign_manager(actor, client_department_id=DEPT) is assigns_here
+    assert may_set_credit_terms(actor) is credit_terms
+    assert may_handle_feedback(actor, department_id=DEPT) is feedback_here
+    assert may_answer_consultation(actor, department_id=DEPT) is answers_here
+
+
+@pytest.mark.parametrize(
+    ("role", "own_row", "every_row", "every_order", "scope", "admin"),
+    [
+        ("operator", True, False, False, None, False),
+        ("manager", True, False, False, None, False),
+        ("head", False, True, True, DEPT, False),  # a head's lists are their department's
+        ("finance", False, True, False, None, False),  # accounting pays by results (III.25)
+        ("commercial", False, False, False, None, False),  # no business with operators' results
+        ("admin", False, True, True, None, True),
+    ],
+)
+def test_report_rows_orders_tracked_and_department_scope_by_role(
+    role, own_row, every_row, every_order, scope, admin
+):
+    actor = Actor(role=role, pk=ME, department_id=DEPT)
+    assert reads_own_report_row_only(actor) is own_row
+    assert reads_every_report_row(actor) is every_row
+    assert tracks_every_reachable_order(actor) is every_order
+    assert department_scope(actor) == scope
+    assert is_admin(actor) is admin
+    assert is_operator(actor) is (role == "operator")
+
+
+@pytest.mark.parametrize(
+    ("role", "requested_by", "sees"),
+    [
+        ("head", ME, True),
+        ("head", OTHER, False),
+        ("finance", OTHER, False),
+        ("admin", OTHER, True),
+        ("head", None, False),
+    ],
+)
+def test_an_export_is_for_who_asked_for_it_and_admins(role, requested_by, sees):
+    assert may_see_export(Actor(role=role, pk=ME, department_id=DEPT), requested_by_id=requested_by) is sees
+
+
+def test_the_menu_opens_what_the_matrix_opens_to_the_role():
+    from calldesk.access import SCREENS, screens_of_role
+
+    operator = screens_of_role("operator")
+    assert {"calls:desk", "outbound:queue", "orders:price-list", "inbox", "reports:me"} <= operator
+    assert not {"reports:dashboard", "clients:queue", "outbound:campaigns", "orders:my-orders"} & operator
+    assert "orders:price-list" not in screens_of_role("finance")  # finance keeps no price list
+    assert "clients:debtors" in screens_of_role("finance")
+    assert screens_of_role("admin") == frozenset(SCREENS)  # admins everywhere
+    assert screens_of_role(None) == frozenset()
