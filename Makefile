@@ -51,8 +51,13 @@ fmt: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The catalogues (locale/<lang>/LC_MESSAGES/django.po) and their compiled .mo, both committed,
+# so that a fresh machine serves every language without GNU gettext. Needs gettext to refresh.
+MESSAGE_LANGS := -l ru -l ro
+MESSAGE_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
 messages: $(VENV)/.runtime-installed
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages $(MESSAGE_LANGS) $(MESSAGE_IGNORE) --no-obsolete
+	$(PY) manage.py compilemessages $(MESSAGE_LANGS) --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles var

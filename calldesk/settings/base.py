@@ -120,8 +120,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# The interface speaks English, Russian and Romanian: a person's own choice (staff.User.language),
+# else what their browser asks for (Accept-Language), else LANGUAGE_CODE.
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("ro", _("Romanian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
