@@ -51,8 +51,14 @@ DASHBOARD_ROLES = frozenset({HEAD})  # a department's figures (section VI)
 EXCHANGE = "staff.set_any_presence"  # the telephone exchange
 WAREHOUSE = "orders.change_order_status"  # the warehouse: reads and moves every order
 
-# Django admin lets in staff users; `create_staff_member` makes these roles staff.
+# Django admin lets in staff users; `staff.services.set_role` makes these roles staff.
 ADMIN_SITE_ROLES = frozenset({ADMIN, FINANCE, COMMERCIAL})
+
+
+def admin_site_access(role: str) -> tuple[bool, bool]:
+    """(is_staff, is_superuser) for a role: the admin-site roles enter Django admin, where their
+    role group's permissions say what they touch; only admins are superusers."""
+    return role in ADMIN_SITE_ROLES, role == ADMIN
 
 
 class Person(Protocol):

@@ -18,7 +18,7 @@ from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput
 from calldesk.prepared import Prepared, columns, model_from_row
 from staff.exceptions import StaffNotFound
 from staff.models import ApiToken, Department, Role, User
-from staff.permissions import EXCHANGE, may_set_presence
+from staff.permissions import EXCHANGE, admin_site_access, may_set_presence
 
 TOKEN_PREFIX = "cd_"  # nosec B105  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
@@ -110,11 +110,9 @@ def set_role(*, user: User, role: Role | str) -> User:
     role_groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*role_groups)
     user.groups.add(Group.objects.get(name=role.value))
-    is_admin = role == Role.ADMIN
     # Admin access: commercial edits the price list there, finance imports receivables and sets
     # credit limits there; what each may touch is the role group's permissions (migrations).
-    user.is_staff = is_admin or role in {Role.COMMERCIAL, Role.FINANCE}
-    user.is_superuser = is_admin
+    user.is_staff, user.is_superuser = admin_site_access(role.value)
     user.save(update_fields=["is_staff", "is_superuser"])
     user.__dict__.pop("_role_cache", None)
     return user
