@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
@@ -39,7 +40,7 @@ def money(value: Decimal | None) -> str | None:
 def reject_float(value: Any) -> Any:
     """API.md: money is a decimal string ("1234.50"), never a float."""
     if isinstance(value, float):
-        raise ValueError('send money as a decimal string, e.g. "50000.00"')
+        raise ValueError(_('send money as a decimal string, e.g. "50000.00"'))
     return value
 
 
@@ -290,7 +291,7 @@ def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
     """Change a client: heads the type and manager, finance the credit limit and terms (III.2)."""
     changes = payload.dict(exclude_unset=True)
     if not changes:
-        raise InvalidInput("Send at least one field to change.")
+        raise InvalidInput(_("Send at least one field to change."))
     update_client(actor=request.auth, client_id=client_id, changes=changes)
     return client_out(client_card(client_id=client_id))
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
@@ -42,7 +43,7 @@ router = Router(tags=["orders"])
 
 def reject_float(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError('send quantities as decimal strings, e.g. "2.5"')
+        raise ValueError(_('send quantities as decimal strings, e.g. "2.5"'))
     return value
 
 
@@ -446,7 +447,7 @@ def list_orders(
     start, end = page_bounds(limit, offset)
     if status and status not in Order.Status.values:
         raise InvalidInput(
-            "Unknown status.", errors=[FieldError(field="status", detail=", ".join(Order.Status.values))]
+            _("Unknown status."), errors=[FieldError(field="status", detail=", ".join(Order.Status.values))]
         )
     orders = orders_for_export(actor=request.auth, status=status, since=since, client_id=client)
     page = orders[start:end]

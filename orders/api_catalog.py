@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
@@ -45,7 +46,7 @@ def money(value: Decimal | None) -> str | None:
 def reject_float(value: Any) -> Any:
     """API.md: money is a decimal string ("1234.50"), never a float."""
     if isinstance(value, float | bool):
-        raise ValueError('send money as a decimal string, e.g. "1234.50"')
+        raise ValueError(_('send money as a decimal string, e.g. "1234.50"'))
     return value
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from calldesk.errors import FieldError, InvalidInput
@@ -96,9 +97,8 @@ def get_call_tasks(
     """The call tasks by operator, status and list, in the order they were created."""
     start, end = page_bounds(limit, offset)
     if status and status not in CallTask.Status.values:
-        raise InvalidInput(
-            "Unknown status.", errors=[FieldError(field="status", detail=", ".join(CallTask.Status.values))]
-        )
+        known = ", ".join(CallTask.Status.values)
+        raise InvalidInput(_("Unknown status."), errors=[FieldError(field="status", detail=known)])
     tasks = call_tasks(actor=request.auth, operator_username=operator, status=status, list_id=list)
     return {"count": tasks.count(), "items": [task_out(t) for t in tasks[start:end]]}
 

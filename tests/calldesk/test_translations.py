@@ -1,0 +1,179 @@
+"""The interface is translatable ("Around the job": English first, Russian and Romanian next):
+every template string a person reads is marked for translation, the header's role badge reads
+in the person's language, and a browser asking for Russian gets the Russian login page."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+# Attributes a person reads (or a screen reader says) beside the text of the page.
+READ_ATTRIBUTES = {
+    "title",
+    "placeholder",
+    "alt",
+    "aria-label",
+    "aria-description",
+    "aria-roledescription",
+    "aria-placeholder",
+    "aria-valuetext",
+    "label",
+}
+# Elements whose text is not a sentence: code, style, the keys of a shortcut.
+CODE_ELEMENTS = {"script", "style", "kbd", "code"}
+# A word that reads the same in every language: a key (Alt+D, F2, Esc), a file format or an
+# abbreviation in capitals (CSV, XLSX, SKU).
+CODE_WORD = re.compile(r"^(?:(?:Ctrl|Alt|Shift)\+\S+|F\d{1,2}|Esc|Enter|Tab|[A-Z]{2,5})$")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def without_template_code(source: str) -> str:
+    """The template with its comments, marked text and template code taken out: what is left is
+    the HTML a person reads untranslated. A {% block %}'s own name and a CSS class in one (the
+    admin's `bodyclass`) are template code too."""
+    source = re.sub(r"\{%\s*comment\b.*?%\}.*?\{%\s*endcomment\s*%\}", " ", source, flags=re.S)
+    source = re.sub(r"\{#.*?#\}", " ", source, flags=re.S)
+    marked = r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}"
+    source = re.sub(marked, " ", source, flags=re.S)
+    source = re.sub(
+        r"\{%\s*block\s+(?:bodyclass|extrastyle|extrahead|coltype|import_class)\s*%\}.*?\{%\s*endblock\b.*?%\}",
+        " ",
+        source,
+        flags=re.S,
+    )
+    source = re.sub(r"\{%.*?%\}", " ", source, flags=re.S)
+    return re.sub(r"\{\{.*?\}\}", " ", source, flags=re.S)
+
+
+def is_words(text: str) -> bool:
+    """Text with a word in it that is not a key, a format or an abbreviation."""
+    return any(LETTER.search(word) and not CODE_WORD.match(word.strip(".,:;()·")) for word in text.split())
+
+
+class UnmarkedText(HTMLParser):
+    """Collects (line, where, text) for every text node and read attribute with words in it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, str]] = []
+        self.in_code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in CODE_ELEMENTS:
+            self.in_code += 1
+        line = self.getpos()[0]
+        values = dict(attrs)
+        for name, value in attrs:
+            if name in READ_ATTRIBUTES and value and is_words(value):
+                self.found.append((line, f"<{tag} {name}>", value.strip()))
+        if tag == "input" and values.get("type") in {"submit", "button", "reset"}:
+            value = values.get("value") or ""
+            if is_words(value):
+                self.found.append((line, f"<{tag} value>", value.strip()))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in CODE_ELEMENTS:
+            self.in_code -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in CODE_ELEMENTS and self.in_code:
+            self.in_code -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_code and is_words(data):
+            self.found.append((self.getpos()[0], "text", " ".join(data.split())))
+
+
+def unmarked(source: str) -> list[tuple[int, str, str]]:
+    parser = UnmarkedText()
+    parser.feed(without_template_code(source))
+    parser.close()
+    return parser.found
+
+
+def test_every_template_string_is_marked_for_translation():
+    templates = sorted(TEMPLATES.rglob("*.html"))
+    assert len(templates) > 25
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{line}: {where} {text!r}"
+        for path in templates
+        for line, where, text in unmarked(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_every_template_that_shows_text_loads_i18n():
+    sources = {path: path.read_text(encoding="utf-8") for path in sorted(TEMPLATES.rglob("*.html"))}
+    missing = [
+        str(path.relative_to(TEMPLATES))
+        for path, source in sources.items()
+        if re.search(r"\{%\s*(?:translate|trans|blocktranslate|blocktrans)\b", source)
+        and not re.search(r"\{%\s*load\b[^%]*\bi18n\b", source)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("<p>Client card</p>", [(1, "text", "Client card")]),
+        ("<p>Карточка клиента</p>", [(1, "text", "Карточка клиента")]),
+        ('<input placeholder="Name or tax id">', [(1, "<input placeholder>", "Name or tax id")]),
+        ('<img alt="Logo" src="x.svg">', [(1, "<img alt>", "Logo")]),
+        ('<nav aria-label="Main">', [(1, "<nav aria-label>", "Main")]),
+        ('<a title="Open">{% translate "Open" %}</a>', [(1, "<a title>", "Open")]),
+        ('<input type="submit" value="Save">', [(1, "<input value>", "Save")]),
+        ("<h1>{% translate 'Desk' %} calldesk</h1>", [(1, "text", "calldesk")]),
+        ("{% translate 'Desk' %}", []),
+        ("<p title=\"{% translate 'Open' %}\">{{ client.name }}</p>", []),
+        ("{% blocktranslate with n=count %}{{ n }} clients{% endblocktranslate %}", []),
+        ("{# a note for developers #}<!-- and HTML comments -->", []),
+        ("{% comment %}Not shown{% endcomment %}", []),
+        ("<script>var label = 'Total';</script><style>p::after { content: 'x'; }</style>", []),
+        ("{% translate 'Desk' %} <kbd>Alt+D</kbd> <kbd>Esc</kbd>", []),
+        ("<td>CSV</td> <td>XLSX</td> · 12 500,00 ₽", []),
+        ("<b>Alt+D</b> F2", []),
+        ("{% block bodyclass %}price-list-import{% endblock %}", []),
+        ("{% if x %}<p>Hello</p>{% endif %}", [(1, "text", "Hello")]),
+    ],
+)
+def test_the_scanner_finds_unmarked_text_and_only_that(source, found):
+    assert unmarked(source) == found
+
+
+def test_a_browser_asking_for_russian_gets_the_russian_login_page(client):
+    response = client.get("/login/", headers={"accept-language": "ru-RU,ru;q=0.9,en;q=0.5"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ru">' in html
+    assert "<title>Вход · calldesk</title>" in html
+    assert "<h1>Вход в calldesk</h1>" in html
+    assert '<label for="id_username">Имя пользователя</label>' in html
+    assert '<label for="id_password">Пароль</label>' in html
+    assert '<button type="submit" class="primary">Войти</button>' in html
+    assert "Клавиатура:" in html
+
+
+def test_a_browser_asking_for_another_language_gets_english(client):
+    with override_settings(LANGUAGE_CODE="en"):
+        html = client.get("/login/", headers={"accept-language": "de"}).content.decode()
+    assert '<html lang="en">' in html
+    assert "<h1>Log in to calldesk</h1>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "badge"),
+    [("en", "Operator"), ("ru", "Оператор")],
+)
+def test_the_header_badge_names_the_role_in_the_readers_language(client, staff_of, language, badge):
+    client.force_login(staff_of("operator"))
+    html = client.get("/desk/", headers={"accept-language": language}).content.decode()
+    assert f'<span class="badge role-operator">{badge}</span>' in html
