@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from demo.seed import calls, clients, orders, outbound, reports, staff
+from demo.seed.common import DEFAULT_LOCALE, check_locale
 from staff.models import User
 
 # The desk's recent weeks have a generator of their own, so that more or fewer clients change
@@ -36,26 +37,33 @@ class SeedReport:
 
 
 @transaction.atomic
-def seed_demo(*, clients: int = 1000, seed: int = 42, today: date | None = None) -> SeedReport:
-    """Load the demo data set once; a second call only makes sure the demo logins exist."""
-    users = staff.ensure_demo_staff()
+def seed_demo(
+    *, clients: int = 1000, seed: int = 42, today: date | None = None, locale: str = DEFAULT_LOCALE
+) -> SeedReport:
+    """Load the demo data set once; a second call only makes sure the demo logins exist.
+    `locale` "ru" (the default) writes it in Russian, "en" in Latin letters: the same rows for
+    the same arguments either way, only the words differ."""
+    check_locale(locale)
+    users = staff.ensure_demo_staff(locale=locale)
     if Client.objects.exists():
         return SeedReport(created=False, users=users)
-    return _seed(count=clients, seed=seed, today=today or timezone.localdate(), users=users)
+    return _seed(count=clients, seed=seed, today=today or timezone.localdate(), users=users, locale=locale)
 
 
-def _seed(*, count: int, seed: int, today: date, users: list[tuple[str, str, str]]) -> SeedReport:
+def _seed(
+    *, count: int, seed: int, today: date, users: list[tuple[str, str, str]], locale: str
+) -> SeedReport:
     rng = random.Random(seed)  # nosec B311  # noqa: S311 - demo data, not secrets
     people = staff.staff_by_username()
     operators = [people["operator"], people["operator2"], people["operator3"], people["operator4"]]
 
-    products, base_price, by_category = orders.make_catalog(rng, today)
+    products, base_price, by_category = orders.make_catalog(rng, today, locale=locale)
     orders.seed_discount_rules_and_specials(
-        rng, today=today, by_category=by_category, author=people["commercial"]
+        rng, today=today, by_category=by_category, author=people["commercial"], locale=locale
     )
-    client_rows = clients.seed_clients(rng, count=count, seed=seed, today=today, staff=people)
-    phones = clients.seed_phones(rng, client_rows, seed=seed)
-    contacts = clients.seed_contacts(rng, client_rows, seed=seed)
+    client_rows = clients.seed_clients(rng, count=count, seed=seed, today=today, staff=people, locale=locale)
+    phones = clients.seed_phones(rng, client_rows, seed=seed, locale=locale)
+    contacts = clients.seed_contacts(rng, client_rows, seed=seed, locale=locale)
     order_rows, line_rows = orders.seed_order_history(
         rng,
         client_rows,
@@ -64,17 +72,18 @@ def _seed(*, count: int, seed: int, today: date, users: list[tuple[str, str, str
         base_price=base_price,
         by_category=by_category,
         operators=operators,
+        locale=locale,
     )
     receivables = clients.seed_receivables(rng, client_rows, order_rows, today=today)
 
     # Today's list of dormant market clients, as the nightly job would have built it, and a
     # running campaign of the head of wholesale.
-    lists = outbound.seed_outbound_demo(today=today)
+    lists = outbound.seed_outbound_demo(today=today, locale=locale)
     # The desk's recent weeks: calls and offers, the first tasks of the list worked, this
     # month's targets, and the report rows built from all of it.
     desk_rng = random.Random(DESK_SEED)  # nosec B311  # noqa: S311 - demo data, not secrets
     desk_operators = list(User.objects.filter(groups__name="operator", is_active=True).order_by("username"))
-    desk = calls.seed_recent_calls(desk_rng, today=today, operators=desk_operators)
+    desk = calls.seed_recent_calls(desk_rng, today=today, operators=desk_operators, locale=locale)
     outbound.seed_task_attempts(desk_rng, operators=desk_operators)
     days_built = reports.seed_reports(today=today)
     orders.seed_type_favourites(today=today)

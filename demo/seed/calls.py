@@ -14,7 +14,7 @@ from django.utils import timezone
 from calls.models import Call
 from clients.models import Client
 from clients.rules import Handler
-from demo.seed.common import DEMO_DAYS
+from demo.seed.common import DEFAULT_LOCALE, DEMO_DAYS, check_locale
 from orders.models import Offer, Order, Product
 from staff.models import User
 
@@ -25,8 +25,15 @@ class DeskHistory:
     offers: int
 
 
-def seed_recent_calls(rng: random.Random, *, today: date, operators: list[User]) -> DeskHistory:
+# Why a client declined an offered item (III.7), as the operator wrote it down.
+DECLINED = {"en": "Has enough in stock", "ru": "Товар ещё есть на остатках"}
+
+
+def seed_recent_calls(
+    rng: random.Random, *, today: date, operators: list[User], locale: str = DEFAULT_LOCALE
+) -> DeskHistory:
     """The last DEMO_DAYS days of calls, each order's with the items offered on it."""
+    declined = DECLINED[check_locale(locale)]
     since = today - timedelta(days=DEMO_DAYS)
     products = list(Product.objects.filter(active=True).values_list("pk", flat=True))
     recent = list(
@@ -59,7 +66,7 @@ def seed_recent_calls(rng: random.Random, *, today: date, operators: list[User])
                     product_id=product,
                     kind=rng.choice([Offer.Reason.NEW, Offer.Reason.SPECIAL, Offer.Reason.TRADITIONAL]),
                     outcome=Offer.Outcome.ACCEPTED if rng.random() < 0.3 else Offer.Outcome.DECLINED,
-                    reason="" if rng.random() < 0.3 else "Has enough in stock",
+                    reason="" if rng.random() < 0.3 else declined,
                     offered_by=order.taken_by,
                 )
             )

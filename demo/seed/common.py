@@ -27,3 +27,29 @@ def working_day(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+# The languages the demo data set is written in. Russian by default: the company sells around
+# Moscow, in roubles, to Russian clients ("Around the job"); "en" keeps the Latin data set.
+# Both are one data set: every random draw is the same, only the words differ, so the same seed
+# gives the same clients, orders and debts in either language.
+LOCALES = ("ru", "en")
+DEFAULT_LOCALE = "ru"
+
+
+def check_locale(locale: str) -> str:
+    if locale not in LOCALES:
+        raise ValueError(f"unknown demo locale {locale!r}: one of {', '.join(LOCALES)}")
+    return locale
+
+
+def aligned(name: str, latin: list | dict, russian: list | dict) -> None:
+    """The Russian words of a list are drawn exactly as the Latin ones (`rng.choice` reads the
+    length), so both lists must have the same length, key by key."""
+    if isinstance(latin, dict):
+        if not isinstance(russian, dict) or latin.keys() != russian.keys():
+            raise AssertionError(f"{name}: the Russian words have other keys than the Latin ones")
+        for key in latin:
+            aligned(f"{name}[{key}]", latin[key], russian[key])
+    elif len(latin) != len(russian):
+        raise AssertionError(f"{name}: {len(latin)} Latin words, {len(russian)} Russian")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from clients.models import Client, ClientType
-from demo.seed.common import aware, money, working_day
+from demo.seed.common import DEFAULT_LOCALE, aligned, aware, check_locale, money, working_day
 from orders.favourites import rebuild_type_favourites
 from orders.models import (
     DiscountRule,
@@ -62,6 +62,12 @@ COLUMN_REASONS = {
     "column_3": "Column 3: regional client",
     "column_4": "Column 4: key client",
 }
+RU_COLUMN_REASONS = {
+    "base": "базовые цены: скидки не применяются",
+    "column_2": "Колонка 2: собственная точка",
+    "column_3": "Колонка 3: региональный клиент",
+    "column_4": "Колонка 4: ключевой клиент",
+}
 # The price of a historic order's lines: the base price times its column's factor.
 COLUMN_FACTOR = {
     "base": Decimal("1.00"),
@@ -71,24 +77,139 @@ COLUMN_FACTOR = {
 }
 
 
+# The Russian catalogue: the same products (each category's items and sizes as many as the Latin
+# ones, so the same draws make the same catalogue), named as a Russian price list names them:
+# the item, its brand in «», its size ("Молоко 3,2% «Колос» 1 л"). Each item has its sizes and a
+# typical rouble price for each; the product's price is that price moved by the same draw that
+# prices the Latin product (see `ru_price`).
+RU_CATEGORY_NAMES = {
+    "Soft drinks": "Безалкогольные напитки",
+    "Juices": "Соки и нектары",
+    "Beer": "Пиво",
+    "Wine and spirits": "Вино и крепкие напитки",
+    "Dairy": "Молочная продукция",
+    "Grocery": "Бакалея",
+    "Snacks": "Снеки",
+    "Canned food": "Консервы",
+}
+SODA = ("0,5 л", "1,5 л", "2 л")
+RU_ITEMS: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
+    "Soft drinks": [
+        ("Кола", SODA, (65, 115, 139)),
+        ("Лимонад", SODA, (49, 89, 109)),
+        ("Тархун", SODA, (55, 95, 115)),
+        ("Квас хлебный", SODA, (52, 95, 119)),
+        ("Напиток апельсиновый", SODA, (55, 95, 115)),
+        ("Тоник", SODA, (62, 105, 129)),
+        ("Вода минеральная", SODA, (42, 69, 85)),
+    ],
+    "Juices": [
+        ("Сок яблочный", ("0,2 л", "1 л"), (35, 119)),
+        ("Сок апельсиновый", ("0,2 л", "1 л"), (39, 135)),
+        ("Сок томатный", ("0,2 л", "1 л"), (35, 115)),
+        ("Нектар вишнёвый", ("0,2 л", "1 л"), (37, 125)),
+        ("Нектар мультифруктовый", ("0,2 л", "1 л"), (36, 119)),
+    ],
+    "Beer": [
+        ("Пиво светлое", ("0,45 л ж/б", "0,5 л ст.", "1,5 л"), (75, 85, 209)),
+        ("Эль светлый", ("0,45 л ж/б", "0,5 л ст.", "1,5 л"), (109, 119, 289)),
+        ("Пиво пшеничное", ("0,45 л ж/б", "0,5 л ст.", "1,5 л"), (95, 105, 259)),
+        ("Пиво тёмное", ("0,45 л ж/б", "0,5 л ст.", "1,5 л"), (85, 95, 229)),
+        ("Пиво безалкогольное", ("0,45 л ж/б", "0,5 л ст.", "1,5 л"), (79, 89, 219)),
+    ],
+    "Wine and spirits": [
+        ("Водка", ("0,5 л", "0,7 л", "0,75 л"), (449, 619, 659)),
+        ("Вино красное сухое", ("0,5 л", "0,7 л", "0,75 л"), (379, 519, 559)),
+        ("Вино белое сухое", ("0,5 л", "0,7 л", "0,75 л"), (359, 499, 539)),
+        ("Вино игристое брют", ("0,5 л", "0,7 л", "0,75 л"), (349, 479, 519)),
+        ("Коньяк российский 3 года", ("0,5 л", "0,7 л", "0,75 л"), (649, 889, 949)),
+        ("Сидр яблочный", ("0,5 л", "0,7 л", "0,75 л"), (179, 239, 259)),
+    ],
+    "Dairy": [
+        ("Молоко 3,2%", ("0,9 л", "1 л", "1,5 л"), (85, 95, 135)),
+        ("Кефир 2,5%", ("0,5 л", "0,9 л", "1 л"), (55, 85, 92)),
+        ("Сметана 20%", ("200 г", "300 г", "400 г"), (72, 99, 129)),
+        ("Творог 9%", ("180 г", "200 г", "0,5 кг"), (95, 105, 249)),
+        ("Масло сливочное 82,5%", ("180 г", "200 г", "0,5 кг"), (209, 229, 559)),
+        ("Йогурт питьевой 2,5%", ("270 г", "0,5 кг", "0,9 кг"), (59, 95, 159)),
+    ],
+    "Grocery": [
+        ("Крупа гречневая", ("0,8 кг", "0,9 кг", "1 кг"), (95, 105, 115)),
+        ("Рис круглозёрный", ("0,8 кг", "0,9 кг", "1 кг"), (89, 99, 109)),
+        ("Макароны", ("400 г", "450 г", "0,9 кг"), (65, 75, 139)),
+        ("Масло подсолнечное рафинированное", ("0,5 л", "0,9 л", "1 л"), (79, 135, 149)),
+        ("Сахар-песок", ("0,9 кг", "1 кг", "5 кг"), (75, 85, 409)),
+        ("Мука пшеничная", ("1 кг", "2 кг", "5 кг"), (65, 119, 289)),
+        ("Чай чёрный", ("100 г", "25 пак.", "250 г"), (119, 95, 279)),
+        ("Кофе молотый", ("100 г", "250 г", "0,5 кг"), (249, 549, 1049)),
+    ],
+    "Snacks": [
+        ("Чипсы картофельные", ("70 г", "150 г", "40 г"), (85, 159, 55)),
+        ("Сухарики ржаные", ("70 г", "150 г", "40 г"), (45, 85, 30)),
+        ("Семечки жареные", ("70 г", "150 г", "40 г"), (49, 95, 30)),
+        ("Арахис солёный", ("70 г", "150 г", "40 г"), (79, 149, 49)),
+        ("Вобла вяленая", ("70 г", "150 г", "40 г"), (179, 349, 109)),
+        ("Шоколадный батончик", ("70 г", "150 г", "40 г"), (89, 169, 55)),
+    ],
+    "Canned food": [
+        ("Шпроты в масле", ("160 г", "240 г", "270 г"), (139, 189, 209)),
+        ("Говядина тушёная", ("325 г", "338 г", "525 г"), (229, 239, 359)),
+        ("Горошек зелёный", ("240 г", "400 г", "680 г"), (75, 105, 149)),
+        ("Кукуруза сладкая", ("240 г", "340 г", "425 г"), (79, 109, 135)),
+        ("Огурцы маринованные", ("350 г", "680 г", "1 л"), (119, 189, 259)),
+        ("Томатная паста", ("70 г", "140 г", "270 г"), (45, 75, 129)),
+    ],
+}
+RU_BRANDS = ["Северное", "Волжское", "Заря", "Колос", "Родник", "Алтай", "Байкал", "Кубань", "Урал", "Садко"]
+RU_UNIT = "шт"
+
+aligned("BRANDS", BRANDS, RU_BRANDS)
+aligned("CATEGORIES", CATEGORIES, RU_ITEMS)
+for _category, _items in RU_ITEMS.items():
+    for _item, _sizes, _prices in _items:
+        aligned(f"SIZES[{_category}] of {_item}", SIZES[_category], list(_sizes))
+        aligned(f"prices of {_item}", SIZES[_category], list(_prices))
+
+
+def ru_price(typical: int, drawn: float, low: float, high: float) -> Decimal:
+    """A rouble price near `typical` (from 15% below to 15% above, as `drawn` falls between `low`
+    and `high`), ending in 90 kopecks as shelf prices do: 89,90."""
+    share = (drawn - low) / (high - low)
+    roubles = int(typical * (0.85 + 0.3 * share))
+    return money(roubles) - Decimal("0.10")
+
+
 def make_catalog(
-    rng: random.Random, today: date
+    rng: random.Random, today: date, *, locale: str = DEFAULT_LOCALE
 ) -> tuple[list[Product], dict[int, Decimal], dict[str, list[Product]]]:
+    """The catalogue priced in every column; `by_category` is keyed by the Latin category (the
+    key of TYPE_TASTE), whatever the locale names it."""
+    russian = check_locale(locale) == "ru"
     products: list[Product] = []
+    category_of: dict[str, str] = {}  # sku: Latin category
+    typical: dict[str, int] = {}  # sku: the Russian item's typical price for its size
     number = 0
     for category, items in CATEGORIES.items():
-        for item in items:
-            for brand in rng.sample(BRANDS, 3):
-                for size in SIZES[category]:
+        for item_index, item in enumerate(items):
+            for brand_index in rng.sample(range(len(BRANDS)), 3):
+                for size_index, size in enumerate(SIZES[category]):
                     number += 1
                     new = number % 23 == 0
+                    sku = f"SKU-{number:05d}"
+                    category_of[sku] = category
+                    if russian:
+                        ru_item, ru_sizes, ru_prices = RU_ITEMS[category][item_index]
+                        name = f"{ru_item} «{RU_BRANDS[brand_index]}» {ru_sizes[size_index]}"
+                        typical[sku] = ru_prices[size_index]
+                    else:
+                        name = f"{BRANDS[brand_index]} {item}, {size}"
                     products.append(
                         Product(
-                            sku=f"SKU-{number:05d}",
-                            name=f"{brand} {item}, {size}",
-                            unit="pcs",
+                            sku=sku,
+                            name=name,
+                            unit=RU_UNIT if russian else "pcs",
                             pack=rng.choice([6, 8, 12, 12, 20, 24]),
-                            category=category,
+                            category=RU_CATEGORY_NAMES[category] if russian else category,
                             active=number % 41 != 0,
                             new_until=today + timedelta(days=rng.randint(10, 60)) if new else None,
                         )
@@ -107,9 +228,9 @@ def make_catalog(
     base_price: dict[int, Decimal] = {}
     prices = []
     for product in products:
-        base = money(
-            rng.uniform(25, 1500) if product.category == "Wine and spirits" else rng.uniform(15, 400)
-        )
+        low, high = (25, 1500) if category_of[product.sku] == "Wine and spirits" else (15, 400)
+        drawn = rng.uniform(low, high)
+        base = ru_price(typical[product.sku], drawn, low, high) if russian else money(drawn)
         base_price[product.pk] = base
         for column, factor in zip(columns, factors, strict=False):
             prices.append(Price(product=product, column=column, amount=money(base * factor)))
@@ -117,7 +238,7 @@ def make_catalog(
     by_category: dict[str, list[Product]] = defaultdict(list)
     for product in products:
         if product.active:
-            by_category[product.category].append(product)
+            by_category[category_of[product.sku]].append(product)
     return products, base_price, by_category
 
 
@@ -132,14 +253,41 @@ DISCOUNT_RULES = [
 ]
 
 
+RU_DISCOUNT_RULES = [
+    "Собственные точки: колонка 2",
+    "Региональные покупатели: колонка 3",
+    "Ключевые клиенты: колонка 4",
+    "Розница от 20 000: колонка 2",
+    "Розница от 50 000: колонка 3",
+    "Любой клиент от 100 000: колонка 2",
+]
+SPECIAL_NOTES = {
+    "Snacks": "Two packs for the price of one and a half, this month only.",
+    "Beer": "Summer beer promotion: 7% off the case.",
+    "Juices": "New season juices: a free display stand with 10 cases.",
+}
+RU_SPECIAL_NOTES = {
+    "Snacks": "Две упаковки по цене полутора, только в этом месяце.",
+    "Beer": "Летняя акция на пиво: скидка 7% на ящик.",
+    "Juices": "Соки нового урожая: стойка для выкладки в подарок при заказе 10 коробок.",
+}
+aligned("DISCOUNT_RULES", DISCOUNT_RULES, RU_DISCOUNT_RULES)
+
+
 def seed_discount_rules_and_specials(
-    rng: random.Random, *, today: date, by_category: dict[str, list[Product]], author: User
+    rng: random.Random,
+    *,
+    today: date,
+    by_category: dict[str, list[Product]],
+    author: User,
+    locale: str = DEFAULT_LOCALE,
 ) -> None:
+    russian = check_locale(locale) == "ru"
     types = {t.code: t for t in ClientType.objects.all()}
     columns = {c.code: c for c in PriceColumn.objects.all()}
-    for name, column, type_codes, minimum, priority in DISCOUNT_RULES:
+    for index, (name, column, type_codes, minimum, priority) in enumerate(DISCOUNT_RULES):
         rule = DiscountRule.objects.create(
-            name=name,
+            name=RU_DISCOUNT_RULES[index] if russian else name,
             column=columns[column],
             min_subtotal=Decimal(minimum),
             priority=priority,
@@ -148,18 +296,14 @@ def seed_discount_rules_and_specials(
         )
         rule.client_types.set([types[code] for code in type_codes])
     # Specials named by commercial management this month (III.7, III.23).
-    picks = [
-        ("Snacks", [], "Two packs for the price of one and a half, this month only."),
-        ("Beer", ["market", "retail", "own_outlet"], "Summer beer promotion: 7% off the case."),
-        ("Juices", [], "New season juices: a free display stand with 10 cases."),
-    ]
-    for category, type_codes, note in picks:
+    picks = [("Snacks", []), ("Beer", ["market", "retail", "own_outlet"]), ("Juices", [])]
+    for category, type_codes in picks:
         product = rng.choice(by_category[category])
         special = Special.objects.create(
             product=product,
             valid_from=today.replace(day=1),
             valid_to=today + timedelta(days=30),
-            note=note,
+            note=(RU_SPECIAL_NOTES if russian else SPECIAL_NOTES)[category],
             created_by=author,
         )
         special.client_types.set([types[code] for code in type_codes])
@@ -174,8 +318,10 @@ def seed_order_history(
     base_price: dict[int, Decimal],
     by_category: dict[str, list[Product]],
     operators: list[User],
+    locale: str = DEFAULT_LOCALE,
 ) -> tuple[list[Order], list[OrderLine]]:
     """Orders and their lines, numbered per year without gaps; each client's last order date."""
+    reasons = RU_COLUMN_REASONS if check_locale(locale) == "ru" else COLUMN_REASONS
     columns = {c.code: c for c in PriceColumn.objects.all()}
     # Order history. Most clients order a little, a few a lot (Pareto); some market clients
     # stopped 7-20 months ago (dormant); some clients never ordered.
@@ -235,7 +381,7 @@ def seed_order_history(
                     confirmed_at=created + timedelta(minutes=rng.randint(3, 15)),
                     total=sum((money(q * p) for _, q, p in lines), Decimal("0.00")),
                     base_subtotal=sum((money(q * base_price[p.pk]) for p, q, _ in lines), Decimal("0.00")),
-                    column_reason=COLUMN_REASONS[column_code],
+                    column_reason=reasons[column_code],
                     delivery_date=working_day(day + timedelta(days=1)),
                 )
             )

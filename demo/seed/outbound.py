@@ -10,11 +10,44 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from demo.seed.common import DEFAULT_LOCALE, check_locale
 from outbound.models import CallTask, Campaign, TaskAttempt
 from outbound.services import build_dormant_list, create_campaign
 from staff.models import User
 
 DEMO_CAMPAIGN = "Summer drinks promotion"
+
+
+@dataclass(frozen=True)
+class CampaignWords:
+    name: str
+    goal: str
+    script: str
+    questions: list[str]
+
+
+CAMPAIGN = {
+    "en": CampaignWords(
+        name=DEMO_CAMPAIGN,
+        goal="Offer market clients the summer drinks range at 5% off orders over 20,000",
+        script=(
+            "Good afternoon! This is the distributor's call center. This summer we offer our "
+            "market clients the whole drinks range at 5% off any order over 20,000. "
+            "May I tell you about the new lemonades and take an order today?"
+        ),
+        questions=["Which drinks sell best at your stall?", "How often would you like us to deliver?"],
+    ),
+    "ru": CampaignWords(
+        name="Летняя акция на напитки",
+        goal="Предложить рыночным клиентам летние напитки со скидкой 5% на заказ от 20 000 ₽",
+        script=(
+            "Добрый день! Вас беспокоит колл-центр дистрибьютора. Этим летом мы предлагаем "
+            "нашим клиентам на рынках весь ассортимент напитков со скидкой 5% на любой заказ "
+            "от 20 000 ₽. Можно рассказать вам о новых лимонадах и принять заказ сегодня?"
+        ),
+        questions=["Какие напитки лучше всего продаются у вас?", "Как часто вам удобно получать товар?"],
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -24,24 +57,21 @@ class OutboundDemo:
     campaign_tasks: int
 
 
-def seed_outbound_demo(*, today: date) -> OutboundDemo:
+def seed_outbound_demo(*, today: date, locale: str = DEFAULT_LOCALE) -> OutboundDemo:
+    words = CAMPAIGN[check_locale(locale)]
     built = build_dormant_list(on=today)
     head = User.objects.filter(username="head").first()
     if head is None:
         return OutboundDemo(dormant_tasks=built.created, campaign=None, campaign_tasks=0)
-    existing = Campaign.objects.filter(name=DEMO_CAMPAIGN, created_by=head).first()
+    existing = Campaign.objects.filter(name=words.name, created_by=head).first()
     if existing is not None:
         return OutboundDemo(dormant_tasks=built.created, campaign=existing, campaign_tasks=0)
     campaign, count = create_campaign(
         actor=head,
-        name=DEMO_CAMPAIGN,
-        goal="Offer market clients the summer drinks range at 5% off orders over 20,000",
-        script=(
-            "Good afternoon! This is the distributor's call center. This summer we offer our "
-            "market clients the whole drinks range at 5% off any order over 20,000. "
-            "May I tell you about the new lemonades and take an order today?"
-        ),
-        questions=["Which drinks sell best at your stall?", "How often would you like us to deliver?"],
+        name=words.name,
+        goal=words.goal,
+        script=words.script,
+        questions=words.questions,
         due_on=today + timedelta(days=14),
         target={"client_types": ["market"]},
         today=today,

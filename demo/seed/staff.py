@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 
+from demo.seed.common import DEFAULT_LOCALE, check_locale
 from staff.models import Department, Role, User
 from staff.services import set_role
 
@@ -36,6 +37,28 @@ OTHER_STAFF = [
     ("head_regional", "Ekaterina Kozlova", Role.HEAD, "regional", False),
     ("head_calls", "Roman Lebedev", Role.HEAD, "call_center", False),
 ]
+# The staff's names in the Russian data set (the logins stay Latin: they are typed).
+RU_FULL_NAMES = {
+    "operator": "Ольга Смирнова",
+    "manager": "Олег Иванов",
+    "kam": "Ирина Петрова",
+    "head": "Сергей Волков",
+    "finance": "Наталья Орлова",
+    "commercial": "Дмитрий Соколов",
+    "admin": "Анна Кузнецова",
+    "operator2": "Марина Егорова",
+    "operator3": "Павел Никитин",
+    "operator4": "Юлия Фёдорова",
+    "manager2": "Андрей Морозов",
+    "kam2": "Елена Васильева",
+    "retail1": "Татьяна Павлова",
+    "retail2": "Максим Семёнов",
+    "regional1": "Виктор Голубев",
+    "regional2": "Светлана Виноградова",
+    "head_retail": "Алексей Богданов",
+    "head_regional": "Екатерина Козлова",
+    "head_calls": "Роман Лебедев",
+}
 # Who is away when the demo starts, so that every routing rule has a live example (III.4, III.6):
 # Elena's key clients go to Irina, Andrey's debtors go to finance. Set once, at creation.
 AWAY_AT_START = {
@@ -52,7 +75,11 @@ DEPARTMENT_HEADS = {
 }
 
 
-def ensure_demo_staff() -> list[tuple[str, str, str]]:
+def full_name_of(username: str, latin: str, locale: str) -> str:
+    return RU_FULL_NAMES[username] if check_locale(locale) == "ru" else latin
+
+
+def ensure_demo_staff(*, locale: str = DEFAULT_LOCALE) -> list[tuple[str, str, str]]:
     """Create (or leave as they are) the demo staff and make each department's head. Idempotent."""
     departments = {d.code: d for d in Department.objects.all()}
     password = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is slow on purpose
@@ -60,7 +87,7 @@ def ensure_demo_staff() -> list[tuple[str, str, str]]:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "full_name": full_name,
+                "full_name": full_name_of(username, full_name, locale),
                 "email": f"{username}@calldesk.example",
                 "department": departments.get(department) if department else None,
                 "key_account": key_account,
@@ -74,7 +101,10 @@ def ensure_demo_staff() -> list[tuple[str, str, str]]:
         Department.objects.filter(code=code, head__isnull=True).update(
             head=User.objects.get(username=username)
         )
-    return [(username, str(role.value), full_name) for username, full_name, role, *_ in DEMO_LOGINS]
+    return [
+        (username, str(role.value), full_name_of(username, full_name, locale))
+        for username, full_name, role, *_ in DEMO_LOGINS
+    ]
 
 
 def staff_by_username() -> dict[str, User]:

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.seed.common import DEFAULT_LOCALE, LOCALES
 from demo.seed.staff import DEMO_PASSWORD
 from demo.selectors import routing_examples
 from demo.services import seed_demo
@@ -17,11 +18,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD to build around."
         )
+        parser.add_argument(
+            "--locale",
+            choices=LOCALES,
+            default=DEFAULT_LOCALE,
+            help="The language of the names, addresses and products: ru (default) or en (Latin).",
+        )
 
-    def handle(self, *args, clients: int, seed: int, today: date | None, **options) -> None:
+    def handle(
+        self, *args, clients: int, seed: int, today: date | None, locale: str = DEFAULT_LOCALE, **options
+    ) -> None:
         if clients < 1:
             raise CommandError("--clients must be at least 1")
-        report = seed_demo(clients=clients, seed=seed, today=today)
+        report = seed_demo(clients=clients, seed=seed, today=today, locale=locale)
         if report.created:
             counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {counts}."))
