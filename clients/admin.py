@@ -98,6 +98,7 @@ CLIENT_FIELDS = [
     "address",
     "credit_limit",
     "payment_terms_days",
+    "language",
     "joined_on",
 ]
 
@@ -133,9 +134,19 @@ CLIENT_FIELDS = [
     "address",
     "credit_limit",
     "payment_terms_days",
+    "language",
     "joined_on",
 ]
-SERVICE_FIELDS = ["name", "type", "manager", "region", "address", "credit_limit", "payment_terms_days"]
+SERVICE_FIELDS = [
+    "name",
+    "type",
+    "manager",
+    "region",
+    "address",
+    "credit_limit",
+    "payment_terms_days",
+    "language",
+]
 
 
 @admin.register(Client)

@@ -19,7 +19,7 @@ from pydantic import BeforeValidator
 from calldesk.errors import InvalidInput
 from calldesk.pagination import page_bounds
 from calldesk.schemas import Money, error_responses
-from clients.models import Client
+from clients.models import CLIENT_DEFAULT_LANGUAGE, Client
 from clients.rules import Debt, Purpose
 from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
 from clients.services import register_client, update_client
@@ -87,6 +87,9 @@ class ClientIn(Schema):
     payment_terms_days: int = Field(default=0, ge=0, le=365)
     region: str = Field(default="", max_length=100)
     address: str = Field(default="", max_length=300)
+    language: str = Field(
+        default=CLIENT_DEFAULT_LANGUAGE, description="Of the documents and e-mails it receives: en, ru, ro."
+    )
 
 
 class ClientPatch(Schema):
@@ -97,6 +100,7 @@ class ClientPatch(Schema):
     payment_terms_days: int | None = Field(default=None, ge=0, le=365)
     region: str | None = Field(default=None, max_length=100)
     address: str | None = Field(default=None, max_length=300)
+    language: str | None = None
     phones: list[str] | None = None
 
 
@@ -118,6 +122,7 @@ class ClientOut(Schema):
     address: str
     credit_limit: Money | None = Field(description='null: no limit set; "0.00": no credit.')
     payment_terms_days: int
+    language: str = Field(description="Of the documents and e-mails it receives: en, ru, ro.")
 
 
 class ClientList(Schema):
@@ -168,6 +173,7 @@ def client_out(client: Client) -> dict:
         "address": client.address,
         "credit_limit": money(client.credit_limit),
         "payment_terms_days": client.payment_terms_days,
+        "language": client.language,
     }
 
 
@@ -269,6 +275,7 @@ def create_client(request: HttpRequest, payload: ClientIn):
         payment_terms_days=payload.payment_terms_days,
         region=payload.region,
         address=payload.address,
+        language=payload.language,
     )
     return Status(201, client_out(client_card(client_id=client.pk)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,17 @@ class ClientType(models.Model):
         return self.name
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The desk's languages (settings.LANGUAGES), read when asked, so that a language added to
+    the settings needs no migration."""
+    return list(settings.LANGUAGES)
+
+
+# The clients are Russian shops and buyers (DOMAIN.md, "Around the job"): what they receive is in
+# Russian unless their card says otherwise.
+CLIENT_DEFAULT_LANGUAGE = "ru"
+
+
 class Client(models.Model):
     """A client of the distributor: a shop, a market stall, an outlet, a chain, a regional buyer."""
 
@@ -71,6 +83,13 @@ class Client(models.Model):
         help_text=_("Empty: no limit is set. 0.00: no credit."),
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms, days"), default=0)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=language_choices,
+        default=CLIENT_DEFAULT_LANGUAGE,
+        help_text=_("The language of the documents and e-mails the client receives (II.2, III.18)."),
+    )
     joined_on = models.DateField(_("joined on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_order_on = models.DateField(

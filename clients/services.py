@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput
 from clients.exceptions import ClientNotFound, DuplicateClient, InvalidClientData
-from clients.models import Client, ClientChange, ClientPhone, ClientType
+from clients.models import (
+    CLIENT_DEFAULT_LANGUAGE,
+    Client,
+    ClientChange,
+    ClientPhone,
+    ClientType,
+    language_choices,
+)
 from clients.phones import normalize_phone
 from staff.models import Role, User
 from staff.permissions import (
@@ -168,9 +175,11 @@ def register_client(
     payment_terms_days: int = 0,
     region: str = "",
     address: str = "",
+    language: str = CLIENT_DEFAULT_LANGUAGE,
 ) -> Client:
     """Register a client (III.15). Its department comes from its type; without a manager it waits
-    in the department head's queue. Raises Forbidden, InvalidClientData, DuplicateClient."""
+    in the department head's queue; `language` is that of what it receives (II.2, III.18).
+    Raises Forbidden, InvalidClientData, DuplicateClient."""
     if not may_register_client(actor):
         raise Forbidden()
     if manager is not None and not has_role(actor, {Role.HEAD.value}):
@@ -189,6 +198,7 @@ def register_client(
             ],
         )
     client_type = _resolve_type(type_code)
+    language = _language(language)
     if Client.objects.filter(tax_id=tax_id).exists():
         raise DuplicateClient(
             _("A client with tax id %(tax_id)s already exists.") % {"tax_id": tax_id},
@@ -207,6 +217,7 @@ def register_client(
         address=address,
         credit_limit=limit,
         payment_terms_days=payment_terms_days,
+        language=language,
         joined_on=timezone.localdate(),
     )
     department_id = client.department_id
@@ -229,8 +240,8 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
     payment terms keep history (who, when, old, new). Locks the client row.
 
     `changes` keys: name, type (code), manager (username or None), credit_limit, payment_terms_days,
-    region, address, phones (the full list). Raises ClientNotFound, Forbidden, InvalidClientData,
-    DuplicateClient; on any error nothing is written.
+    region, address, language (a code of settings.LANGUAGES), phones (the full list). Raises
+    ClientNotFound, Forbidden, InvalidClientData, DuplicateClient; on any error nothing is written.
     """
     client = (
         Client.objects.select_for_update(of=("self",))
@@ -297,6 +308,8 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
                     _("A client needs a name."), errors=[FieldError(field="name", detail=_("Required."))]
                 )
             setattr(client, field, value)
+    if "language" in changes:
+        client.language = _language(changes["language"])
     client.save()
     if "phones" in changes:
         numbers = _normalise_phones(list(changes["phones"] or []), client_id=client.pk)
@@ -307,6 +320,22 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
         )
     ClientChange.objects.bulk_create([change for change in history if change is not None])
     return client
+
+
+def _language(code) -> str:
+    """A language of the desk (settings.LANGUAGES), for what a client receives."""
+    codes = [code for code, _name in language_choices()]
+    if code not in codes:
+        raise InvalidClientData(
+            _("Unknown language %(code)s; the desk's languages are: %(codes)s.")
+            % {"code": str(code)[:20], "codes": ", ".join(codes)},
+            errors=[
+                FieldError(
+                    field="language", detail=_("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
+                )
+            ],
+        )
+    return code
 
 
 def assign_manager(*, actor: User, client_id: int, manager: str | None, note: str = "") -> Client:

@@ -184,7 +184,7 @@ def is_head_of(actor: Person, *, client_department_id: int | None) -> bool:
 
 CLIENT_FIELDS_OF_HEADS = frozenset({"type", "manager"})  # III.2, III.15
 CLIENT_FIELDS_OF_FINANCE = frozenset({"credit_limit", "payment_terms_days"})  # III.5, III.9
-CLIENT_FIELDS_OF_THEIR_PEOPLE = frozenset({"name", "region", "address", "phones"})
+CLIENT_FIELDS_OF_THEIR_PEOPLE = frozenset({"name", "region", "address", "phones", "language"})
 CLIENT_FIELDS = CLIENT_FIELDS_OF_HEADS | CLIENT_FIELDS_OF_FINANCE | CLIENT_FIELDS_OF_THEIR_PEOPLE
 
 
@@ -192,8 +192,8 @@ def may_change_client(
     actor: Person, field: str, *, client_manager_id: int | None, client_department_id: int | None
 ) -> bool:
     """Who changes which field of a client: type and manager, the head of its department;
-    credit limit and payment terms, finance; name, region, address and phones, its manager or the
-    head of its department. Admins all."""
+    credit limit and payment terms, finance; name, region, address, phones and the language of
+    what it receives, its manager or the head of its department. Admins all."""
     if actor.role == ADMIN:
         return True
     if field in CLIENT_FIELDS_OF_FINANCE:

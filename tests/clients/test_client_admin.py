@@ -22,6 +22,7 @@ def form_data(client, **changes) -> dict:
         "address": client.address,
         "credit_limit": client.credit_limit if client.credit_limit is not None else "",
         "payment_terms_days": client.payment_terms_days,
+        "language": client.language,
         "joined_on": client.joined_on.isoformat(),
     }
     for prefix in ("phones", "contacts", "changes"):

@@ -168,6 +168,11 @@ def test_who_may_open_a_draft_for_a_client(
         ("finance", "name", OTHER, OTHER_DEPT, False),
         ("head", "credit_limit", OTHER, DEPT, False),
         ("operator", "phones", ME, DEPT, False),
+        ("manager", "language", ME, OTHER_DEPT, True),  # what their own client receives (II.2)
+        ("head", "language", OTHER, DEPT, True),
+        ("head", "language", OTHER, OTHER_DEPT, False),
+        ("operator", "language", ME, DEPT, False),
+        ("finance", "language", OTHER, DEPT, False),
         ("admin", "name", None, None, True),
         ("admin", "no_such_field", None, None, True),  # the service refuses unknown fields apart
         ("head", "no_such_field", OTHER, DEPT, False),
