@@ -54,7 +54,7 @@ class FileImportAdmin:
     file_import: FileImport
     may_import: Callable[..., bool]
     import_title = ""
-    import_help = gettext_lazy("CSV (UTF-8, comma or semicolon) or XLSX.")
+    import_help = gettext_lazy("CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX.")
     import_template = "admin/import_file.html"
     change_list_template = "admin/change_list_file_import.html"
 

@@ -5,6 +5,11 @@
 blank rows at the end dropped and blank rows in between kept (so row numbers match the file).
 Anything it cannot read raises `error` (an InvalidInput subclass) with a sentence for the user.
 
+The files are what 1C and Excel write, Russian ones included (DOMAIN.md, "Around the job"), and
+the person never says which: a CSV is UTF-8 (with or without BOM) or Windows-1251, separated by
+commas, semicolons or tabs; an XLSX has text, number and date cells. The cells' notation
+(decimal commas, dd.mm.yyyy) is read by the services with `calldesk.parsing.FILE_CELLS`.
+
 `FileImport` describes one import once (how its file becomes rows, the service that writes them,
 the words for its result); `calldesk.importing` serves it in the admin and as a command.
 """
@@ -23,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, InvalidInput
 from calldesk.exporting import unguarded
+from calldesk.parsing import FILE_CELLS
 
 
 def read_table(file: BinaryIO, filename: str, *, error: type[InvalidInput], what: str) -> list[list[str]]:
@@ -42,19 +48,44 @@ def read_table(file: BinaryIO, filename: str, *, error: type[InvalidInput], what
     return table
 
 
+DELIMITERS = (",", ";", "\t")  # in this order when the header splits as well by several
+
+
 def _csv_table(data: bytes, error: type[InvalidInput]) -> list[list[str]]:
+    text = csv_text(data, error)
+    delimiter = csv_delimiter(text.split("\n", 1)[0])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise error(_("The CSV file is not UTF-8 text. Save it as CSV UTF-8.")) from None
-    first_line = text.split("\n", 1)[0]
-    # The header holds only names, so whichever separator it uses is the delimiter.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return [[unguarded(cell.strip()) for cell in cells] for cells in rows]
     except csv.Error as exc:
         raise error(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+
+
+def csv_text(data: bytes, error: type[InvalidInput]) -> str:
+    """A CSV file's text: UTF-8 if the bytes are valid UTF-8 (a BOM dropped), else Windows-1251.
+
+    A strict rule rather than a guess (charset-normalizer and the like): the desk's files come
+    from 1C and Excel, which write UTF-8 or, in Russian, Windows-1251, and Cyrillic in
+    Windows-1251 is never valid UTF-8 (its letters are bytes 0xC0-0xFF, which UTF-8 allows only
+    as the lead of a sequence whose next byte is 0x80-0xBF). So the answer is certain, the same
+    for every file, and a short file is never misread as another Cyrillic code page."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error(_("The CSV file is UTF-16 text. Save it as CSV UTF-8 or as CSV (Windows-1251)."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1251")
+    except UnicodeDecodeError:  # only byte 0x98 is undefined in Windows-1251
+        raise error(_("The CSV file is neither UTF-8 nor Windows-1251 text. Save it as CSV UTF-8.")) from None
+
+
+def csv_delimiter(header: str) -> str:
+    """The separator of a CSV file: the one that splits its header (names only, never numbers
+    with a decimal comma) into the most columns, quotes respected."""
+    widths = {delimiter: len(next(csv.reader([header], delimiter=delimiter), [])) for delimiter in DELIMITERS}
+    return max(DELIMITERS, key=lambda delimiter: widths[delimiter])  # the first of the widest
 
 
 def _xlsx_table(data: bytes, error: type[InvalidInput]) -> list[list[str]]:
@@ -73,8 +104,15 @@ def _xlsx_table(data: bytes, error: type[InvalidInput]) -> list[list[str]]:
         workbook.close()
 
 
+# Excel keeps numbers to 15 significant digits (its documented precision); openpyxl hands them
+# over as binary floats, whose artefacts lie beyond that: 189.89999999999998 is Excel's 189.9.
+EXCEL_DIGITS = 15
+
+
 def cell_text(value: Any) -> str:
-    """A cell as the text the services parse; numbers through their shortest exact repr."""
+    """A cell as the text the services parse. A number is the decimal Excel holds (15
+    significant digits), never a float artefact: 189.9 stays "189.9", 0.1 + 0.2 is "0.3", and a
+    number with more places than money has is refused by the money parser, not rounded."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -86,9 +124,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer():  # a tax id, a pack or a round amount typed as a number: 10, not 10.0
             return str(int(value))
-        # repr is the shortest text that reads back as the same float: 9.5, not 9.4999...;
         # NaN and infinity come out as text the services reject.
-        return format(Decimal(repr(value)), "f")
+        return format(Decimal(format(value, f".{EXCEL_DIGITS}g")).normalize(), "f")
     return str(value).strip()
 
 
@@ -110,15 +147,16 @@ class FileImport:
     """One file import: the same for the admin's upload and the command line."""
 
     read: Callable[[BinaryIO, str], list]  # (file, filename) -> the rows `write` takes
-    write: Callable[..., Any]  # (rows=, actor=, first_row=) -> a result; all or nothing
+    write: Callable[..., Any]  # (rows=, actor=, first_row=, notation=) -> a result; all or nothing
     header: Callable[[], Sequence[str]]  # the columns the file may have, for the help
     done: str  # what happened, for the admin: "Receivables imported"
     summary: Callable[[Any], str]  # the result in words: "created 2, updated 0"
 
     def run(self, file: BinaryIO, filename: str, *, actor) -> Any:
-        """Read the file and write its rows (row 1 is the first after the header). Raises the
-        service's DeskErrors: the reader's or the service's InvalidInput lists every bad row."""
-        return self.write(rows=self.read(file, filename), actor=actor, first_row=1)
+        """Read the file and write its rows (row 1 is the first after the header), its cells read
+        as a file writes them (decimal commas, dd.mm.yyyy). Raises the service's DeskErrors: the
+        reader's or the service's InvalidInput lists every bad row."""
+        return self.write(rows=self.read(file, filename), actor=actor, first_row=1, notation=FILE_CELLS)
 
 
 class BatchKeys:

@@ -21,7 +21,7 @@ class ReceivableImportMixin(FileImportAdmin):
     may_import = staticmethod(may_import_receivables)
     import_title = gettext_lazy("Import receivables from a file")
     import_help = gettext_lazy(
-        "CSV (UTF-8, comma or semicolon) or XLSX. The first row names the columns: "
+        "CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX. The first row names the columns: "
         "document, client_tax_id, issued_on, due_on, amount, paid."
     )
     import_template = "admin/clients/receivable/import.html"

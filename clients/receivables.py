@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError
-from calldesk.parsing import parse_date, parse_money, parse_text
+from calldesk.parsing import CANONICAL, Notation, parse_text
 from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable
@@ -55,11 +55,14 @@ class _ValidRow:
     paid: Decimal
 
 
-def import_receivables(*, rows: list[dict], actor: User | None, first_row: int = 0) -> ImportResult:
+def import_receivables(
+    *, rows: list[dict], actor: User | None, first_row: int = 0, notation: Notation = CANONICAL
+) -> ImportResult:
     """Upsert receivables by `document`, all or nothing, in a constant number of queries.
 
     `actor` must be finance or admin; None is the command line, whose user already has the
-    server. `first_row` is the number reported for `rows[0]` (0 for the API, 1 for a file).
+    server. `first_row` is the number reported for `rows[0]` (0 for the API, 1 for a file);
+    `notation` how the rows write money and dates (the API's, or a file's with decimal commas).
     Counts as updated only rows whose values changed, so importing the same data twice changes
     nothing. Locks the existing receivables it reads (in pk order). Raises Forbidden,
     InvalidImport (listing every bad row; nothing written), or DeskError (409) when another
@@ -68,7 +71,7 @@ def import_receivables(*, rows: list[dict], actor: User | None, first_row: int =
     if actor is not None:
         require_role(actor, Role.FINANCE)
     try:
-        return _upsert(rows=rows, first_row=first_row)
+        return _upsert(rows=rows, first_row=first_row, notation=notation)
     except IntegrityError as exc:
         # Validation leaves only the unique document to race on: a concurrent import inserted
         # one of our new documents between our read and our insert.
@@ -89,7 +92,7 @@ class _Keys:
 
 
 @transaction.atomic
-def _upsert(*, rows: list[dict], first_row: int) -> ImportResult:
+def _upsert(*, rows: list[dict], first_row: int, notation: Notation) -> ImportResult:
     errors: list[FieldError] = []
     keys: list[_Keys] = []
     valid: dict[int, _ValidRow] = {}
@@ -99,7 +102,7 @@ def _upsert(*, rows: list[dict], first_row: int) -> ImportResult:
         document, tax_id = key_text(raw, "document"), key_text(raw, "client_tax_id")
         repeated = documents.repeated(document, index, errors)
         keys.append(_Keys(index=index, document=document, tax_id=tax_id, repeated=repeated))
-        row = _parse_row(raw, index=index, errors=errors)
+        row = _parse_row(raw, index=index, errors=errors, notation=notation)
         if row is not None:
             valid[index] = row
 
@@ -180,7 +183,7 @@ def _apply(receivable: Receivable, row: _ValidRow) -> bool:
     return changed
 
 
-def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow | None:
+def _parse_row(row: Any, *, index: int, errors: list[FieldError], notation: Notation) -> _ValidRow | None:
     """The row's values, or None after adding an error for each bad field."""
     if not isinstance(row, dict):
         errors.append(FieldError("", _("Each row must be an object with the receivable's fields."), index))
@@ -206,9 +209,9 @@ def _parse_row(row: Any, *, index: int, errors: list[FieldError]) -> _ValidRow |
             if name in {"document", "client_tax_id"}:
                 values[name] = parse_text(raw)
             elif name in {"issued_on", "due_on"}:
-                values[name] = parse_date(raw)
+                values[name] = notation.date(raw)
             else:
-                values[name] = parse_money(raw, limit=MONEY_LIMIT)
+                values[name] = notation.money(raw, limit=MONEY_LIMIT)
         except ValueError as exc:
             fail(name, str(exc))
 
@@ -232,8 +235,9 @@ def read_receivables_file(file: BinaryIO, filename: str) -> list[dict]:
     """The data rows of a CSV or XLSX file, as dicts of strings keyed by the header's field names.
 
     The first row is the header (any order, any case; `paid` may be left out; other columns are
-    ignored). CSV: UTF-8 with or without BOM, comma or semicolon. XLSX: the first sheet; dates
-    and numbers in cells are turned into the strings the service expects. Blank rows at the end
+    ignored). CSV: UTF-8 with or without BOM or Windows-1251, comma, semicolon or tab, decimal
+    commas and dd.mm.yyyy dates (`calldesk.tabular`). XLSX: the first sheet; dates and numbers in
+    cells are turned into the strings the service expects. Blank rows at the end
     are dropped; a blank row in between is kept, so that row numbers match the file (row 1 is
     the first row after the header). Raises InvalidImport for a file it cannot read.
     """

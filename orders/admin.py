@@ -138,8 +138,9 @@ class PriceListFileMixin(FileImportAdmin):
     may_import = staticmethod(may_edit_price_list)
     import_title = gettext_lazy("Import the price list from a file")
     import_help = gettext_lazy(
-        "CSV (UTF-8, comma or semicolon) or XLSX, as the export writes it. The first row names the "
-        "columns: sku, name, unit, pack, category, active, new_until and one column per price column."
+        "CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX, as the export writes it. The first "
+        "row names the columns: sku, name, unit, pack, category, active, new_until and one column per "
+        "price column."
     )
     import_template = "admin/orders/product/import.html"
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.exporting import csv_bytes, xlsx_bytes
-from calldesk.parsing import parse_date, parse_money, parse_text
+from calldesk.parsing import CANONICAL, Notation, parse_money, parse_text
 from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
@@ -45,8 +45,9 @@ REQUIRED_HEADER = ("sku", "name", BASE)
 PRICE_LIMIT = Decimal(10) ** 10
 PACK_LIMIT = 1_000_000
 MAX_LENGTH = {name: Product._meta.get_field(name).max_length for name in ("sku", "name", "unit", "category")}
-TRUE_WORDS = {"true", "1", "yes", "y"}
-FALSE_WORDS = {"false", "0", "no", "n"}
+# Russian Excel writes a logical cell to CSV as ИСТИНА or ЛОЖЬ.
+TRUE_WORDS = {"true", "1", "yes", "y", "истина", "да"}
+FALSE_WORDS = {"false", "0", "no", "n", "ложь", "нет"}
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,15 @@ class _ValidRow:
 # --- the upsert ----------------------------------------------------------------------------------
 
 
-def upsert_price_list(*, rows: list, actor: User | None, source: str, first_row: int = 0) -> PriceListResult:
+def upsert_price_list(
+    *, rows: list, actor: User | None, source: str, first_row: int = 0, notation: Notation = CANONICAL
+) -> PriceListResult:
     """Upsert products by `sku` with their prices per column, all or nothing, in a constant number
     of queries.
 
     `actor` must be commercial or admin; None is the command line. `first_row` is the number
-    reported for `rows[0]` (0 for the API, 1 for a file). Only what changed is written, so
+    reported for `rows[0]` (0 for the API, 1 for a file); `notation` how the rows write money and
+    dates (the API's, or a file's with decimal commas). Only what changed is written, so
     importing the same data twice changes nothing. Locks the existing products it reads (in pk
     order; `set_price` locks the product too). Raises Forbidden, InvalidPriceList (listing every
     bad row; nothing written), or DeskError (409) when another import created one of the
@@ -81,7 +85,7 @@ def upsert_price_list(*, rows: list, actor: User | None, source: str, first_row:
     if actor is not None:
         require_role(actor, *PRICE_LIST_ROLES)
     try:
-        return _upsert(rows=rows, actor=actor, source=source, first_row=first_row)
+        return _upsert(rows=rows, actor=actor, source=source, first_row=first_row, notation=notation)
     except IntegrityError as exc:
         # Validation leaves only the unique SKU (and product+column) to race on: a concurrent
         # import inserted one of our new products between our read and our insert.
@@ -91,7 +95,9 @@ def upsert_price_list(*, rows: list, actor: User | None, source: str, first_row:
 
 
 @transaction.atomic
-def _upsert(*, rows: list, actor: User | None, source: str, first_row: int) -> PriceListResult:
+def _upsert(
+    *, rows: list, actor: User | None, source: str, first_row: int, notation: Notation
+) -> PriceListResult:
     columns = {column.code: column for column in PriceColumn.objects.order_by("position")}
     errors: list[FieldError] = []
     valid: list[_ValidRow] = []
@@ -99,7 +105,7 @@ def _upsert(*, rows: list, actor: User | None, source: str, first_row: int) -> P
     for position, raw in enumerate(rows):
         index = first_row + position
         repeated = skus.repeated(key_text(raw, "sku"), index, errors)
-        row = _parse_row(raw, index=index, columns=columns, errors=errors)
+        row = _parse_row(raw, index=index, columns=columns, errors=errors, notation=notation)
         if row is not None and not repeated:
             valid.append(row)
     if errors:
@@ -192,7 +198,7 @@ def _apply(product: Product, fields: dict[str, Any]) -> bool:
 
 
 def _parse_row(
-    row: Any, *, index: int, columns: dict[str, PriceColumn], errors: list[FieldError]
+    row: Any, *, index: int, columns: dict[str, PriceColumn], errors: list[FieldError], notation: Notation
 ) -> _ValidRow | None:
     """The row's values, or None after adding an error for each bad field."""
     if not isinstance(row, dict):
@@ -237,7 +243,7 @@ def _parse_row(
             fail("category", str(exc))
     if "new_until" in row:  # blank or null clears it
         try:
-            fields["new_until"] = None if is_blank(row["new_until"]) else parse_date(row["new_until"])
+            fields["new_until"] = None if is_blank(row["new_until"]) else notation.date(row["new_until"])
         except ValueError as exc:
             fail("new_until", str(exc))
 
@@ -258,7 +264,7 @@ def _parse_row(
                 prices[code] = None
                 continue
             try:
-                prices[code] = parse_money(value, limit=PRICE_LIMIT)
+                prices[code] = notation.money(value, limit=PRICE_LIMIT)
             except ValueError as exc:
                 fail(field, str(exc))
         if prices.get(BASE) is None and not any(e.field == f"prices.{BASE}" for e in row_errors):
@@ -389,8 +395,9 @@ def read_price_list_file(file: BinaryIO, filename: str) -> list[dict]:
     The first row is the header: `sku, name, unit, pack, category, active, new_until` and one
     column per price column code (any order, any case; `sku`, `name` and `base` are required; a
     product field left out of the header keeps the product's value, a price column left out keeps
-    its prices, a blank price cell removes that price). CSV: UTF-8 with or without BOM, comma or
-    semicolon. XLSX: the first sheet. Blank rows at the end are dropped; a blank row in between is
+    its prices, a blank price cell removes that price). CSV: UTF-8 with or without BOM or
+    Windows-1251, comma, semicolon or tab, decimal commas and dd.mm.yyyy dates
+    (`calldesk.tabular`). XLSX: the first sheet. Blank rows at the end are dropped; a blank row in between is
     kept, so that row numbers match the file (row 1 is the first row after the header). Raises
     InvalidPriceList for a file it cannot read or a header it does not understand.
     """
@@ -451,8 +458,8 @@ def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
 
 PRICE_LIST_FILE = FileImport(
     read=read_price_list_file,
-    write=lambda *, rows, actor, first_row: upsert_price_list(
-        rows=rows, actor=actor, source=Source.IMPORT, first_row=first_row
+    write=lambda *, rows, actor, first_row, notation: upsert_price_list(
+        rows=rows, actor=actor, source=Source.IMPORT, first_row=first_row, notation=notation
     ),
     header=price_list_header,
     done=gettext_lazy("Price list imported"),

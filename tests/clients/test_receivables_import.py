@@ -308,7 +308,7 @@ def test_command_prints_every_bad_row_and_writes_nothing(two_clients, tmp_path):
                 FILE_ROWS[0],
                 FILE_ROWS[1],
                 ["INV-2", "0000000000", "2026-10-02", "2026-11-02", "1.00", ""],
-                ["INV-3", "7701000001", "01.10.2026", "2026-11-02", "1,50", ""],
+                ["INV-3", "7701000001", "31.09.2026", "2026-11-02", "1.234,50", ""],
             ]
         )
     )
@@ -318,10 +318,11 @@ def test_command_prints_every_bad_row_and_writes_nothing(two_clients, tmp_path):
         call_command("import_receivables", str(path), stderr=err)
 
     lines = err.getvalue().splitlines()
-    assert lines[0].startswith("row 2, client_tax_id:")
-    assert lines[1].startswith("row 3, issued_on:")
-    assert lines[2].startswith("row 3, amount:")
-    assert len(lines) == 3
+    assert lines == [
+        "row 2, client_tax_id: No client has the tax id 0000000000.",
+        "row 3, issued_on: 31.09.2026 is not a valid date.",
+        'row 3, amount: "1.234,50" is not an amount such as 1234.50 or 1 234,50.',
+    ]
     assert not Receivable.objects.exists()
 
 

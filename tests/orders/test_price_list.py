@@ -519,7 +519,7 @@ def test_import_command_prints_every_bad_row_and_writes_nothing(db, tmp_path):
                 HEADER,
                 ["COLA", "Cola", "pcs", "12", "", "true", "", "50.00", "", ""],
                 ["TEA", "", "pcs", "1", "", "true", "", "", "", ""],
-                ["JUICE", "Juice", "pcs", "1", "", "maybe", "", "1,50", "", ""],
+                ["JUICE", "Juice", "pcs", "1", "", "maybe", "", "1,505", "", ""],
             ]
         )
     )
@@ -532,7 +532,7 @@ def test_import_command_prints_every_bad_row_and_writes_nothing(db, tmp_path):
         "row 2, name: This field is required.",
         "row 2, prices.base: A product needs a base price.",
         "row 3, active: Expected true or false.",
-        'row 3, prices.base: "1,50" is not a decimal number such as 1234.50.',
+        "row 3, prices.base: At most 2 decimal places.",
     ]
     assert not Product.objects.exists()
 
