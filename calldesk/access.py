@@ -146,6 +146,7 @@ SCREENS: dict[str, Rule] = {
 API: dict[str, Rule] = {
     "GET /health": public(why="the exchange and monitoring probe it"),
     "GET /me": allow(*ALL_STAFF),
+    "PATCH /me": allow(*ALL_STAFF, why="each person's own language"),
     "POST /staff": allow(),
     "GET /staff": allow(*ALL_STAFF),
     "PUT /staff/{username}/presence": allow(*ALL_STAFF, perms=[EXCHANGE], why="the person or their head"),

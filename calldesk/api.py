@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from calldesk import access
 from calldesk.errors import DeskError, Forbidden, ServiceUnavailable
+from calldesk.middleware import activate_language_of
 from calldesk.validation import refuse_unstorable
 from calls.api import router as calls_router
 from clients.api import router as clients_router
@@ -38,6 +39,8 @@ class BearerToken(HttpBearer):
         user = authenticate_api_token(raw_token=token)
         if user is not None:
             request.user = user
+            # API error details in the token's user's language, when they chose one.
+            activate_language_of(request, user)
             # The access matrix (calldesk.access.API), before the body is read: a role that
             # may not use this endpoint gets 403 whatever it sent.
             match = getattr(request, "resolver_match", None)

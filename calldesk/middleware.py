@@ -88,3 +88,31 @@ class AccessMatrixMiddleware:
         if rule is None or not rule.allows(request.user):
             raise PermissionDenied
         return None
+
+
+class UserLanguageMiddleware:
+    """The interface speaks the person's own language ("Around the job": English, Russian,
+    Romanian). LocaleMiddleware, before authentication, has already chosen the language cookie
+    (what the header's switcher sets), else the browser's Accept-Language, else LANGUAGE_CODE;
+    a signed-in person's `language` (staff.User) overrides them. Read from request.user, which the
+    access matrix loads anyway: no query of its own. The API activates its token's user's
+    language in its authentication (calldesk/api.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/api/"):
+            activate_language_of(request, getattr(request, "user", None))
+        return self.get_response(request)
+
+
+def activate_language_of(request: HttpRequest, user) -> None:
+    """Speak `user`'s chosen language for the rest of this request, if they chose one the desk
+    speaks; otherwise keep what LocaleMiddleware chose."""
+    from django.utils import translation
+
+    language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+    if language and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -29,7 +29,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a signed-in person's choice on their record.
+    path("i18n/setlang/", staff_views.choose_language, name="set_language"),
     # Uploaded files (product certificates) are for staff: served here, behind the access matrix,
     # never from a public folder.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),

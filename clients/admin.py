@@ -23,7 +23,7 @@ class StaffAdmin(UserAdmin):
     search_fields = ["username", "full_name", "email"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Desk"), {"fields": ["full_name", "department", "key_account", "presence"]}),
+        (_("Desk"), {"fields": ["full_name", "department", "key_account", "presence", "language"]}),
     ]
 
 

@@ -25,7 +25,7 @@ from clients.selectors import client_card, debt_of, lookup_call, matching_client
 from clients.services import register_client, update_client
 from staff.models import Role, User
 from staff.permissions import require_role
-from staff.services import create_staff, set_presence
+from staff.services import create_staff, set_language, set_presence
 
 router = Router(tags=["staff and clients"])
 
@@ -52,6 +52,13 @@ class MeOut(Schema):
     full_name: str
     role: str | None
     department: str | None
+    language: str | None = Field(description="en, ru or ro; null: the browser's language is followed.")
+
+
+class MeIn(Schema):
+    language: str | None = Field(
+        default=None, max_length=20, description='en, ru or ro; null or "": follow the browser.'
+    )
 
 
 class StaffIn(Schema):
@@ -203,16 +210,29 @@ def staff_out(user: User) -> dict:
 # --- Service endpoints --------------------------------------------------------------------------
 
 
-@router.get("/me", response={200: MeOut, **error_responses()}, tags=["service"])
-def me(request: HttpRequest):
-    """The token's user, their role and department."""
-    user = request.auth
+def me_out(user: User) -> dict:
     return {
         "username": user.username,
         "full_name": user.get_full_name(),
         "role": user.role,
         "department": user.department.code if user.department_id else None,
+        "language": user.language or None,
     }
+
+
+@router.get("/me", response={200: MeOut, **error_responses()}, tags=["service"])
+def me(request: HttpRequest):
+    """The token's user, their role, department and chosen language."""
+    return me_out(request.auth)
+
+
+@router.patch("/me", response={200: MeOut, **error_responses()}, tags=["service"])
+def patch_me(request: HttpRequest, payload: MeIn):
+    """Choose the language the desk speaks to the token's user (null: their browser's)."""
+    user = request.auth
+    if "language" in payload.model_fields_set:
+        set_language(user=user, language=payload.language)
+    return me_out(user)
 
 
 # --- Staff --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ do is decided in `staff.permissions`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,15 @@ class User(AbstractUser):
         _("presence"), max_length=16, choices=Presence.choices, default=Presence.AVAILABLE
     )
     presence_changed_at = models.DateTimeField(_("presence changed at"), null=True, blank=True)
+    # The language of the desk for this person ("Around the job": translatable interface); blank
+    # follows the browser (Accept-Language), then LANGUAGE_CODE. calldesk.middleware reads it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the desk's screens; blank: the browser's language."),
+    )
 
     class Meta:
         verbose_name = _("staff member")

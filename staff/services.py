@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Case, OuterRef, Subquery, When
@@ -185,3 +186,34 @@ def set_presence(*, actor: User, username: str, presence: str) -> User:
         person.presence_changed_at = timezone.now()
         person.save(update_fields=["presence", "presence_changed_at"])
     return person
+
+
+# --- The person's language -------------------------------------------------------------------------
+
+
+def language_codes() -> list[str]:
+    """The codes a person may choose: settings.LANGUAGES ("Around the job": English, Russian,
+    Romanian)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def set_language(*, user: User, language: str | None) -> User:
+    """Set the language the desk speaks to `user`; "" or None follows their browser again.
+    Raises InvalidInput for a code the desk does not speak."""
+    code = (language or "").strip()
+    if code and code not in language_codes():
+        choices = ", ".join(language_codes())
+        raise InvalidInput(
+            _("The desk speaks these languages: %(choices)s.") % {"choices": choices},
+            errors=[
+                FieldError(
+                    field="language",
+                    detail=_("Unknown language %(code)s; one of: %(choices)s.")
+                    % {"code": code[:20], "choices": choices},
+                )
+            ],
+        )
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
+    return user

@@ -1,12 +1,17 @@
-"""The per-role home page: after login each role lands on the screen of its work."""
+"""The per-role home page: after login each role lands on the screen of its work; the header's
+language switcher."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.i18n import set_language
 
 from staff.models import Role
+from staff.services import language_codes
+from staff.services import set_language as set_language_of
 
 HOME_BY_ROLE = {
     Role.OPERATOR: "calls:desk",
@@ -24,3 +29,28 @@ def home(request: HttpRequest) -> HttpResponse:
     if role is None:
         raise PermissionDenied
     return redirect(HOME_BY_ROLE[Role(role)])
+
+
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The header's switcher ("Around the job": the interface in English, Russian, Romanian).
+
+    Django's set_language keeps the choice in the language cookie, for anyone, signed in or not;
+    a signed-in person's choice is also kept on their record (staff.User.language), so it follows
+    them to another computer and to the API. The empty choice, "the browser's language", forgets
+    both. A GET changes nothing and goes back, as Django's view does."""
+    response = set_language(request)
+    if request.method != "POST":
+        return response
+    code = request.POST.get("language", "")
+    if code not in ("", *language_codes()):
+        return response
+    if not code:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    if request.user.is_authenticated:
+        set_language_of(user=request.user, language=code)
+    return response

@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's own language over the cookie and Accept-Language LocaleMiddleware read.
+    "calldesk.middleware.UserLanguageMiddleware",
     "calldesk.middleware.AccessMatrixMiddleware",
     # A NUL byte in a screen's parameters: 400, never a PostgreSQL error (calldesk/validation.py).
     "calldesk.validation.RefuseUnstorableInput",

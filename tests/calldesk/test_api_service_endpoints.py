@@ -19,6 +19,7 @@ def test_me_answers_the_tokens_user_and_role(api, staff_of):
         "full_name": "Tatiana Pavlova",
         "role": "manager",
         "department": "retail",
+        "language": None,
     }
 
 

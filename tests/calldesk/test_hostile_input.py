@@ -318,6 +318,7 @@ ROWS_PRICE_LIST = "rows:price-list"
 API_STRATEGIES: dict[tuple[str, str], str] = {
     ("GET", "/health"): SCHEMA,
     ("GET", "/me"): SCHEMA,
+    ("PATCH", "/me"): SCHEMA,
     ("POST", "/staff"): SCHEMA,
     ("GET", "/staff"): SCHEMA,
     ("PUT", "/staff/{username}/presence"): SCHEMA,

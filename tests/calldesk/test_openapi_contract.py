@@ -42,6 +42,7 @@ AREAS: dict[str, set[tuple[str, str]]] = {
     "service and staff": {
         ("GET", "/health"),
         ("GET", "/me"),
+        ("PATCH", "/me"),
         ("POST", "/staff"),
         ("GET", "/staff"),
         ("PUT", "/staff/{username}/presence"),
@@ -355,6 +356,10 @@ def test_service_and_staff_bodies(desk, contract):
     contract.call(HttpClient(), "GET", "/health", 200)
     me = contract.call(http["operator"], "GET", "/me", 200)
     assert (me["username"], me["full_name"], me["role"]) == ("o.smirnova", "Ольга Смирнова", "operator")
+    assert me["language"] is None
+    chosen = contract.call(http["operator"], "PATCH", "/me", 200, body={"language": "ru"})
+    assert chosen["language"] == "ru"
+    contract.call(http["operator"], "PATCH", "/me", 400, body={"language": "русский"})
     staff = contract.call(http["head"], "GET", "/staff", 200, query={"department": "wholesale"})
     assert {"t.pavlova", "p.ivanov"} <= {person["username"] for person in staff["items"]}
     created = contract.call(
