@@ -4,11 +4,15 @@ in the person's language, and a browser asking for Russian gets the Russian logi
 
 from __future__ import annotations
 
+import gettext
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import override_settings
 
@@ -177,3 +181,97 @@ def test_the_header_badge_names_the_role_in_the_readers_language(client, staff_o
     client.force_login(staff_of("operator"))
     html = client.get("/desk/", headers={"accept-language": language}).content.decode()
     assert f'<span class="badge role-operator">{badge}</span>' in html
+
+
+# --- The catalogues ------------------------------------------------------------------------------
+# locale/<lang>/LC_MESSAGES/django.po is what translators write; the .mo beside it is what Django
+# serves, committed so that a fresh machine needs no GNU gettext (`make messages` compiles it).
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+CATALOGUE_LANGUAGES = ["ru", "ro"]
+BRACE_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def catalogue_files(language: str) -> list[Path]:
+    return sorted((LOCALE / language / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalogue(path: Path):
+    with path.open("rb") as file:
+        return read_po(file, abort_invalid=True)
+
+
+def translations(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+
+
+def test_every_language_of_the_desk_has_a_catalogue():
+    assert [code for code, _name in settings.LANGUAGES if code != "en"] == CATALOGUE_LANGUAGES
+    for language in CATALOGUE_LANGUAGES:
+        assert [path.name for path in catalogue_files(language)] in (
+            ["django.po"],
+            ["django.po", "djangojs.po"],
+        )
+
+
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    for path in catalogue_files(language):
+        catalogue = read_catalogue(path)
+        assert not catalogue.fuzzy, f"{path}: the header is fuzzy"
+        assert str(catalogue.locale) == language
+        assert len(catalogue) > 1000
+        untranslated = [message.id for message in catalogue if message.id and not all(translations(message))]
+        fuzzy = [message.id for message in catalogue if message.id and message.fuzzy]
+        assert (untranslated, fuzzy) == ([], [])
+
+
+def test_russian_has_three_plural_forms():
+    catalogue = read_catalogue(LOCALE / "ru" / "LC_MESSAGES" / "django.po")
+    assert catalogue.num_plurals == 3
+    assert catalogue.plural_expr == (
+        "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"
+    )
+
+
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
+def test_placeholders_match_between_msgid_and_msgstr(language):
+    """Babel's checkers: the number of plural forms, and python-format placeholders (%(name)s,
+    %d, %%) the same in every msgstr as in its msgid; and a {name} field kept as it is."""
+    for path in catalogue_files(language):
+        catalogue = read_catalogue(path)
+        problems = []
+        for message in catalogue:
+            if not message.id:
+                continue
+            problems += [f"{message.id!r}: {error}" for error in message.check(catalogue)]
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            wanted = sorted(set(BRACE_FIELD.findall(" ".join(ids))))
+            for text in translations(message):
+                if sorted(set(BRACE_FIELD.findall(text))) != wanted:
+                    problems.append(f"{message.id!r}: {{fields}} {wanted} in {text!r}")
+        assert problems == []
+
+
+def messages_of(translations: gettext.GNUTranslations) -> dict:
+    catalog = translations._catalog  # type: ignore[attr-defined]
+    return {key: text for key, text in catalog.items() if key != "" and text != ""}
+
+
+@pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
+def test_the_committed_mo_is_the_po_compiled(language):
+    """The .mo Django serves says what the .po says: compiled in memory with Babel, its messages
+    are those of the committed .mo (so nobody forgets `make messages` after editing a .po)."""
+    for path in catalogue_files(language):
+        compiled = io.BytesIO()
+        write_mo(compiled, read_catalogue(path))
+        compiled.seek(0)
+        with path.with_suffix(".mo").open("rb") as committed:
+            served = gettext.GNUTranslations(committed)
+        expected = gettext.GNUTranslations(compiled)
+        # The header ("") differs in what each compiler writes; an empty form is not a message.
+        assert messages_of(served) == messages_of(expected)
+        assert served.plural(1) == expected.plural(1)
+        assert [served.plural(n) for n in (0, 1, 2, 5, 11, 21, 22, 25, 101, 111)] == [
+            expected.plural(n) for n in (0, 1, 2, 5, 11, 21, 22, 25, 101, 111)
+        ]
