@@ -35,6 +35,7 @@ from staff.permissions import (
     may_see_call,
     may_work_on_call,
 )
+from staff.services import in_language_of
 
 
 class CallNotFound(NotFound):
@@ -133,7 +134,8 @@ def register_call_with_lookup(
             )
     else:
         person = actor if is_operator(actor) else None
-    found = lookup_call(phone=number, purpose=purpose, on=timezone.localdate())
+    with in_language_of(person):
+        found = lookup_call(phone=number, purpose=purpose, on=timezone.localdate())
     route = found.route
     call = Call.objects.create(
         direction=direction,
@@ -241,7 +243,8 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     call.ended_at = max(timezone.now(), call.started_at)
     call.save()
     if receiver is not None:
-        _tell_receiver(call, receiver)
+        with in_language_of(receiver):
+            _tell_receiver(call, receiver)
     if wrap_up.outcome == Call.Outcome.CALLBACK and wrap_up.callback_at is not None:
         # the same transaction: a callback is never queued for a call that failed to close
         schedule_callback(
@@ -282,7 +285,7 @@ def record_feedback(
     """Record what the client said and pass a copy to each department it concerns (III.20)."""
     _check_desk_role(actor)
     text = (text or "").strip()
-    chosen = list(Department.objects.filter(code__in=departments or []))
+    chosen = list(Department.objects.select_related("head").filter(code__in=departments or []))
     errors = []
     if not text:
         errors.append(FieldError(field="text", detail=_("What did the client say?")))
@@ -297,10 +300,12 @@ def record_feedback(
     FeedbackRoute.objects.bulk_create([FeedbackRoute(feedback=feedback, department=d) for d in chosen])
     for department in chosen:
         if department.head_id:
+            with in_language_of(department.head):
+                subject = _("A client's comment for %(department)s") % {"department": department.name}
             queue_message(
                 kind="feedback",
                 recipient_id=department.head_id,
-                subject=_("A client's comment for %(department)s") % {"department": department.name},
+                subject=subject,
                 body=text,
                 link=reverse("calls:feedback-inbox"),
             )
@@ -359,10 +364,12 @@ def ask_head(
         question=question,
     )
     if department.head_id:
+        with in_language_of(department.head):
+            subject = _("%(operator)s asks: %(question)s") % {"operator": actor, "question": question[:120]}
         queue_message(
             kind="consultation",
             recipient_id=department.head_id,
-            subject=_("%(operator)s asks: %(question)s") % {"operator": actor, "question": question[:120]},
+            subject=subject,
             body=question,
             link=reverse("calls:consultations"),
         )

@@ -66,6 +66,7 @@ from staff.permissions import (
     may_start_order_for,
     may_work_on_order,
 )
+from staff.services import in_language_of
 
 QUANTITY_PLACES = Decimal("0.001")
 
@@ -545,7 +546,8 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
     # The client's last order day, for the nightly dormant list (III.16); its row is locked.
     Client.objects.filter(pk=order.client_id).update(last_order_on=timezone.localtime(now).date())
-    _tell_manager(order)
+    with in_language_of(order.client.manager):
+        _tell_manager(order)
     return order
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Case, OuterRef, Subquery, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput
@@ -217,3 +219,18 @@ def set_language(*, user: User, language: str | None) -> User:
         user.language = code
         user.save(update_fields=["language"])
     return user
+
+
+@contextmanager
+def in_language_of(person: User | None) -> Iterator[None]:
+    """What the desk writes for one person to read later (the route an operator's screen pop
+    shows, a transferred call's notice, a comment or a question for a head, a confirmed order for
+    its manager: III.4, III.11, III.14, III.20) is written in that person's language ("Around the
+    job": translatable interface), whoever's request writes it. A person who chose no language
+    reads the language of that request."""
+    code = person.language if person is not None else ""
+    if code:
+        with translation.override(code):
+            yield
+    else:
+        yield

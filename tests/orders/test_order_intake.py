@@ -396,6 +396,23 @@ def test_the_manager_is_told_in_the_inbox_and_by_email(
     )
 
 
+def test_the_manager_reads_a_confirmed_order_in_their_language(
+    api, operator, catalog, shop, manager, django_capture_on_commit_callbacks
+):
+    manager.language = "ru"
+    manager.save(update_fields=["language"])
+    http = api(operator)
+    order_id = confirmed_ready(http, shop.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        number = http.post(f"/api/v1/orders/{order_id}/confirm", headers={"accept-language": "en"}).json()[
+            "number"
+        ]
+    message = InboxMessage.objects.get(recipient=manager)
+    assert message.subject.startswith(f"Заказ {number} подтверждён: Zarya minimarket, ")
+    assert message.body.startswith("Zarya minimarket — заказ с доставкой ")
+    assert "; получатель Ivan Popov, +79165554433." in message.body
+
+
 def test_status_moves_along_and_cancel_needs_a_reason(api, operator, manager, catalog, shop):
     http = api(operator)
     order_id = confirmed_ready(http, shop.pk)
