@@ -5,10 +5,11 @@ Pure builders: each reads what it needs and returns an `Attachment` (a `(filenam
 mimetype)` tuple, what `EmailMessage.attach` takes); none of them writes or sends anything. File
 names are stable, so a client who asks again gets files with the same names.
 
-The PDFs use fpdf2's core font (Helvetica), which covers latin-1 only: any other character (a
-Cyrillic product name, an em dash) is printed as "?" rather than failing the whole e-mail. A
-Unicode TTF font shipped with the project is the later fix, before Russian goes live. The XLSX
-file has no such limit.
+The PDFs embed DejaVu Sans, a Unicode TTF font shipped in calldesk/fonts/ (with its licence), so
+Cyrillic names and text print as they are and can be copied out of the file, on a fresh machine
+with no font installed. Each document names the company (settings.COMPANY_NAME) as its author and
+at the foot of every page. The builders write in the active language: the caller sends a client
+its documents in the client's language (`translation.override(client.language)`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -42,6 +44,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 CATEGORY_STYLE = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+FONTS = Path(settings.BASE_DIR) / "calldesk" / "fonts"
+FONT_FAMILY = "DejaVuSans"
 
 
 class Attachment(NamedTuple):
@@ -183,8 +187,8 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
 
 
 def price_list_pdf(*, client: Client | None, on: date, sheet: PriceListSheet | None = None) -> Attachment:
-    """The price list at the client's column as a PDF, grouped by category. Latin-1 only (see
-    the module's docstring). Pass `sheet` to reuse one already read for the XLSX."""
+    """The price list at the client's column as a PDF, grouped by category. Pass `sheet` to
+    reuse one already read for the XLSX."""
     sheet = sheet or price_list_sheet(client=client, on=on)
     pdf = _Document(sheet.title)
     pdf.paragraph(_("Prices in %(currency)s.") % {"currency": sheet.currency})
@@ -198,7 +202,7 @@ def price_list_pdf(*, client: Client | None, on: date, sheet: PriceListSheet | N
     ) as table:
         _row(table, headings)
         for category, lines in _grouped(sheet.lines):
-            table.row().cell(_latin1(category), colspan=len(headings), style=CATEGORY_STYLE)
+            table.row().cell(category, colspan=len(headings), style=CATEGORY_STYLE)
             for line in lines:
                 price = _money(line.price, sheet.currency) if line.price is not None else _("on request")
                 if line.is_base:
@@ -234,7 +238,7 @@ def assortment_pdf(*, on: date) -> Attachment:
         headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), _("New")]
         _row(table, headings)
         for category, items in _grouped(products):
-            table.row().cell(_latin1(category), colspan=len(headings), style=CATEGORY_STYLE)
+            table.row().cell(category, colspan=len(headings), style=CATEGORY_STYLE)
             for product in items:
                 is_new = product.new_until is not None and product.new_until >= on
                 any_new = any_new or is_new
@@ -400,39 +404,45 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{amount.quantize(CENT):,.2f} {currency}".replace(",", " ")
 
 
-def _latin1(text: str) -> str:
-    """fpdf2's core fonts print latin-1 only: anything else becomes "?" instead of an error."""
-    return str(text).encode("latin-1", "replace").decode("latin-1")
-
-
 def _row(table, cells: list[str]) -> None:
     row = table.row()
     for text in cells:
-        row.cell(_latin1(text))
+        row.cell(str(text))
+
+
+def company_name() -> str:
+    """Who sends the documents and signs the e-mails to clients (settings.COMPANY_NAME)."""
+    return settings.COMPANY_NAME or _("calldesk")
 
 
 class _Document(FPDF):
-    """An A4 page with the document's title on top and "Page n of m" at the foot."""
+    """An A4 page with the document's title on top and the company and "Page n of m" at the
+    foot, in DejaVu Sans (embedded, subset to the letters used)."""
 
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
-        self.set_title(_latin1(title))
+        self.add_font(FONT_FAMILY, style="", fname=FONTS / "DejaVuSans.ttf")
+        self.add_font(FONT_FAMILY, style="B", fname=FONTS / "DejaVuSans-Bold.ttf")
+        self.set_title(title)
+        self.set_author(company_name())
+        self.set_creator(company_name())
+        self.set_lang(translation.get_language() or settings.LANGUAGE_CODE)
         self.set_auto_page_break(auto=True, margin=15)
         self.add_page()
-        self.set_font("Helvetica", style="B", size=14)
-        self.multi_cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT_FAMILY, style="B", size=14)
+        self.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
-        self.set_font("Helvetica", size=9)
+        self.set_font(FONT_FAMILY, size=9)
 
     def paragraph(self, text: str) -> None:
-        self.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=8)
+        self.set_font(FONT_FAMILY, size=8)
         page = _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": self.str_alias_nb_pages}
-        self.cell(0, 8, _latin1(page), align="C")
+        self.cell(0, 8, f"{company_name()} · {page}", align="C")
 
     def as_bytes(self) -> bytes:
         return bytes(self.output())

@@ -1,6 +1,10 @@
 """Reference information by e-mail (III.18, II.2): an operator records what the caller asked for
 during the call; a task builds the documents and sends them in one e-mail after the call commits.
 
+The e-mail and its documents are in the client's language (Client.language; a caller who is not
+yet a client gets what a new client would) and signed with the operator's name and the company's
+(settings.COMPANY_NAME), as II.2 and III.18 have the operator give the information.
+
 Never lost, as the outbox (`messaging/services.py`) is: the request is a row written in the call's
 transaction. If the broker is down at commit, the row waits; the sweep (beat, every minute) sends
 whatever is still unsent. Sending locks the row and checks `sent_at` first, so a task and the
@@ -18,7 +22,7 @@ from django.core.mail import EmailMessage
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +31,7 @@ from calls.documents import (
     Attachment,
     assortment_pdf,
     certificates,
+    company_name,
     delivery_terms_pdf,
     price_list_pdf,
     price_list_sheet,
@@ -34,6 +39,7 @@ from calls.documents import (
 )
 from calls.models import ReferenceRequest
 from calls.services import call_for_work
+from clients.models import CLIENT_DEFAULT_LANGUAGE, Client
 from orders.models import Product
 from staff.models import User
 from staff.permissions import DESK, has_role
@@ -153,19 +159,20 @@ def send_reference(*, request_id: int) -> bool:
 def _send(request_id: int) -> bool:
     request = (
         ReferenceRequest.objects.select_for_update(of=("self",))
-        .select_related("client__type")
+        .select_related("client__type", "requested_by")
         .filter(pk=request_id)
         .first()
     )
     if request is None or request.sent_at is not None:
         return False
-    attachments, notes = build_attachments(request)
-    message = EmailMessage(
-        subject=_subject(request.documents),
-        body=_body(attachments, notes),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[request.email],
-    )
+    with translation.override(language_of(request.client)):
+        attachments, notes = build_attachments(request)
+        message = EmailMessage(
+            subject=_subject(request.documents),
+            body=_body(attachments, notes, operator=request.requested_by.get_full_name()),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[request.email],
+        )
     for attachment in attachments:
         message.attach(*attachment)
     message.send()
@@ -198,8 +205,9 @@ def build_attachments(request: ReferenceRequest) -> tuple[list[Attachment], list
     return attachments, notes
 
 
-def company_name() -> str:
-    return settings.COMPANY_NAME or _("calldesk")
+def language_of(client: Client | None) -> str:
+    """The language of what goes to a client: its own, or a new client's for an unknown caller."""
+    return client.language if client is not None else CLIENT_DEFAULT_LANGUAGE
 
 
 def _subject(codes: list[str]) -> str:
@@ -207,13 +215,15 @@ def _subject(codes: list[str]) -> str:
     return _("Documents from %(company)s: %(documents)s") % {"company": company_name(), "documents": names}
 
 
-def _body(attachments: list[Attachment], notes: list[str]) -> str:
+def _body(attachments: list[Attachment], notes: list[str], *, operator: str) -> str:
     lines = [_("Hello,"), "", _("As agreed on the phone, here are the documents you asked for.")]
     if attachments:
         lines += ["", _("Attached:")] + [f"- {attachment.filename}" for attachment in attachments]
     if notes:
         lines += ["", _("Not attached:")] + [f"- {note}" for note in notes]
-    lines += ["", _("If you have any questions, call us back."), "", _("Kind regards,"), company_name()]
+    lines += ["", _("If you have any questions, call us back."), "", _("Kind regards,")]
+    lines += [operator] if operator else []
+    lines += [company_name()]
     return "\n".join(lines)
 
 

@@ -1,5 +1,7 @@
 """III.18, II.2: the documents a caller asks for (price list, assortment, delivery terms,
-certificates) go out in one e-mail after the call commits; never lost, never sent twice."""
+certificates) go out in one e-mail after the call commits; never lost, never sent twice. The
+e-mail and its documents are in the client's language, signed by the operator and the company;
+the PDFs print Cyrillic as text that can be extracted."""
 
 import io
 from datetime import date, timedelta
@@ -13,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from calldesk.errors import InvalidInput, NotFound
 from calls.documents import (
@@ -72,6 +75,7 @@ def shop(db):
         type=client_type("retail"),
         credit_limit=Decimal("150000.00"),
         payment_terms_days=21,
+        language="en",  # receives English: these tests read the English words
     )
 
 
@@ -105,6 +109,16 @@ def attachment(message, filename: str) -> bytes:
     return next(content for name, content, _mimetype in message.attachments if name == filename)
 
 
+def pdf_text(content: bytes) -> list[str]:
+    """The text of a PDF as a reader copies it out, line by line."""
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages).splitlines()
+
+
+def pdf_language(content: bytes) -> str:
+    return str(PdfReader(io.BytesIO(content)).trailer["/Root"]["/Lang"])
+
+
 # --- the price list -------------------------------------------------------------------------------
 
 
@@ -123,7 +137,18 @@ def test_a_price_list_request_sends_one_email_with_the_xlsx_and_pdf_at_the_clien
     assert attachment_names(message) == [xlsx_name, pdf_name]
     assert [mimetype for _name, _content, mimetype in message.attachments] == [XLSX, "application/pdf"]
     assert xlsx_name in message.body and pdf_name in message.body
-    assert attachment(message, pdf_name).startswith(b"%PDF")
+    assert pdf_text(attachment(message, pdf_name)) == [
+        f"Price list for Zarya minimarket, Column 3, {today()}",
+        "Prices in RUB.",
+        "SKU Name Unit Pack Price",
+        "Drinks",
+        "COLA Cola 0.5 l pcs 12 47.00 RUB",
+        "KVASS Kvass 1 l pcs 12 40.00 RUB *",
+        "Snacks",
+        "CHIPS Chips paprika pcs 12 33.37 RUB",
+        "* base price: Column 3 has no price for this product",
+        "calldesk · Page 1 of 1",
+    ]
 
     sheet = load_workbook(io.BytesIO(attachment(message, xlsx_name))).active
     assert "Zarya minimarket" in sheet["A1"].value
@@ -162,11 +187,49 @@ def test_a_caller_who_is_not_a_client_gets_the_base_price_list(catalog):
     assert price_list_xlsx(client=None, on=timezone.localdate()).filename == f"price-list-base-{today()}.xlsx"
 
 
-def test_a_name_outside_latin_1_does_not_break_the_pdf(shop, catalog):
-    ProductFactory(sku="KEFIR", name="Кефир 1 л — «Домик»", category="Молочное")
-    document = price_list_pdf(client=shop, on=timezone.localdate())
-    assert document.content.startswith(b"%PDF")
-    assert assortment_pdf(on=timezone.localdate()).content.startswith(b"%PDF")
+def test_the_pdfs_print_cyrillic_names_and_amounts_as_text(catalog):
+    # given: a Russian shop and Russian products, beside the Latin ones
+    romashka = ClientFactory(name="Магазин «Ромашка»", type=client_type("retail"), credit_limit=None)
+    butter = ProductFactory(
+        sku="00231", name="Масло сливочное 82,5%, 0,5 кг", category="Молочные продукты", unit="шт", pack=20
+    )
+    price(butter, "base", "189.90")
+    price(butter, "column_3", "12500.00")
+    kefir = ProductFactory(sku="00232", name="Кефир 1 л — «Домик»", category="Молочные продукты", unit="шт")
+    price(kefir, "base", "75.50")
+    on = date(2026, 11, 2)
+    # when
+    price_list = price_list_pdf(client=romashka, on=on)
+    assortment = assortment_pdf(on=on)
+    terms = delivery_terms_pdf(client=romashka)
+    # then: every letter is there, as text a reader copies out
+    assert pdf_text(price_list.content) == [
+        "Price list for Магазин «Ромашка», Column 3, 2026-11-02",
+        "Prices in RUB.",
+        "SKU Name Unit Pack Price",
+        "Drinks",
+        "COLA Cola 0.5 l pcs 12 47.00 RUB",
+        "KVASS Kvass 1 l pcs 12 40.00 RUB *",
+        "Snacks",
+        "CHIPS Chips paprika pcs 12 33.37 RUB",
+        "Молочные продукты",
+        "00232 Кефир 1 л — «Домик» шт 1 75.50 RUB *",
+        "00231 Масло сливочное 82,5%, 0,5 кг шт 20 12 500.00 RUB",
+        "* base price: Column 3 has no price for this product",
+        "calldesk · Page 1 of 1",
+    ]
+    assert pdf_text(assortment.content)[-4:] == [
+        "Молочные продукты",
+        "00232 Кефир 1 л — «Домик» шт 1",
+        "00231 Масло сливочное 82,5%, 0,5 кг шт 20",
+        "calldesk · Page 1 of 1",
+    ]
+    assert pdf_text(terms.content)[0] == "Delivery terms for Магазин «Ромашка»"
+    metadata = PdfReader(io.BytesIO(price_list.content)).metadata
+    assert (metadata.title, metadata.author) == (
+        "Price list for Магазин «Ромашка», Column 3, 2026-11-02",
+        "calldesk",
+    )
 
 
 # --- assortment, delivery terms, certificates -----------------------------------------------------
@@ -180,7 +243,12 @@ def test_delivery_terms_and_assortment_are_attached(
     (message,) = mailoutbox
     assert message.subject == "Documents from calldesk: assortment, delivery terms"
     assert attachment_names(message) == [f"assortment-{today()}.pdf", "delivery-terms.pdf"]
-    assert all(content.startswith(b"%PDF") for _name, content, _mimetype in message.attachments)
+    assortment, terms = (pdf_text(content) for _name, content, _mimetype in message.attachments)
+    assert assortment[:3] == [f"Assortment, {today()}", "SKU Name Unit Pack New", "Drinks"]
+    assert terms[:2] == [
+        "Delivery terms for Zarya minimarket",
+        "1. We deliver on working days, Monday to Friday.",
+    ]
 
 
 def test_delivery_terms_come_from_the_clients_own_terms(shop):
