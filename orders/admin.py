@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import DeskError, Forbidden, InvalidInput
+from calldesk.exporting import EXPORT_FORMATS
 from calldesk.importing import FileImportAdmin
 from orders.models import (
     DiscountRule,
@@ -49,11 +50,6 @@ from orders.promotions import (
 )
 from orders.rules import BASE
 from staff.permissions import may_edit_price_list
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @admin.register(PriceColumn)
@@ -156,20 +152,22 @@ class PriceListFileMixin(FileImportAdmin):
         extra_context = dict(extra_context or {})
         extra_context["file_export_urls"] = [
             (
-                fmt.upper(),
-                reverse(f"admin:{self._export_url_name()}", args=[fmt], current_app=self.admin_site.name),
+                fmt.label,
+                reverse(
+                    f"admin:{self._export_url_name()}", args=[fmt.code], current_app=self.admin_site.name
+                ),
             )
-            for fmt in EXPORT_TYPES
+            for fmt in EXPORT_FORMATS.values()
         ]
         return super().changelist_view(request, extra_context=extra_context)
 
     def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        if fmt not in EXPORT_TYPES:
+        if fmt not in EXPORT_FORMATS:
             raise Http404
-        response = HttpResponse(export_price_list(fmt), content_type=EXPORT_TYPES[fmt])
-        filename = f"price-list-{timezone.localdate().isoformat()}.{fmt}"
+        response = HttpResponse(export_price_list(fmt), content_type=EXPORT_FORMATS[fmt].content_type)
+        filename = f"price-list-{timezone.localdate().isoformat()}.{EXPORT_FORMATS[fmt].extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError, InvalidInput
-from calldesk.exporting import csv_bytes, xlsx_bytes
+from calldesk.exporting import table_bytes
 from calldesk.parsing import CANONICAL, Notation, parse_money, parse_text
 from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
@@ -471,10 +471,10 @@ PRICE_LIST_FILE = FileImport(
 
 
 def export_price_list(fmt: str) -> bytes:
-    """The whole price list as a CSV (UTF-8 with BOM, comma) or XLSX file, with the header that
-    `read_price_list_file` reads, so that exporting and importing the file changes nothing; a
-    name a spreadsheet would run as a formula is written as text (calldesk.exporting).
-    Three queries."""
+    """The whole price list as a file in a format of calldesk.exporting (CSV, CSV for Excel with
+    semicolons and decimal commas, XLSX), with the header that `read_price_list_file` reads, so
+    that exporting and importing the file changes nothing; a name a spreadsheet would run as a
+    formula is written as text. Raises InvalidInput for an unknown format. Three queries."""
     columns = list(PriceColumn.objects.order_by("position"))
     header = price_list_header(columns)
     products = Product.objects.order_by("sku").prefetch_related(
@@ -488,8 +488,4 @@ def export_price_list(fmt: str) -> bytes:
             + [product.new_until]
             + [by_column.get(column.pk) for column in columns]
         )
-    if fmt == "csv":
-        return csv_bytes(header, rows)
-    if fmt == "xlsx":
-        return xlsx_bytes(header, rows, title=_("Price list"))
-    raise InvalidInput(_("Export as csv or xlsx."), errors=[FieldError("format", _("Expected csv or xlsx."))])
+    return table_bytes(fmt, header, rows, title=_("Price list"))

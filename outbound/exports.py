@@ -6,25 +6,21 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from calldesk.errors import FieldError, InvalidInput, NotFound
-from calldesk.exporting import csv_bytes, xlsx_bytes
+from calldesk.errors import NotFound
+from calldesk.exporting import export_format, table_bytes
 from outbound.models import CallTask, Campaign
 from outbound.selectors import campaign_for
 from staff.models import User
 
-EXPORT_FORMATS = ("csv", "xlsx")
-
 
 def export_campaign_results(campaign_id: int, fmt: str, *, actor: User | None = None) -> bytes:
-    """The campaign's tasks as a CSV (UTF-8 with BOM) or XLSX file, one row a task: client, tax
-    id, operator, status, outcome, refusal reason and each question's answer. Heads and admins
-    only (III.26: commercial secrets); `actor` None is the command line. Two queries."""
+    """The campaign's tasks as a file in a format of calldesk.exporting (CSV, CSV for Excel, XLSX),
+    one row a task: client, tax id, operator, status, outcome, refusal reason and each question's
+    answer. Heads and admins only (III.26: commercial secrets); `actor` None is the command line.
+    Two queries."""
     if actor is not None:
         campaign_for(actor=actor, campaign_id=campaign_id)
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(
-            _("Export as csv or xlsx."), errors=[FieldError("format", _("Expected csv or xlsx."))]
-        )
+    export_format(fmt)  # InvalidInput for an unknown format, before any query
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFound(_("No such campaign."))
@@ -54,6 +50,4 @@ def export_campaign_results(campaign_id: int, fmt: str, *, actor: User | None = 
         ]
         for task in tasks.iterator(chunk_size=2000)
     )
-    if fmt == "csv":
-        return csv_bytes(header, rows)
-    return xlsx_bytes(header, rows, title=campaign.name)
+    return table_bytes(fmt, header, rows, title=campaign.name)

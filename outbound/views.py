@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from calldesk.errors import DeskError, Forbidden, NotFound
+from calldesk.exporting import EXPORT_FORMATS
 from outbound.exports import export_campaign_results
 from outbound.forms import CampaignForm, TaskResultForm
 from outbound.selectors import campaign_for, campaign_results, campaigns_of, queue_of, task_for
@@ -26,10 +27,6 @@ from outbound.services import (
     record_task_result,
 )
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 # The outcome buttons of the task screen and their keys, in the order the operator reads them.
 OUTCOME_KEYS = [
     ("agreed", "Alt+1", gettext_lazy("Agreed")),
@@ -79,7 +76,8 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404(str(error)) from error
     results = campaign_results(campaign_id)
     template = "outbound/campaign.html" + ("#campaign-results" if request.htmx else "")
-    return render(request, template, {"results": results, "campaign": results.campaign})
+    context = {"results": results, "campaign": results.campaign, "export_formats": EXPORT_FORMATS.values()}
+    return render(request, template, context)
 
 
 @require_POST
@@ -104,8 +102,9 @@ def campaign_export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpRes
         raise Http404(str(error)) from error
     except DeskError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign_id}.{fmt}"'
+    file_format = EXPORT_FORMATS[fmt]
+    response = HttpResponse(content, content_type=file_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign_id}.{file_format.extension}"'
     return response
 
 

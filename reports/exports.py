@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calldesk.errors import Forbidden
-from calldesk.exporting import csv_bytes, xlsx_bytes
+from calldesk.exporting import EXPORT_FORMATS, table_bytes
 from reports.models import ExportJob, OperatorDay, SalesDay
 from reports.rules import percent
 from reports.selectors import Period
@@ -35,10 +35,6 @@ CHUNK = 500  # rows written between two updates of the progress bar
 KINDS = {
     "sales": gettext_lazy("Department sales by day, operator and manager"),
     "operators": gettext_lazy("Operators' days"),
-}
-CONTENT_TYPES = {
-    ExportJob.Format.CSV: "text/csv; charset=utf-8",
-    ExportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -90,9 +86,10 @@ def queue_export(job_id: int) -> bool:
 def file_name(request: ExportRequest) -> str:
     period = request.period
     span = period.start.isoformat() if period.days == 1 else f"{period.start}_{period.end}"
+    extension = EXPORT_FORMATS[request.format].extension
     if request.kind == "sales":
-        return f"sales-{request.department.code}-{span}.{request.format}"
-    return f"operators-{span}.{request.format}"
+        return f"sales-{request.department.code}-{span}.{extension}"
+    return f"operators-{span}.{extension}"
 
 
 def job_for(*, actor: User, job_id: int) -> ExportJob | None:
@@ -126,11 +123,7 @@ def run_export(job_id: int) -> str:
         ExportJob.objects.filter(pk=job_id).update(rows_total=total)
         title = str(KINDS.get(job.kind, job.kind))
         body = _counting(job_id, rows)
-        content = (
-            csv_bytes(header, body)
-            if job.format == ExportJob.Format.CSV
-            else xlsx_bytes(header, body, title=title)
-        )
+        content = table_bytes(job.format, header, body, title=title)
     except Exception as error:  # the job must say it failed, whatever went wrong
         logger.exception("Export %s failed.", job_id)
         ExportJob.objects.filter(pk=job_id).update(

@@ -242,10 +242,12 @@ class DepartmentTarget(models.Model):
 
 
 class ExportJob(models.Model):
-    """A dashboard export (CSV or XLSX) that runs as a task, with its progress for the bar."""
+    """A dashboard export (CSV, CSV for Excel or XLSX: calldesk.exporting) that runs as a task,
+    with its progress for the bar."""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
+        CSV_EXCEL = "csv-excel", _("CSV for Excel (semicolons, decimal commas)")
         XLSX = "xlsx", "XLSX"
 
     class Status(models.TextChoices):
@@ -259,7 +261,7 @@ class ExportJob(models.Model):
     )
     kind = models.CharField(_("what"), max_length=32)
     params = models.JSONField(_("filters"), default=dict)
-    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)

@@ -21,7 +21,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.exports import CONTENT_TYPES, KINDS, ExportRequest, job_for, request_export
+from calldesk.exporting import EXPORT_FORMATS
+from reports.exports import KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
 from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
 from staff.models import Department, User
@@ -182,7 +183,7 @@ def start_export(request: HttpRequest) -> HttpResponse:
     if kind not in KINDS:
         choice.errors.append(_("Choose what to export."))
     if fmt not in ExportJob.Format.values:
-        choice.errors.append(_("Export as CSV or XLSX."))
+        choice.errors.append(_("Choose a format to export in."))
     if choice.errors:
         template = "reports/export.html" + ("#export-job" if request.htmx else "")
         return render(request, template, {"job": None, "errors": choice.errors}, status=400)
@@ -218,8 +219,9 @@ def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.status != ExportJob.Status.DONE:
         raise Http404(_("The export is not ready."))
     content = ExportJob.objects.filter(pk=job.pk).values_list("content", flat=True).get()
-    response = HttpResponse(bytes(content or b""), content_type=CONTENT_TYPES[job.format])
+    file_format = EXPORT_FORMATS[job.format]
+    response = HttpResponse(bytes(content or b""), content_type=file_format.content_type)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=job.file_name or f"export-{job.pk}.{job.format}"
+        as_attachment=True, filename=job.file_name or f"export-{job.pk}.{file_format.extension}"
     )
     return response

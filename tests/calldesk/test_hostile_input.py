@@ -708,7 +708,7 @@ SCREEN_PLAUSIBLE = {
     "purpose": ["order", "reference", "other"],
     "period": ["day", "week", "month", "custom"],
     "kind": ["sales", "operators"],
-    "format": ["csv", "xlsx"],
+    "format": ["csv", "csv-excel", "xlsx"],
     "panel": ["queue"],
     "show": ["all", "waiting"],
     "status": ["new", "seen", "done", "cancelled", "in_fulfilment", "confirmed"],
@@ -741,7 +741,11 @@ def screen_url(route: str, world: World, draw) -> str:
         converter, name = match.group(1), match.group(2)
         if converter in {"str", "path"}:
             return quote(
-                draw(st.sampled_from(["csv", "xlsx", "x" * 300, "../../etc/passwd", "a\x00b", SCRIPT]))
+                draw(
+                    st.sampled_from(
+                        ["csv", "csv-excel", "xlsx", "x" * 300, "../../etc/passwd", "a\x00b", SCRIPT]
+                    )
+                )
             )
         real = world.ids.get(name.removesuffix("_id"), 1)
         return str(draw(st.sampled_from([real, real, 0, 999_999, 2**63 - 1, 2**63, 2**64, 10**30])))

@@ -365,6 +365,25 @@ def test_results_page_and_its_refreshing_fragment(client, worked, head):
     assert client.get(reverse("outbound:campaign-export", args=[worked.pk, "pdf"])).status_code == 400
 
 
+def test_the_results_page_offers_a_csv_russian_excel_opens_in_columns(client, worked, head):
+    worked.questions = ["Какой квас берёте?"]
+    worked.save(update_fields=["questions"])
+    client.force_login(head)
+    html = client.get(reverse("outbound:campaign", args=[worked.pk])).content.decode()
+    url = reverse("outbound:campaign-export", args=[worked.pk, "csv-excel"])
+    assert f'<a href="{url}" id="export-csv-excel">CSV for Excel (semicolons, decimal commas)</a>' in html
+
+    export = client.get(url)
+
+    assert export.status_code == 200
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
+    assert export["Content-Disposition"] == f'attachment; filename="campaign-{worked.pk}.csv"'
+    lines = export.content.decode("utf-8").split("\r\n")
+    assert lines[0] == "\ufeffClient;Tax id;Operator;Status;Outcome;Refusal reason;Какой квас берёте?"
+    assert lines[1].startswith("Shop 0;770000000;")
+    assert len(lines) == 8 and lines[-1] == ""
+
+
 def test_operators_and_other_heads_cannot_see_results_or_export(client, worked, operators, staff_of):
     client.force_login(operators[0])
     assert client.get(reverse("outbound:campaign", args=[worked.pk])).status_code == 403

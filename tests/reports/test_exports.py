@@ -315,7 +315,7 @@ def test_only_heads_and_admins_export(client, staff_of, role):
 @pytest.mark.parametrize(
     "fields,message",
     [
-        ({"format": "pdf"}, "Export as CSV or XLSX."),
+        ({"format": "pdf"}, "Choose a format to export in."),
         ({"kind": "clients"}, "Choose what to export."),
         ({"on": "2026-11-31"}, "Enter the date as YYYY-MM-DD"),
     ],
@@ -482,12 +482,12 @@ def test_progress_moves_chunk_by_chunk_while_the_file_is_written(head, monkeypat
     job = job_of(head, "sales", "csv")
     seen = []
 
-    def writer(header, rows):
+    def writer(fmt, header, rows, *, title):
         for _row in rows:
             seen.append(ExportJob.objects.values_list("status", "rows_total", "rows_done").get(pk=job.pk))
         return b"file"
 
-    monkeypatch.setattr(exports, "csv_bytes", writer)
+    monkeypatch.setattr(exports, "table_bytes", writer)
     assert run_export(job.pk) == "done"
     assert seen == [
         ("running", 5, 0),
@@ -604,6 +604,40 @@ def test_a_csv_download_and_a_file_not_ready(client, head, sales_rows):
     response = client.get(url)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith("\ufeffDay,Department,".encode())
+
+
+def test_a_head_exports_the_sales_as_a_csv_russian_excel_opens_in_columns(
+    client, head, sales_rows, django_capture_on_commit_callbacks
+):
+    job = started(client, head, django_capture_on_commit_callbacks, format="csv-excel")
+    assert (job.format, job.status, job.file_name) == (
+        "csv-excel",
+        "done",
+        "sales-wholesale-2026-11-16_2026-11-22.csv",
+    )
+    response = client.get(reverse("reports:export-download", args=[job.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="sales-wholesale-2026-11-16_2026-11-22.csv"' in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbfDay;Department;Taken by;")
+    rows = response.content.decode("utf-8-sig").split("\r\n")
+    assert (
+        rows[2] == "20.11.2026;Wholesale sales;Olga Smirnova;Oleg Ivanov;3;1;2;1000,10;5;8;3;37,5;1;0;1;2;0"
+    )
+    assert next(csv.reader([rows[1]], delimiter=";"))[:4] == [
+        "17.11.2026",
+        "Wholesale sales",
+        "Anna Belova",
+        '\'=HYPERLINK("http://x")',
+    ]
+
+
+def test_the_dashboard_offers_every_export_format(client, head):
+    client.force_login(head)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert (
+        '<option value="csv">CSV</option><option value="csv-excel">CSV for Excel (semicolons, decimal commas)'
+        '</option><option value="xlsx">XLSX</option>'
+    ) in html
 
 
 def test_the_sweep_writes_what_a_down_broker_left_and_fails_what_a_dead_worker_left(head, sales_rows):
