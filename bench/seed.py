@@ -40,10 +40,11 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
+from calldesk.search import normalise
 from calls.models import Call
 from clients.models import Client, ClientPhone, ClientType, Contact, Receivable
-from demo.seed.clients import CONTACT_FIRST, CONTACT_LAST, NAME_FIRST, NAME_KIND, REGIONS, STREETS
-from demo.seed.orders import BRANDS, CATEGORIES, COLUMN_REASONS, SIZES, TYPE_TASTE
+from demo.seed.clients import CONTACT_FIRST, CONTACT_LAST, REGIONS, STREETS
+from demo.seed.orders import CATEGORIES, COLUMN_REASONS, SIZES, TYPE_TASTE
 from demo.seed.staff import DEMO_PASSWORD, ensure_demo_staff
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
 from staff.models import Department, Role, User
@@ -71,7 +72,50 @@ TYPE_ORDERING = {"market": 1.0, "retail": 1.0, "regional": 1.5, "own_outlet": 1.
 TYPE_COLUMN = {"key": "column_4", "regional": "column_3", "own_outlet": "column_2"}
 PARETO_ALPHA = 1.5  # the top 1% of clients place about a fifth of the orders
 COLUMN_FACTORS = [1.00, 0.97, 0.94, 0.90]
-VARIANTS = ["Classic", "Premium", "Light", "Organic", "Family", "Gold"]
+LANGUAGE = Client._meta.get_field("language").default  # what a client receives: Russian
+# Clients and products have Cyrillic names, as the distributor's do; client search is timed
+# with what an operator types: four lower-case letters of a name (`search_term`).
+CLIENT_NAMES = [
+    "Родник", "Колос", "Заря", "Солнышко", "Весна", "Лакомка", "Север", "Южный", "Теремок",
+    "Рябинка", "Берёзка", "Огонёк", "Дубрава", "Калинка", "Изумруд", "Алмаз", "Радуга", "Витязь",
+    "Сокол", "Янтарь", "Маяк", "Простор", "Уютный", "Добрыня", "Журавль",
+]  # fmt: skip
+CLIENT_KINDS = {
+    "market": ["ИП", "Павильон", "Палатка", "Киоск"],
+    "retail": ["Магазин", "Минимаркет", "Продукты", "ООО"],
+    "regional": ["Торговый дом", "Оптовая база", "ООО", "АО"],
+    "own_outlet": ["Фирменный магазин", "Магазин у дома"],
+    "key": ["Сеть супермаркетов", "Гипермаркет", "Торговая сеть"],
+}
+# The demo catalogue's categories (their Latin names key the type's taste), named in Russian.
+ITEMS = {
+    "Soft drinks": ["Кола", "Лимонад", "Тархун", "Квас", "Апельсиновая вода", "Тоник", "Минеральная вода"],
+    "Juices": ["Сок яблочный", "Сок апельсиновый", "Сок томатный", "Нектар вишнёвый", "Нектар мультифрукт"],
+    "Beer": ["Пиво светлое", "Эль", "Пиво пшеничное", "Пиво тёмное", "Пиво безалкогольное"],
+    "Wine and spirits": ["Водка", "Вино красное сухое", "Вино белое сухое", "Игристое", "Коньяк", "Сидр"],
+    "Dairy": ["Молоко 3,2%", "Кефир", "Сметана", "Творог", "Масло сливочное", "Йогурт"],
+    "Grocery": ["Гречка", "Рис", "Макароны", "Масло подсолнечное", "Сахар", "Мука", "Чай чёрный", "Кофе"],
+    "Snacks": ["Чипсы", "Сухарики", "Семечки", "Арахис", "Вобла", "Шоколадный батончик"],
+    "Canned food": ["Шпроты", "Тушёнка", "Горошек", "Кукуруза", "Огурцы маринованные", "Томатная паста"],
+}
+BRANDS = ["Северная", "Волга", "Заря", "Колос", "Родник", "Алтай", "Байкал", "Кубань", "Урал", "Садко"]
+VARIANTS = ["Классика", "Премиум", "Лайт", "Органик", "Семейный", "Голд"]
+SIZE_WORDS = {".": ",", " l": " л", " kg": " кг", " g": " г", " can": " банка", " bottle": " бутылка"}
+
+
+def russian_size(size: str) -> str:
+    """ "0.5 l bottle" as a Russian label writes it: "0,5 л бутылка"."""
+    for latin, russian in SIZE_WORDS.items():
+        size = size.replace(latin, russian)
+    return size
+
+
+def search_term(name: str) -> str:
+    """What an operator types to find a bench client: four lower-case letters of its name (the
+    word in « »)."""
+    return (name.partition("«")[2] or name)[:4].lower()
+
+
 QUANTITIES = [1, 1, 2, 2, 3, 4, 5, 6, 10, 12, 20, 24]
 # Mobile prefixes the demo data does not use, so both data sets can live in one database.
 PHONE_PREFIXES = ["905", "906", "909", "910", "915", "917", "925", "929", "962", "964", "965", "977"]
@@ -137,6 +181,11 @@ def seed_bench(
         raise BenchError("scale must be more than 0 and at most 10")
     started = time.monotonic()
     if is_loaded():
+        if Product.objects.get(sku=MARKER_SKU).name.isascii():
+            raise BenchError(
+                "the loaded data set is an older one, with Latin names; remove var/bench/pg "
+                "(or BENCH_PG_DATA) and run again to load the Cyrillic one"
+            )
         counts = current_counts()
         log("The benchmark data set is already loaded: reused, nothing added.")
         _favourites(today or timezone.localdate(), log)
@@ -457,6 +506,10 @@ class _Loader:
             for variant in VARIANTS
         ]
         rng.shuffle(combos)
+        item_names = {}
+        for category, items in CATEGORIES.items():
+            russian = ITEMS.get(category, items)
+            item_names.update({item: russian[k % len(russian)] for k, item in enumerate(items)})
         columns = list(PriceColumn.objects.order_by("position").values_list("id", "code"))
         self.column_index = {code: i for i, (_id, code) in enumerate(columns)}
         self.column_ids = [column_id for column_id, _code in columns]
@@ -470,10 +523,12 @@ class _Loader:
             suffix = f" #{i // len(combos) + 1}" if i >= len(combos) else ""
             self.products_in[category].append(i)
             new_until = self.day_str[self.today_i + 10] if i % 97 == 0 else "\\N"
+            sku = f"{SKU_PREFIX}{i + 1:05d}"
+            name = f"{item_names[item]} «{brand}» {variant}, {russian_size(size)}{suffix}"
             product_rows.append(
-                f"{first + i}\t{SKU_PREFIX}{i + 1:05d}\t{brand} {item} {variant}, {size}{suffix}\tpcs\t"
+                f"{first + i}\t{sku}\t{name}\tpcs\t"
                 f"{rng.choice([6, 8, 12, 12, 20, 24])}\t{category}\t{'f' if i % 53 == 52 else 't'}\t"
-                f"{new_until}\n"
+                f"{new_until}\t{normalise(sku, name)}\n"
             )
             wine = category == "Wine and spirits"
             base.append(rng.randint(2_500, 150_000) if wine else rng.randint(1_500, 40_000))
@@ -484,7 +539,7 @@ class _Loader:
         self.price_str = [[cents(p) for p in row] for row in self.price]
         copy_rows(
             Product._meta.db_table,
-            ["id", "sku", "name", "unit", "pack", "category", "active", "new_until"],
+            ["id", "sku", "name", "unit", "pack", "category", "active", "new_until", "search_text"],
             product_rows,
         )
         first_price = max_id(Price._meta.db_table) + 1
@@ -543,6 +598,7 @@ class _Loader:
         cols = [
             "id", "name", "tax_id", "region", "address", "credit_limit", "payment_terms_days",
             "joined_on", "created_at", "manager_id", "type_id", "department_id", "last_order_on",
+            "search_text", "language",
         ]  # fmt: skip
 
         def rows() -> Iterator[str]:
@@ -556,13 +612,15 @@ class _Loader:
                     limit = rng.choice(LIMITS)
                     terms = client.terms
                 last = self.day_str[client.last_order] if client.last_order is not None else NULL
+                name = f"{rng.choice(CLIENT_KINDS[code])} «{rng.choice(CLIENT_NAMES)}» #B{i + 1}"
+                tax_id = f"50{i + 1:010d}"
                 yield (
-                    f"{client.id}\t{rng.choice(NAME_FIRST)} {rng.choice(NAME_KIND[code])} #B{i + 1}\t"
-                    f"50{i + 1:010d}\t{client.region}\t{client.address}\t"
+                    f"{client.id}\t{name}\t"
+                    f"{tax_id}\t{client.region}\t{client.address}\t"
                     f"{NULL if limit is None else cents(limit)}\t{terms}\t{self.day_str[client.joined]}\t"
                     f"{self.at(client.joined, 36_000 + i % 3600)}\t"
                     f"{NULL if client.manager_id is None else client.manager_id}\t{type_id}\t"
-                    f"{department_id}\t{last}\n"
+                    f"{department_id}\t{last}\t{normalise(name, tax_id)}\t{LANGUAGE}\n"
                 )
 
         clients = copy_rows(Client._meta.db_table, cols, rows())

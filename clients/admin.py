@@ -179,6 +179,7 @@ class ClientAdmin(admin.ModelAdmin):
         if not change:
             obj.department = obj.type.department
             obj.joined_on = obj.joined_on or timezone.localdate()
+            obj.set_search_text()
             obj.save()
             return
         changes = {}

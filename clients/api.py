@@ -302,7 +302,8 @@ def create_client(request: HttpRequest, payload: ClientIn):
 
 @router.get("/clients", response={200: ClientList, **error_responses()})
 def find_clients(request: HttpRequest, search: str = "", limit: int = 50, offset: int = 0):
-    """Clients by name, tax id or phone (any notation)."""
+    """Clients by name or tax id (every word, in any order, whatever the case, ё or quotes), or by
+    phone (any notation)."""
     start, end = page_bounds(limit, offset)
     found = matching_clients(search)
     return {"count": found.count(), "items": [client_out(c) for c in found[start:end]]}

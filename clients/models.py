@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.search import normalise
 from staff.models import Department, User
 
 
@@ -98,6 +99,9 @@ class Client(models.Model):
         blank=True,
         help_text=_("The day of the last confirmed order, kept current on confirmation (III.16)."),
     )
+    # The name and tax id as the desk's search reads them (calldesk.search, III.1); every writer
+    # of a name or tax id calls set_search_text.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -117,6 +121,9 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def set_search_text(self) -> None:
+        self.search_text = normalise(self.name, self.tax_id)
 
 
 class ClientPhone(models.Model):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, InvalidInput
 from calldesk.prepared import Prepared, columns, model_from_row
+from calldesk.search import words_match
 from clients.exceptions import ClientNotFound
 from clients.models import Client, ClientPhone, ClientType, Receivable
 from clients.phones import normalize_phone
@@ -64,8 +65,10 @@ def matching_clients(term: str) -> QuerySet[Client]:
     """Clients matching a phone (any notation), a tax id, or part of a name, by name.
 
     A term of mostly digits is read as a phone first (exact E.164 match), then as the start of
-    a tax id or the end of a phone; anything else matches names. Fewer than two characters
-    match nothing. Each page of it costs two queries (clients with relations, phones).
+    a tax id or the end of a phone; anything else is read by the desk's search rule
+    (calldesk.search: every word, in any order, in the name or tax id, whatever the case, ё or
+    quotes). Fewer than two characters match nothing. Each page of it costs two queries
+    (clients with relations, phones).
     """
     return _with_card_data(_matching(term)).order_by("name", "id")
 
@@ -85,7 +88,10 @@ def _matching(term: str) -> QuerySet[Client]:
             pk__in=ClientPhone.objects.filter(phones).values("client_id")
         )
     else:
-        condition = Q(name__icontains=term)
+        words = words_match("search_text", term)
+        if words is None:
+            return Client.objects.none()
+        condition = words
     return Client.objects.filter(condition)
 
 
@@ -219,10 +225,9 @@ def clients_waiting_for_a_manager(*, department_id: int) -> QuerySet[Client]:
 
 
 def department_clients(*, department_id: int, search: str = "") -> QuerySet[Client]:
-    clients = Client.objects.filter(department_id=department_id)
-    if search:
-        clients = clients.filter(Q(name__icontains=search) | Q(tax_id__startswith=search))
-    return _with_card_data(clients).order_by("name", "id")
+    """The department's clients by name; `search` finds them as the desk does (matching_clients)."""
+    clients = _matching(search) if search.strip() else Client.objects.all()
+    return _with_card_data(clients.filter(department_id=department_id)).order_by("name", "id")
 
 
 def managers_of_department(*, department_id: int) -> list[User]:

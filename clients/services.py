@@ -220,6 +220,7 @@ def register_client(
         language=language,
         joined_on=timezone.localdate(),
     )
+    client.set_search_text()
     department_id = client.department_id
     if client.manager is not None and not may_assign_manager(actor, client_department_id=department_id):
         raise Forbidden(_("Only the head of %(department)s may do this.") % {"department": client.department})
@@ -310,6 +311,7 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
             setattr(client, field, value)
     if "language" in changes:
         client.language = _language(changes["language"])
+    client.set_search_text()  # the name the desk's search reads (III.1)
     client.save()
     if "phones" in changes:
         numbers = _normalise_phones(list(changes["phones"] or []), client_id=client.pk)

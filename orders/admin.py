@@ -182,6 +182,10 @@ class ProductAdmin(PriceListFileMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).prefetch_related("prices__column")
 
+    def save_model(self, request: HttpRequest, obj: Product, form, change: bool) -> None:
+        obj.set_search_text()  # the SKU and name as product search reads them (II.2)
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=gettext_lazy("prices"))
     def price_list(self, product: Product) -> str:
         prices = sorted(product.prices.all(), key=lambda price: price.column.position)

@@ -189,7 +189,8 @@ def list_products(
     limit: int = 50,
     offset: int = 0,
 ):
-    """Products by name (search: SKU prefix or part of the name), with the price of the column
+    """Products by name (search: every word, in any order, part of the SKU or name, whatever the
+    case, ё or punctuation; SKU digits alone find the SKU), with the price of the column
     that applies to `client` today (III.10; without a client, the base price). `column` names
     the column each price is from: a product with no price in the client's column shows base."""
     start, end = page_bounds(limit, offset)

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.search import normalise
+
 
 class PriceColumn(models.Model):
     """A column of the price list: `base` and the discount columns (III.10)."""
@@ -37,6 +39,9 @@ class Product(models.Model):
     new_until = models.DateField(
         _("new until"), null=True, blank=True, help_text=_("Offered as new (III.7).")
     )
+    # The SKU and name as product search reads them (calldesk.search, II.2, III.18); every
+    # writer of a SKU or name calls set_search_text.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +50,9 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+    def set_search_text(self) -> None:
+        self.search_text = normalise(self.sku, self.name)
 
 
 class Price(models.Model):

@@ -38,7 +38,7 @@ from staff.models import User
 from staff.permissions import PRICE_LIST_ROLES, require_role
 
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
-UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until"]
+UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until", "search_text"]
 REQUIRED_HEADER = ("sku", "name", BASE)
 
 # Price.amount is DecimalField(max_digits=12, decimal_places=2).
@@ -135,6 +135,7 @@ def _upsert(
         is_new = product is None
         if is_new:
             product = Product(sku=row.sku, **row.fields)
+            product.set_search_text()
             new_products.append(product)
             fields_changed = False
         else:
@@ -188,12 +189,15 @@ def _change(
 
 
 def _apply(product: Product, fields: dict[str, Any]) -> bool:
-    """Copy the row's fields onto the product; True if any of them changed."""
+    """Copy the row's fields onto the product, and the search text its name gives; True if any
+    of them changed."""
     changed = False
     for name, value in fields.items():
         if getattr(product, name) != value:
             setattr(product, name, value)
             changed = True
+    if changed:
+        product.set_search_text()
     return changed
 
 

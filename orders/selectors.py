@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calldesk.search import words_match
 from clients.exceptions import ClientNotFound
 from clients.models import Client
 from clients.selectors import debt_of
@@ -132,14 +133,25 @@ def price_columns() -> list[PriceColumn]:
     return list(PriceColumn.objects.order_by("position"))
 
 
+def products_matching(term: str) -> QuerySet[Product]:
+    """Products found by what the operator typed (calldesk.search: every word, in any order, in
+    the SKU or name, whatever the case, ё or punctuation; SKU digits alone find the SKU). A
+    blank term matches every product; a term of punctuation alone, none."""
+    if not term.strip():
+        return Product.objects.all()
+    words = words_match("search_text", term)
+    return Product.objects.none() if words is None else Product.objects.filter(words)
+
+
 def price_list_page(*, search: str = "", page: int = 1, per_page: int = 50) -> Page:
     """Products with their price in every column, for the price-list matrix. Three queries."""
-    products = Product.objects.all()
-    if search:
-        products = products.filter(Q(sku__istartswith=search) | Q(name__icontains=search))
-    products = products.prefetch_related(
-        Prefetch("prices", queryset=Price.objects.select_related("column").order_by("column__position"))
-    ).order_by("name", "id")
+    products = (
+        products_matching(search)
+        .prefetch_related(
+            Prefetch("prices", queryset=Price.objects.select_related("column").order_by("column__position"))
+        )
+        .order_by("name", "id")
+    )
     return Paginator(products, per_page).get_page(page)
 
 
@@ -452,9 +464,7 @@ def catalog_page(
         if client is None:
             raise ClientNotFound()
         column_code = column_for_client(client=client, on=on).code
-    products = Product.objects.all()
-    if search:
-        products = products.filter(Q(sku__istartswith=search) | Q(name__icontains=search))
+    products = products_matching(search)
     if active is not None:
         products = products.filter(active=active)
     count = products.count()
@@ -501,11 +511,11 @@ def plain_quantity(quantity: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _matching(term: str):
-    """Products whose SKU or name matches `term`, the exact SKU first, then SKUs that start with
-    it, then names that contain it."""
+def _matching(term: str) -> QuerySet[Product]:
+    """Products matching `term` (products_matching), the exact SKU first, then SKUs that start
+    with it, then the others, by SKU."""
     return (
-        Product.objects.filter(Q(sku__istartswith=term) | Q(name__icontains=term))
+        products_matching(term)
         .annotate(
             rank=Case(
                 When(sku__iexact=term, then=Value(0)),

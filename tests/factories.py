@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from calldesk.search import normalise
 from clients.models import Client, ClientPhone, ClientType, Receivable
 from orders.models import Order, OrderLine, Price, PriceColumn, Product
 from staff.models import Department, Role, User
@@ -54,6 +55,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     credit_limit = Decimal("100000.00")
     payment_terms_days = 14
     joined_on = date(2024, 1, 15)
+    search_text = factory.LazyAttribute(lambda c: normalise(c.name, c.tax_id))
 
 
 class ClientPhoneFactory(factory.django.DjangoModelFactory):
@@ -82,6 +84,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     sku = factory.Sequence(lambda n: f"T-{n:05d}")
     name = factory.Sequence(lambda n: f"Product {n}")
+    search_text = factory.LazyAttribute(lambda p: normalise(p.sku, p.name))
 
 
 def price(product: Product, column_code: str, amount: str) -> Price:

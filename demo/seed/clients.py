@@ -327,6 +327,8 @@ def seed_clients(
                 joined_on=today - timedelta(days=rng.randint(30, 4 * 365)),
             )
         )
+    for row in client_rows:
+        row.set_search_text()
     Client.objects.bulk_create(client_rows, batch_size=1000)
     return list(Client.objects.select_related("type").order_by("id"))
 

@@ -214,6 +214,8 @@ def make_catalog(
                             new_until=today + timedelta(days=rng.randint(10, 60)) if new else None,
                         )
                     )
+    for product in products:
+        product.set_search_text()
     Product.objects.bulk_create(products, batch_size=1000)
     products = list(Product.objects.order_by("id"))
     columns = list(PriceColumn.objects.order_by("position"))

@@ -4,6 +4,7 @@ keys recreated exactly as Django made them, and a second run that adds nothing."
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from io import StringIO
 
@@ -13,8 +14,11 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from bench.seed import search_term
+from calldesk.search import normalise
 from calls.models import Call
 from clients.models import Client, ClientPhone, Contact, Receivable
+from clients.selectors import search_clients
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, Product
 from staff.models import User
 
@@ -115,6 +119,20 @@ def test_a_tiny_benchmark_data_set_is_loaded_exactly_once():
     assert Call.objects.filter(Q(ended_at__isnull=True) | Q(outcome="")).count() == 0
     assert Receivable.objects.filter(due_on__lt=F("issued_on")).count() == 0
     assert Receivable.objects.filter(paid__lt=F("amount"), due_on__lt=timezone.localdate()).exists()
+    # Cyrillic names, each with the search text the desk's search reads (calldesk.search)
+    clients = list(Client.objects.values_list("name", "tax_id", "search_text"))
+    products = list(
+        Product.objects.filter(sku__startswith="BENCH-").values_list("sku", "name", "search_text")
+    )
+    assert [name for name, _tax_id, _text in clients if re.search("[а-яё]", name, re.I) is None] == []
+    assert [name for _sku, name, _text in products if re.search("[а-яё]", name, re.I) is None] == []
+    assert [text for name, tax_id, text in clients if text != normalise(name, tax_id)] == []
+    assert [text for sku, name, text in products if text != normalise(sku, name)] == []
+    # the bench's query: four lower-case Cyrillic letters of a name, which find that client
+    name = clients[0][0]
+    term = search_term(name)
+    assert re.fullmatch("[а-яё]{4}", term), term
+    assert name in [client.name for client in search_clients(term, limit=1000)]
 
     # a second run finds the data set and adds nothing
     out = StringIO()
