@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
@@ -235,7 +236,9 @@ def assortment_pdf(*, on: date) -> Attachment:
         line_height=5,
         padding=1,
     ) as table:
-        headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), _("New")]
+        # "New" here heads the column that marks a new product (III.7); a comment's state "New"
+        # is another word in Russian (Новинка, Новое).
+        headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), pgettext("assortment column", "New")]
         _row(table, headings)
         for category, items in _grouped(products):
             table.row().cell(category, colspan=len(headings), style=CATEGORY_STYLE)
