@@ -322,6 +322,8 @@ def seed_clients(
                 manager=manager,
                 region=region,
                 address=address,
+                # what the client receives (documents, e-mails) is in the data set's language
+                language=words.locale,
                 credit_limit=limit,
                 payment_terms_days=rng.choice([0, 7, 14, 14, 21, 30]) if code != "key" else 45,
                 joined_on=today - timedelta(days=rng.randint(30, 4 * 365)),

@@ -109,6 +109,7 @@ def words() -> dict[str, list[str]]:
         "offer reasons": sorted(set(Offer.objects.exclude(reason="").values_list("reason", flat=True))),
         "campaign": list(Campaign.objects.values_list("name", "goal", "script")[0]),
         "staff": list(User.objects.order_by("username").values_list("full_name", flat=True)),
+        "client languages": sorted(set(Client.objects.values_list("language", flat=True))),
     }
 
 
@@ -163,7 +164,7 @@ def test_the_russian_and_the_latin_sets_are_one_data_set(both):
 
 
 def test_the_latin_set_is_unchanged(both):
-    en = both["en"]["words"]
+    en = dict(both["en"]["words"])
     assert both["en"]["digest"] == LATIN_DIGEST
     assert en["client names"][:3] == ["Sokol stall #1", "Zhuravl brand shop #2", "Sokol kiosk #3"]
     assert en["addresses"][:3] == [
@@ -177,13 +178,15 @@ def test_the_latin_set_is_unchanged(both):
     assert en["phone labels"] == ["mobile", "office"]
     assert en["units"] == ["pcs"]
     assert en["campaign"][0] == "Summer drinks promotion"
+    assert en.pop("client languages") == ["en"]
     for kind, texts in en.items():
         for text in texts:
             assert not CYRILLIC.search(str(text)), (kind, text)
 
 
 def test_the_russian_set_is_written_in_russian(both):
-    ru = both["ru"]["words"]
+    ru = dict(both["ru"]["words"])
+    assert ru.pop("client languages") == ["ru"]  # documents and e-mails in Russian
     for kind, texts in ru.items():
         for text in texts:
             assert CYRILLIC.search(text), (kind, text)
