@@ -7,14 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError
+from calldesk.money import format_money
+from calldesk.screen_input import LocalDateTimeField, LocalDateTimeInput, pattern_hint, typed_as
 from calldesk.validation import MAX_ID
 from calls.models import Call, FeedbackRoute, ReferenceRequest
 from calls.services import EndCall
 from clients.models import ClientType
 from orders.models import Order
 from staff.models import Department, User
-
-DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M"]
 
 
 class DeskForm(forms.Form):
@@ -93,12 +93,12 @@ class WrapUpForm(DeskForm):
     )
     transferred_to = forms.ChoiceField(label=_("Transferred to"), required=False)
     declined_reason = forms.CharField(label=_("Why the client declined"), max_length=300, required=False)
-    callback_at = forms.DateTimeField(
+    # As the operator's language writes it (01.11.2026 14:30 in Russian), ISO too.
+    callback_at = LocalDateTimeField(
         label=_("Call back at"),
         required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"placeholder": _("YYYY-MM-DD HH:MM")}),
-        error_messages={"invalid": _("Type the callback time as YYYY-MM-DD HH:MM.")},
+        widget=LocalDateTimeInput(attrs={"placeholder": pattern_hint(True)}),
+        error_messages={"invalid": typed_as(_("Type the callback time as %(pattern)s."), with_time=True)},
     )
     notes = forms.CharField(
         label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -144,7 +144,7 @@ class WrapUpForm(DeskForm):
 
 def order_label(order: Order) -> str:
     number = order.number or _("draft")
-    return f"{number} · {order.get_status_display()} · {order.total:,.2f}"
+    return f"{number} · {order.get_status_display()} · {format_money(order.total)}"
 
 
 class AttachClientForm(DeskForm):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import InvalidInput
+from calldesk.screen_input import LOCAL_AMOUNTS
 from clients.admin_receivables import ReceivableImportMixin
 from clients.models import Client, ClientChange, ClientPhone, ClientType, Contact, Receivable
 from clients.phones import normalize_phone
@@ -155,6 +156,7 @@ class ClientAdmin(admin.ModelAdmin):
     the history of type, manager, credit limit and terms hold here as on the screens and API."""
 
     form = ClientAdminForm
+    formfield_overrides = LOCAL_AMOUNTS  # a credit limit as the person writes it: "12 500,00"
     list_display = ["name", "tax_id", "type", "department", "manager", "credit_limit", "payment_terms_days"]
     list_filter = ["type", "department", ("manager", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["type", "department", "manager"]

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from calldesk.money import format_money
+
 ZERO = Decimal("0.00")
 
 
@@ -62,19 +64,17 @@ def assess_debt(
 
 
 def debt_sentence(debt: Debt, *, currency: str) -> str:
-    """What the operator tells the client about the debt (III.5)."""
+    """What the operator tells the client about the debt (III.5), amounts as the operator's
+    language writes money (calldesk.money)."""
     parts = []
     if DebtReason.OVERDUE in debt.reasons:
-        parts.append(
-            _("%(amount)s %(currency)s is overdue") % {"amount": f"{debt.overdue:,.2f}", "currency": currency}
-        )
+        parts.append(_("%(amount)s is overdue") % {"amount": format_money(debt.overdue, currency=currency)})
     if DebtReason.OVER_LIMIT in debt.reasons:
         parts.append(
-            _("the debt of %(outstanding)s %(currency)s is over the credit limit of %(limit)s %(currency)s")
+            _("the debt of %(outstanding)s is over the credit limit of %(limit)s")
             % {
-                "outstanding": f"{debt.outstanding:,.2f}",
-                "limit": f"{debt.credit_limit:,.2f}",
-                "currency": currency,
+                "outstanding": format_money(debt.outstanding, currency=currency),
+                "limit": format_money(debt.credit_limit, currency=currency),
             }
         )
     if not parts:

@@ -21,6 +21,8 @@ from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import DeskError, Forbidden, InvalidInput
 from calldesk.exporting import EXPORT_FORMATS
 from calldesk.importing import FileImportAdmin
+from calldesk.money import format_money
+from calldesk.screen_input import LOCAL_AMOUNTS, LocalDecimalField
 from orders.models import (
     DiscountRule,
     Order,
@@ -61,7 +63,7 @@ class PriceColumnAdmin(admin.ModelAdmin):
 
 
 class PriceInlineForm(forms.ModelForm):
-    amount = forms.DecimalField(label=gettext_lazy("amount"), min_value=0, max_digits=12, decimal_places=2)
+    amount = LocalDecimalField(label=gettext_lazy("amount"), min_value=0, max_digits=12, decimal_places=2)
 
     class Meta:
         model = Price
@@ -189,7 +191,7 @@ class ProductAdmin(PriceListFileMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("prices"))
     def price_list(self, product: Product) -> str:
         prices = sorted(product.prices.all(), key=lambda price: price.column.position)
-        return " · ".join(f"{price.column.code} {price.amount:.2f}" for price in prices) or "—"
+        return " · ".join(f"{price.column.code} {format_money(price.amount)}" for price in prices) or "—"
 
     def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix: str) -> dict:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -349,6 +351,7 @@ class ThroughServicesAdmin(admin.ModelAdmin):
     it, from "admin". Each change page links to the object's history."""
 
     readonly_fields = ["created_by", "history"]
+    formfield_overrides = LOCAL_AMOUNTS  # a special price, a rule's minimum: "1 000,00" in Russian
     actions = ["deactivate"]
     kind = ""
     id_argument = ""

@@ -8,6 +8,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.screen_input import (
+    LocalDateField,
+    LocalDateInput,
+    LocalDateTimeField,
+    LocalDateTimeInput,
+    LocalDecimalField,
+    pattern_hint,
+    typed_as,
+)
 from calldesk.validation import MAX_ID
 from orders.models import Fulfilment, Offer, Order, PaymentForm
 
@@ -19,12 +28,11 @@ QUANTITY_ERRORS = {
     "max_decimal_places": _("The quantity must be a positive number with at most three decimals."),
     "max_whole_digits": _("The quantity must be a positive number with at most three decimals."),
 }
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M"]
 
 
 def quantity_field(*, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+    """A quantity as the operator's language writes it: "2,5" or "2.5", "1 200" (calldesk.screen_input)."""
+    return LocalDecimalField(
         required=required,
         min_value=Decimal("0.001"),
         max_digits=12,
@@ -78,14 +86,12 @@ class TermsForm(DeskForm):
     """Delivery (III.12) and, for a client with regional terms, payment and pick-up or shipping
     (III.13). Every field is optional here: confirmation says what is still missing."""
 
-    delivery_date = forms.DateField(
+    # Dates and times as the operator's language writes them (01.11.2026 in Russian), ISO too.
+    delivery_date = LocalDateField(
         label=_("Delivery date"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(
-            format="%Y-%m-%d", attrs={"placeholder": _("YYYY-MM-DD"), "size": 11, "data-shortcut": "Alt+t"}
-        ),
-        error_messages={"invalid": _("Type the delivery date as YYYY-MM-DD.")},
+        widget=LocalDateInput(attrs={"placeholder": pattern_hint(), "size": 11, "data-shortcut": "Alt+t"}),
+        error_messages={"invalid": typed_as(_("Type the delivery date as %(pattern)s."))},
     )
     delivery_window = _text(_("Time window"), 40, placeholder=_("e.g. 10:00-14:00"), size=12)
     receiver_name = _text(_("Receiver"), 150)
@@ -97,12 +103,11 @@ class TermsForm(DeskForm):
     fulfilment = forms.ChoiceField(
         label=_("Fulfilment"), choices=[("", "—"), *Fulfilment.choices], required=False
     )
-    pickup_at = forms.DateTimeField(
+    pickup_at = LocalDateTimeField(
         label=_("Pick-up at"),
         required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(format="%Y-%m-%d %H:%M", attrs={"placeholder": _("YYYY-MM-DD HH:MM")}),
-        error_messages={"invalid": _("Type the pick-up time as YYYY-MM-DD HH:MM.")},
+        widget=LocalDateTimeInput(attrs={"placeholder": pattern_hint(True)}),
+        error_messages={"invalid": typed_as(_("Type the pick-up time as %(pattern)s."), with_time=True)},
     )
     shipping_address = _text(_("Shipping address"), 300)
     carrier = _text(_("Carrier"), 150)

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from calldesk.money import format_money
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
@@ -82,7 +84,7 @@ def choose_column(
         reason = _("%(column)s: %(who)s, order over %(amount)s") % {
             "column": best.column_name,
             "who": who,
-            "amount": f"{best.min_subtotal:,.0f}".replace(",", " "),
+            "amount": format_money(best.min_subtotal),
         }
     else:
         reason = _("%(column)s: %(who)s") % {"column": best.column_name, "who": who}

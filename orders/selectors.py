@@ -30,8 +30,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from calldesk.money import format_money
+from calldesk.screen_input import local_number
 from calldesk.search import words_match
 from clients.exceptions import ClientNotFound
 from clients.models import Client
@@ -325,10 +328,7 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
         if keep(special.product_id) and sum(s.reason == "special" for s in result) < limit_each:
             note = special.note
             if special.special_price is not None:
-                note += " " + _("Special price %(price)s %(currency)s.") % {
-                    "price": f"{special.special_price:,.2f}",
-                    "currency": settings.CURRENCY,
-                }
+                note += " " + _("Special price %(price)s.") % {"price": format_money(special.special_price)}
             result.append(
                 Suggestion(special.product.sku, special.product.name, "special", note, None, special.pk)
             )
@@ -341,7 +341,7 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
     for product in new_products:
         new_until = product.new_until  # always set here (the filter above); None only to the type
         if new_until is not None and keep(product.pk) and sum(s.reason == "new" for s in result) < limit_each:
-            note = _("New until %(date)s.") % {"date": new_until.isoformat()}
+            note = _("New until %(date)s.") % {"date": date_format(new_until, "SHORT_DATE_FORMAT")}
             result.append(Suggestion(product.sku, product.name, "new", note, None))
 
     own = _top_products(
@@ -504,11 +504,12 @@ SEARCH_LIMIT = 8
 
 
 def plain_quantity(quantity: Decimal | None) -> str:
-    """12.000 → "12", 2.500 → "2.5": how an operator reads and types a quantity."""
+    """12.000 → "12", 2.500 → "2.5" ("2,5" in Russian): how an operator reads and types a
+    quantity, in their language's decimal mark (calldesk.screen_input reads it back)."""
     if quantity is None:
         return ""
     text = f"{quantity:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return local_number(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 def _matching(term: str) -> QuerySet[Product]:

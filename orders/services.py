@@ -22,9 +22,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput
+from calldesk.money import format_money
 from clients.models import Client
 from clients.selectors import debt_of
 from messaging.services import queue_message
@@ -558,17 +560,16 @@ def _tell_manager(order: Order) -> None:
         return
     from django.urls import reverse
 
-    subject = _("Order %(number)s confirmed: %(client)s, %(total)s %(currency)s") % {
+    subject = _("Order %(number)s confirmed: %(client)s, %(total)s") % {
         "number": order.number,
         "client": order.client.name,
-        "total": f"{order.total:,.2f}",
-        "currency": settings.CURRENCY,
+        "total": format_money(order.total),
     }
     body = _(
         "%(client)s ordered for delivery on %(date)s (%(window)s); receiver %(receiver)s, %(phone)s."
     ) % {
         "client": order.client.name,
-        "date": order.delivery_date.isoformat() if order.delivery_date else "—",
+        "date": date_format(order.delivery_date, "SHORT_DATE_FORMAT") if order.delivery_date else "—",
         "window": order.delivery_window or _("any time"),
         "receiver": order.receiver_name,
         "phone": order.receiver_phone,

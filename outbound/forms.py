@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError
-from calls.forms import DATETIME_FORMATS, DeskForm
+from calldesk.screen_input import LocalDateField, LocalDateTimeField
+from calls.forms import DeskForm
 from clients.models import ClientType
 from outbound.models import CallTask
 from staff.models import Role, User
@@ -33,7 +34,9 @@ class CampaignForm(DeskForm):
         help_text=_("One question a line, at most 10."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = LocalDateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     client_types = forms.MultipleChoiceField(
         label=_("Client types"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -91,10 +94,10 @@ class TaskResultForm(DeskForm):
 
     id_prefix = "task"
     refusal_reason = forms.CharField(label=_("Refusal reason"), max_length=300, required=False)
-    callback_at = forms.DateTimeField(
+    # The browser's picker sends ISO; typed by hand, as the person's language writes it.
+    callback_at = LocalDateTimeField(
         label=_("Call back at"),
         required=False,
-        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     outcome = forms.ChoiceField(

@@ -11,17 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from calldesk.exporting import EXPORT_FORMATS
+from calldesk.money import currency_symbol
+from calldesk.screen_input import LocalDateField
 from reports.exports import KINDS, ExportRequest, job_for, request_export
 from reports.models import ExportJob
 from reports.selectors import PERIODS, Period, department_period, period_of, running_campaigns
@@ -48,9 +49,11 @@ YEARS = range(1900, 3000)
 
 
 def _date(value: str) -> date | None:
+    """A filter's date: ISO (the browser's date picker) or as the person's language writes it
+    (01.11.2026, calldesk.screen_input)."""
     try:
-        day = parse_date(value.strip())
-    except ValueError:  # well formed but impossible, such as 2026-02-30
+        day = LocalDateField(required=False).clean(value.strip())
+    except ValidationError:  # unreadable, or well formed but impossible, such as 2026-02-30
         return None
     return day if day is None or day.year in YEARS else None  # 9999-12-31 has no day after it
 
@@ -128,7 +131,7 @@ def _chart_data(figures) -> dict:
     return {
         "labels": {
             "orders": _("Orders"),
-            "value": _("Order value, %(currency)s") % {"currency": settings.CURRENCY},
+            "value": _("Order value, %(currency)s") % {"currency": currency_symbol()},
             "conversion": _("Upsell conversion, %"),
             "no_manager": _("No manager"),
         },

@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "calldesk.context_processors.desk",
             ],
+            # `|money` and `|typed_date` on every page without a {% load %} (calldesk.money).
+            "builtins": ["calldesk.templatetags.desk_formats"],
         },
     }
 ]
@@ -127,6 +129,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("ro", _("Romanian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as 02.12.2026 and 24-hour times in Russian and Romanian (calldesk/formats/).
+FORMAT_MODULE_PATH = ["calldesk.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")

@@ -100,7 +100,7 @@ def test_screen_pop_of_a_debtor_shows_the_sentence_to_say_and_transfers_to_the_m
     html = html_of(desk.get(call_url(call)))
     assert (
         '<p class="message error" role="alert" id="debt-banner"><strong>Say to the client:</strong> '
-        "The order cannot be taken: 1,500.00 RUB is overdue.</p>"
+        "The order cannot be taken: RUB\xa01,500.00 is overdue.</p>"
     ) in html
     assert "Transfer to Oleg Ivanov <kbd>Alt+G</kbd>" in html
     assert f'action="{call_url(call, "transfer")}"' in html
@@ -120,7 +120,7 @@ def test_screen_pop_shows_recent_orders_calls_and_open_comments(desk, operator, 
     desk.post(call_url(call, "call-feedback"), {"text": "Deliver before 9", "departments": ["wholesale"]})
     html = html_of(desk.get(call_url(call)))
     assert "2026-000777" in html
-    assert "2,500.00 RUB" in html
+    assert "RUB\xa02,500.00" in html
     assert "Feedback recorded</td><td>asked about delivery</td>" in html
     assert "Deliver before 9 · Wholesale sales" in html
     assert FeedbackRoute.objects.count() == 1
@@ -282,7 +282,7 @@ def test_wrap_up_offers_the_order_taken_in_this_call_and_closes_with_it(desk, op
     )
     html = html_of(desk.get(call_url(call)))
     choices = html.split('id="wrap-up-order"')[1].split("</select>")[0]
-    assert f'<option value="{order.pk}" selected>2026-000002 · Confirmed · 0.00</option>' in choices
+    assert f'<option value="{order.pk}" selected>2026-000002 · Confirmed · RUB\xa00.00</option>' in choices
     assert "2026-000001" not in choices  # taken before the call
     assert '<option value="order_taken" selected>Order taken</option>' in html
     response = desk.post(

@@ -183,7 +183,7 @@ def test_debtor_goes_to_manager_then_finance(api, operator, wholesale):
     assert body["debt"]["blocks_order"] is True
     assert body["debt"]["reasons"] == ["overdue"]
     assert body["route"]["reason"] == (
-        "The order cannot be taken: 1,000.00 RUB is overdue. Pass to Oleg Ivanov (manager)."
+        "The order cannot be taken: RUB\xa01,000.00 is overdue. Pass to Oleg Ivanov (manager)."
     )
     absent(wholesale["oleg"])
     assert client.get("/api/v1/lookup", {"phone": "+74950000002"}).json()["route"]["user"] == "norlova"

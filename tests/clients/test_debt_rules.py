@@ -44,8 +44,8 @@ def test_sentence_tells_the_operator_what_to_say():
         overdue=D("1200.50"), outstanding=D("61000.00"), open_orders=D("0"), credit_limit=D("50000.00")
     )
     assert debt_sentence(debt, currency="RUB") == (
-        "The order cannot be taken: 1,200.50 RUB is overdue; "
-        "the debt of 61,000.00 RUB is over the credit limit of 50,000.00 RUB."
+        "The order cannot be taken: RUB\xa01,200.50 is overdue; "
+        "the debt of RUB\xa061,000.00 is over the credit limit of RUB\xa050,000.00."
     )
     clean = assess_debt(overdue=D("0"), outstanding=D("0"), open_orders=D("0"), credit_limit=None)
     assert debt_sentence(clean, currency="RUB") == ""

@@ -17,7 +17,7 @@ HEAD = Person("volkov", "Sergey Volkov")
 HEAD_ABSENT = Person("volkov", "Sergey Volkov", presence="absent")
 NATALIA = Person("norlova", "Natalia Orlova")
 NATALIA_ABSENT = Person("norlova", "Natalia Orlova", presence="absent")
-DEBT = "The order cannot be taken: 1,000.00 RUB is overdue."
+DEBT = "The order cannot be taken: RUB\xa01,000.00 is overdue."
 
 
 def facts(**overrides) -> CallFacts:

@@ -214,7 +214,7 @@ def test_orders_confirmed_while_redis_is_down_are_saved_and_each_notice_is_deliv
         assert message.attempts == 1  # one delivery: one inbox message and one e-mail
     for order in orders:
         manager = order.client.manager
-        subject = f"Order {order.number} confirmed: {order.client.name}, 100.00 RUB"
+        subject = f"Order {order.number} confirmed: {order.client.name}, RUB\xa0100.00"
         notices = InboxMessage.objects.filter(recipient=manager, subject__startswith=f"Order {order.number} ")
         assert [n.subject for n in notices] == [subject]
     assert InboxMessage.objects.count() == 6

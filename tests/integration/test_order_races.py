@@ -94,4 +94,4 @@ def test_a_real_worker_delivers_the_managers_notice(celery_worker):
     while time.monotonic() < deadline and not InboxMessage.objects.filter(recipient=manager).exists():
         time.sleep(0.2)
     message = InboxMessage.objects.get(recipient=manager)
-    assert message.subject == f"Order {order.number} confirmed: Sokol kiosk, 100.00 RUB"
+    assert message.subject == f"Order {order.number} confirmed: Sokol kiosk, RUB\xa0100.00"

@@ -39,18 +39,18 @@ RULES = [
     [
         ("retail", "0.00", "base", "base prices: no discount rule applies"),
         ("retail", "19999.99", "base", "base prices: no discount rule applies"),
-        ("retail", "20000.00", "column_2", "Column 2: retail client, order over 20 000"),
-        ("retail", "49999.99", "column_2", "Column 2: retail client, order over 20 000"),
-        ("retail", "50000.00", "column_3", "Column 3: retail client, order over 50 000"),
+        ("retail", "20000.00", "column_2", "Column 2: retail client, order over RUB\xa020,000.00"),
+        ("retail", "49999.99", "column_2", "Column 2: retail client, order over RUB\xa020,000.00"),
+        ("retail", "50000.00", "column_3", "Column 3: retail client, order over RUB\xa050,000.00"),
         (
             "retail",
             "150000.00",
             "column_3",
-            "Column 3: retail client, order over 50 000",
+            "Column 3: retail client, order over RUB\xa050,000.00",
         ),  # priority beats size
         ("key", "0.00", "column_4", "Column 4: key client"),
         ("market", "99999.99", "base", "base prices: no discount rule applies"),
-        ("market", "100000.00", "column_2", "Column 2: any client, order over 100 000"),
+        ("market", "100000.00", "column_2", "Column 2: any client, order over RUB\xa0100,000.00"),
     ],
 )
 def test_column_at_each_threshold(type_code, subtotal, code, reason):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from messaging.models import InboxMessage, OutboxMessage
 from orders.exceptions import RULE_ERRORS
@@ -63,7 +63,10 @@ def test_lines_are_priced_at_the_column_and_the_column_follows_the_subtotal(api,
     body = http.post(
         f"/api/v1/orders/{order['id']}/lines", {"sku": "CHIPS", "quantity": "12"}, content_type=JSON
     ).json()
-    assert body["column"] == {"code": "column_3", "reason": "Column 3: retail client, order over 1 000"}
+    assert body["column"] == {
+        "code": "column_3",
+        "reason": "Column 3: retail client, order over RUB\xa01,000.00",
+    }
     assert (body["line"]["sku"], body["line"]["unit_price"], body["line"]["total"]) == (
         "CHIPS",
         "33.37",
@@ -153,7 +156,7 @@ def test_operator_may_not_start_an_order_for_a_debtor_but_the_manager_may(
     assert response.status_code == 409
     assert response.json() == {
         "code": "client_has_debt",
-        "detail": "The order cannot be taken: 700.00 RUB is overdue.",
+        "detail": "The order cannot be taken: RUB\xa0700.00 is overdue.",
         "errors": [],
     }
     assert api(manager).post("/api/v1/orders", {"client": shop.pk}, content_type=JSON).status_code == 201
@@ -384,14 +387,14 @@ def test_the_manager_is_told_in_the_inbox_and_by_email(
         number = http.post(f"/api/v1/orders/{order_id}/confirm").json()["number"]
     message = InboxMessage.objects.get()
     assert message.recipient.username == "tpavlova"
-    assert message.subject == f"Order {number} confirmed: Zarya minimarket, 100.00 RUB"
+    assert message.subject == f"Order {number} confirmed: Zarya minimarket, RUB\xa0100.00"
     assert message.link == f"/orders/{order_id}/"
     assert OutboxMessage.objects.get().delivered_at is not None
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["tp@example.test"]
     assert mailoutbox[0].subject == message.subject
     assert (
-        f"delivery on {delivery_day().isoformat()} (10:00-14:00); receiver Ivan Popov, +79165554433"
+        f"delivery on {delivery_day():%m/%d/%Y} (10:00-14:00); receiver Ivan Popov, +79165554433"
         in mailoutbox[0].body
     )
 
@@ -408,7 +411,13 @@ def test_the_manager_reads_a_confirmed_order_in_their_language(
             "number"
         ]
     message = InboxMessage.objects.get(recipient=manager)
-    assert message.subject.startswith(f"Заказ {number} подтверждён: Zarya minimarket, ")
+    with translation.override("ru"):
+        subject = translation.gettext("Order %(number)s confirmed: %(client)s, %(total)s") % {
+            "number": number,
+            "client": "Zarya minimarket",
+            "total": "100,00\u00a0₽",
+        }
+    assert message.subject == subject
     assert message.body.startswith("Zarya minimarket — заказ с доставкой ")
     assert "; получатель Ivan Popov, +79165554433." in message.body
 

@@ -57,7 +57,7 @@ def test_take_an_order_opens_a_draft_and_shows_its_screen(desk, operator, catalo
     html = desk.get(response.url).content.decode()
     assert 'id="product-search"' in html
     assert 'data-shortcut="F2"' in html
-    assert "Credit: room for 100,000.00 RUB more." in html
+    assert "Credit: room for RUB\xa0100,000.00 more." in html
     assert "0 of 3 offers made" in html
 
 
@@ -70,7 +70,7 @@ def test_a_client_with_debt_is_refused_on_the_desk_with_the_reason(desk, catalog
     )
     response = desk.post(reverse("orders:start"), {"client": shop.pk, "q": "Zarya"}, follow=True)
     assert response.redirect_chain == [(reverse("calls:desk") + "?q=Zarya", 302)]
-    assert "2,500.00 RUB is overdue" in response.content.decode()
+    assert "RUB\xa02,500.00 is overdue" in response.content.decode()
     assert not Order.objects.exists()
 
 
@@ -84,9 +84,9 @@ def test_adding_a_line_returns_the_panel_with_the_line_and_the_new_totals(desk, 
     assert "<html" not in html
     assert 'id="order-panel"' in html
     assert "Cola product" in html
-    assert '<td class="num" id="order-subtotal">600.00 RUB</td>' in html
-    assert '<th class="num" id="order-total">600.00 RUB</th>' in html
-    assert "Credit: room for 99,400.00 RUB more." in html
+    assert '<td class="num" id="order-subtotal">RUB\xa0600.00</td>' in html
+    assert '<th class="num" id="order-total">RUB\xa0600.00</th>' in html
+    assert "Credit: room for RUB\xa099,400.00 more." in html
     assert "autofocus" in html.split('id="product-search"')[1].split(">")[0]  # back to the product box
     assert OrderLine.objects.get(order=draft).quantity == Decimal("12.000")
 
@@ -100,8 +100,8 @@ def test_the_column_and_its_reason_follow_the_subtotal(desk, draft):
     desk.post(url("line-add", draft), {"product": "COLA", "quantity": "12"}, headers=HTMX)
     html = desk.post(url("line-add", draft), {"product": "CHIPS", "quantity": "12"}, headers=HTMX)
     html = html.content.decode()
-    assert "Column 3: retail client, order over 1 000" in html
-    assert '<th class="num" id="order-total">964.44 RUB</th>' in html
+    assert "Column 3: retail client, order over RUB\xa01,000.00" in html
+    assert '<th class="num" id="order-total">RUB\xa0964.44</th>' in html
 
 
 @pytest.mark.parametrize("quantity", ["", "0", "-2", "1.2345", "lots"])
@@ -136,12 +136,12 @@ def test_without_htmx_a_post_redirects_and_an_error_becomes_a_message(desk, draf
 def test_a_line_is_changed_and_removed_from_the_panel(desk, operator, draft):
     line = add_line(actor=operator, order_id=draft.pk, sku="TEA", quantity="2").line
     html = desk.post(url("line-change", draft, line.pk), {"quantity": "3"}, headers=HTMX).content.decode()
-    assert '<th class="num" id="order-total">360.00 RUB</th>' in html
+    assert '<th class="num" id="order-total">RUB\xa0360.00</th>' in html
     html = desk.post(url("line-change", draft, line.pk), {"quantity": "x"}, headers=HTMX).content.decode()
     assert "at most three decimals" in html
     html = desk.post(url("line-remove", draft, line.pk), headers=HTMX).content.decode()
     assert "No lines yet" in html
-    assert '<th class="num" id="order-total">0.00 RUB</th>' in html
+    assert '<th class="num" id="order-total">RUB\xa00.00</th>' in html
     assert not OrderLine.objects.exists()
 
 
@@ -182,12 +182,12 @@ def test_product_search_lists_matches_with_the_price_at_the_orders_column(desk, 
     assert "<html" not in html
     assert 'id="product-matches"' in html
     assert 'data-sku="COLA"' in html
-    assert "50.00 RUB" in html
+    assert "RUB\xa050.00" in html
     assert "Old cola" not in html
     # over 1 000 at base: column 3 prices
     add_line(actor=operator, order_id=draft.pk, sku="TEA", quantity="10")
     html = desk.get(url("product-search", draft), {"product": "COLA"}, headers=HTMX).content.decode()
-    assert "47.00 RUB" in html
+    assert "RUB\xa047.00" in html
 
 
 def test_product_search_shows_at_most_eight_in_constant_queries(desk, draft, django_assert_num_queries):

@@ -58,8 +58,8 @@ def test_suggestions_name_each_kind_with_what_to_say(operator, catalog, shop, se
         for s in suggestions_for(order=order, on=timezone.localdate())
     ]
     assert found == [
-        ("TEA", "special", "Tea: 10% off this week Special price 108.00 RUB.", None),
-        ("NEWBAR", "new", f"New until {(timezone.localdate() + timedelta(days=10)).isoformat()}.", None),
+        ("TEA", "special", "Tea: 10% off this week Special price RUB\xa0108.00.", None),
+        ("NEWBAR", "new", f"New until {(timezone.localdate() + timedelta(days=10)):%m/%d/%Y}.", None),
         ("RICE", "traditional", "usually orders 12", Decimal("12")),
         ("CHIPS", "assortment", "Clients of this type buy it: 2 orders in a year.", Decimal("24")),
     ]

@@ -419,8 +419,8 @@ def test_operator_queue_says_why_each_client_is_on_it(client, head, operators, s
     start(head, name="Summer drinks", today=timezone.localdate(), target={"regions": ["Moscow"]})
     client.force_login(operator)
     page = client.get(reverse("outbound:queue")).content.decode()
-    assert "last order on 2026-05-01" in page
-    assert "never ordered since joining 2025-10-01" in page
+    assert "last order on 05/01/2026" in page
+    assert "never ordered since joining 10/01/2025" in page
     assert "campaign “Summer drinks”" in page
     assert page.count('<tr id="task-') == 5  # 2 dormant + 3 in the campaign
 

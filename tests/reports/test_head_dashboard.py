@@ -166,7 +166,7 @@ def test_a_built_day_shows_the_departments_figures(client, head, known_day):
     assert status == 200
     assert '<h1 id="dashboard-title">Wholesale sales: Nov. 20, 2026</h1>' in html
     assert cell(html, "total-orders") == "4"
-    assert cell(html, "total-value") == "6,350.10 RUB"
+    assert cell(html, "total-value") == "RUB\xa06,350.10"
     assert cell(html, "total-lines") == "7"
     assert cell(html, "conversion") == "50.0 %"  # 3 of 6 offers accepted (III.7)
     assert cell(html, "offers") == "3 / 6"
@@ -189,15 +189,15 @@ def test_by_manager_and_by_operator(client, head, known_day):
     oleg = row_of(html, "by-manager", "data-person", "oleg")
     assert (oleg["orders"], oleg["value"], oleg["lines"], oleg["conversion"]) == (
         "2",
-        "1,150.10 RUB",
+        "RUB\xa01,150.10",
         "3",
         "25.0",
     )
     assert (oleg["reactivated"], oleg["errors"], oleg["blocked"], oleg["calls-in"]) == ("1", "1", "3", "3")
     irina = row_of(html, "by-manager", "data-person", "irina")
-    assert (irina["orders"], irina["value"], irina["conversion"]) == ("1", "5,000.00 RUB", "100.0")
+    assert (irina["orders"], irina["value"], irina["conversion"]) == ("1", "RUB\xa05,000.00", "100.0")
     nobody = row_of(html, "by-manager", "data-person", "-")
-    assert (nobody["orders"], nobody["value"], nobody["conversion"]) == ("1", "200.00 RUB", "—")
+    assert (nobody["orders"], nobody["value"], nobody["conversion"]) == ("1", "RUB\xa0200.00", "—")
     managers = re.findall(
         r'data-person="([\w-]+)"', re.search(r'id="by-manager".*?</table>', html, re.S).group(0)
     )
@@ -205,7 +205,7 @@ def test_by_manager_and_by_operator(client, head, known_day):
     olga = row_of(html, "by-operator", "data-person", "olga")
     assert (olga["orders"], olga["value"], olga["lines"], olga["conversion"]) == (
         "3",
-        "1,350.10 RUB",
+        "RUB\xa01,350.10",
         "4",
         "25.0",
     )
@@ -213,7 +213,7 @@ def test_by_manager_and_by_operator(client, head, known_day):
     marina = row_of(html, "by-operator", "data-person", "marina")
     assert (marina["orders"], marina["value"], marina["errors"], marina["blocked"]) == (
         "1",
-        "5,000.00 RUB",
+        "RUB\xa05,000.00",
         "1",
         "2",
     )
@@ -281,7 +281,7 @@ def test_a_week_adds_up_its_days_and_warns_of_days_not_built(client, head):
     _, html = page(client, head, period="week", on=DAY.isoformat())
     assert '<h1 id="dashboard-title">Wholesale sales: Nov. 16, 2026 to Nov. 22, 2026</h1>' in html
     assert cell(html, "total-orders") == "5"
-    assert cell(html, "total-value") == "120.50 RUB"
+    assert cell(html, "total-value") == "RUB\xa0120.50"
     assert cell(html, "conversion") == "40.0 %"
     # Saturday and Sunday are not built; they count as missing once they are past
     assert (
@@ -314,7 +314,12 @@ def test_targets_are_prorated_to_the_day_and_compared(client, head, known_day):
     orders = row_of(html, "targets-table", "data-target", "orders")
     assert orders == {"actual": "4", "target": "10", "share": "40.0 %", "met": "Not met"}
     value = row_of(html, "targets-table", "data-target", "order_value")
-    assert value == {"actual": "6,350.10 RUB", "target": "5,000.00 RUB", "share": "127.0 %", "met": "Met"}
+    assert value == {
+        "actual": "RUB\xa06,350.10",
+        "target": "RUB\xa05,000.00",
+        "share": "127.0 %",
+        "met": "Met",
+    }
     conversion = row_of(html, "targets-table", "data-target", "upsell_conversion")
     assert conversion == {"actual": "50", "target": "40", "share": "125.0 %", "met": "Met"}
     reactivated = row_of(html, "targets-table", "data-target", "reactivated")

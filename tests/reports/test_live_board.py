@@ -252,7 +252,7 @@ def test_a_head_sees_each_state_in_words(client, head):
     assert '<dd id="callbacks-waiting">2</dd>' in html
     assert '<dd id="callbacks-overdue" class="overdue">1</dd>' in html
     assert '<dd id="live-orders">1</dd>' in html
-    assert '<dd id="live-value">1,234.50 RUB</dd>' in html
+    assert '<dd id="live-value">RUB\xa01,234.50</dd>' in html
     assert "Late shop" in html
     assert 'hx-get="/reports/live/" hx-trigger="every 5s" hx-swap="outerHTML"' in html
 

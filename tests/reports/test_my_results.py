@@ -133,7 +133,7 @@ def test_an_operator_sees_their_day_week_and_month(client, today, olga_month):
     assert {k: v for k, v in figures.items() if k.startswith("day-")} == {
         "day-score": "65.0",
         "day-orders": "4",
-        "day-value": "1,234.50 RUB",
+        "day-value": "RUB 1,234.50",
         "day-lines": "9",
         "day-offers": "5 / 10",
         "day-conversion": "50.0 %",
@@ -148,7 +148,7 @@ def test_an_operator_sees_their_day_week_and_month(client, today, olga_month):
     assert {k: v for k, v in figures.items() if k.startswith("week-")} == {
         "week-score": "82.5",  # (65.0 + 100.0) / 2: Monday had no orders, so no score
         "week-orders": "6",
-        "week-value": "1,734.50 RUB",
+        "week-value": "RUB 1,734.50",
         "week-lines": "12",
         "week-offers": "9 / 14",
         "week-conversion": "64.3 %",
@@ -163,7 +163,7 @@ def test_an_operator_sees_their_day_week_and_month(client, today, olga_month):
     assert {k: v for k, v in figures.items() if k.startswith("month-")} == {
         "month-score": "77.7",  # (65.0 + 100.0 + 68.0) / 3; October's 100 is not in it
         "month-orders": "11",
-        "month-value": "2,734.50 RUB",
+        "month-value": "RUB 2,734.50",
         "month-lines": "17",
         "month-offers": "10 / 19",
         "month-conversion": "52.6 %",
@@ -185,7 +185,7 @@ def test_the_month_day_by_day_with_each_days_score(client, today, olga_month):
     assert days == ["2026-11-20", "2026-11-17", "2026-11-16", "2026-11-03"]  # newest first, November only
     scores = re.findall(r'<td class="num" data-cell="score">(.*?)</td>', table)
     assert scores == ["65.0", "100.0", "—", "68.0"]
-    assert '<td class="num" data-cell="value">1,000.00 RUB</td>' in table
+    assert '<td class="num" data-cell="value">RUB\xa01,000.00</td>' in table
 
 
 def test_the_page_explains_the_score(client, today, operator):
@@ -209,7 +209,7 @@ def test_before_the_first_build_the_page_says_so(client, today, operator):
     html = client.get(reverse("reports:me")).content.decode()
     assert "Today's figures are not built yet; they are refreshed every few minutes." in html
     assert '<td class="num" id="month-score">—</td>' in html
-    assert '<td class="num" id="day-value">0.00 RUB</td>' in html
+    assert '<td class="num" id="day-value">RUB\xa00.00</td>' in html
     assert 'id="no-days"' in html
 
 
@@ -219,7 +219,11 @@ def test_an_operator_sees_only_their_own_figures(client, today, olga_month):
     figures = cells(
         client.get(reverse("reports:me"), {"operator": olga_month.pk, "user": "op"}).content.decode()
     )
-    assert (figures["day-orders"], figures["month-value"], figures["month-score"]) == ("0", "0.00 RUB", "—")
+    assert (figures["day-orders"], figures["month-value"], figures["month-score"]) == (
+        "0",
+        "RUB 0.00",
+        "—",
+    )
 
 
 def test_a_head_sees_their_own_rows_not_the_operators(client, today, olga_month, staff_of):
@@ -227,7 +231,11 @@ def test_a_head_sees_their_own_rows_not_the_operators(client, today, olga_month,
     row(head, DAY, orders=1, order_value=Decimal("42.00"), offers_made=2, offers_accepted=1)
     client.force_login(head)
     figures = cells(client.get(reverse("reports:me")).content.decode())
-    assert (figures["day-orders"], figures["day-value"], figures["day-score"]) == ("1", "42.00 RUB", "80.0")
+    assert (figures["day-orders"], figures["day-value"], figures["day-score"]) == (
+        "1",
+        "RUB 42.00",
+        "80.0",
+    )
 
 
 def test_a_visitor_is_sent_to_log_in(client):
@@ -260,7 +268,7 @@ def test_figures_built_from_the_days_calls_and_orders(client, today, operator):
     figures = cells(client.get(reverse("reports:me")).content.decode())
     assert figures["day-calls-in"] == "1"
     assert figures["day-handle"] == "3:05"
-    assert (figures["day-orders"], figures["day-value"], figures["day-lines"]) == ("1", "250.40 RUB", "2")
+    assert (figures["day-orders"], figures["day-value"], figures["day-lines"]) == ("1", "RUB 250.40", "2")
     assert figures["day-score"] == "60.0"  # no errors, no offers made (III.7 asks for 3-4)
     assert figures["month-score"] == "60.0"
 
