@@ -72,7 +72,7 @@ def test_suggestions_and_confirm_are_the_same_queries_on_a_short_and_a_long_orde
     http.patch(f"/api/v1/orders/{order_id}", ready_terms(), content_type=JSON)
     # the idempotency key, the locks, every rule of the confirm, the number, the manager's
     # notice in the outbox, and the answer
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(22):
         confirmed = http.post(
             f"/api/v1/orders/{order_id}/confirm", headers={"Idempotency-Key": str(uuid.uuid4())}
         )
