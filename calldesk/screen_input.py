@@ -6,10 +6,11 @@ and dates the way their language writes them: a Russian types a quantity "2,5", 
 "01.11.2026". Screens accept that; the API stays canonical (dot decimals, ISO dates, API.md) and
 files are read by calldesk.parsing. The separators are CLDR's (Babel) for the active language.
 
-The rule for a number is the files' (calldesk.parsing.file_number_text): spaces between thousands,
-one decimal mark, a comma or a point ("12 500,00", "2.5"). A screen knows the person's language,
-so it also reads both marks as that language groups and splits ("1,234.50" in English,
-"1.234,50" in Russian or Romanian), which a file's cell may not use.
+A number grouped the way the person's language groups thousands is read so first: "1,000" is a
+thousand to an English reader and "1.000" to a Romanian (never "0,500", whose first group is a
+zero). Otherwise the rule is the files' (calldesk.parsing.file_number_text): spaces between
+thousands, one decimal mark, a comma or a point ("12 500,00", "2,5", "2.5"); and both marks as
+the language groups and splits ("1,234.50" in English, "1.234,50" in Russian or Romanian).
 """
 
 from __future__ import annotations
@@ -41,12 +42,17 @@ TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 def canonical_number(text: str, *, language: str | None = None) -> str:
     """`text` as typed in `language` (the active one) in plain decimal notation ("12500.00"); what
     reads as no number is given back stripped, for the field to refuse in its own words."""
+    locale = cldr_locale(language)
+    decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
+    stripped = text.strip()
+    if group_mark in ",." and _grouped_by(stripped, group_mark, decimal_mark):
+        # "1,000" in English and "1.000" in Romanian are a thousand, as the reader writes it
+        whole, _mark, fraction = stripped.partition(decimal_mark)
+        return whole.replace(group_mark, "") + (f".{fraction}" if fraction else "")
     plain = file_number_text(text)
     if plain is not None:
         return plain
-    value = GROUP_SPACES.sub("", text.strip())
-    locale = cldr_locale(language)
-    decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
+    value = GROUP_SPACES.sub("", stripped)
     if group_mark not in ",.":  # Russian groups with a space: a point or a comma is the other mark
         group_mark = "." if decimal_mark == "," else ","
     whole, mark, fraction = value.rpartition(decimal_mark)
@@ -56,6 +62,13 @@ def canonical_number(text: str, *, language: str | None = None) -> str:
         return _ungrouped(value, group_mark)
     except ValueError:
         return value
+
+
+def _grouped_by(text: str, group_mark: str, decimal_mark: str) -> bool:
+    """Whether `text` groups thousands with `group_mark` as its language does ("1,000", "12,500.75"
+    in English): a first group of one to three digits not starting with 0, then groups of three."""
+    pattern = rf"[+-]?[1-9]\d{{0,2}}(?:{re.escape(group_mark)}\d{{3}})+(?:{re.escape(decimal_mark)}\d+)?"
+    return re.fullmatch(pattern, text) is not None
 
 
 def _ungrouped(whole: str, mark: str) -> str:

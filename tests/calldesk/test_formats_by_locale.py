@@ -144,7 +144,12 @@ def test_the_debtors_heading_names_the_day_as_a_russian_writes_it(db, staff_of):
         ("12\u202f500,00", "ru", "12500.00"),
         ("1 000 000", "ru", "1000000"),
         ("1,000", "ru", "1.000"),  # a Russian's comma is the decimal mark
-        ("1,000", "en", "1.000"),  # one mark alone is the decimal one, as in files
+        ("1,000", "en", "1000"),  # an English reader's comma groups thousands
+        ("12,500.75", "en", "12500.75"),
+        ("0,500", "en", "0.500"),  # a first group of 0 groups nothing: a decimal comma
+        ("1.000", "ro", "1000"),  # a Romanian's dot groups thousands
+        ("1.000", "ru", "1.000"),  # a Russian groups with spaces: the point is a decimal one
+        ("0.500", "ro", "0.500"),
         ("1,000,000", "en", "1000000"),  # an English reader's commas group thousands
         ("2,5", "en", "2.5"),
         ("1,234.50", "en", "1234.50"),
