@@ -130,7 +130,7 @@ def price_list_sheet(*, client: Client | None, on: date) -> PriceListSheet:
     return PriceListSheet(
         client_name=client.name if client is not None else "",
         column_code=code,
-        column_name=columns[code].name if code in columns else code,
+        column_name=str(columns[code]) if code in columns else code,
         on=on,
         currency=settings.CURRENCY,
         lines=sorted(lines, key=_by_category_then_name),

@@ -54,7 +54,7 @@ class CallNumberForm(DeskForm):
 
 
 def person_label(user: User) -> str:
-    where = f" ({user.department.name})" if user.department_id and user.department else ""
+    where = f" ({user.department})" if user.department_id and user.department else ""
     return f"{user}{where}"
 
 

@@ -301,7 +301,7 @@ def record_feedback(
     for department in chosen:
         if department.head_id:
             with in_language_of(department.head):
-                subject = _("A client's comment for %(department)s") % {"department": department.name}
+                subject = _("A client's comment for %(department)s") % {"department": department}
             queue_message(
                 kind="feedback",
                 recipient_id=department.head_id,

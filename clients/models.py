@@ -7,10 +7,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.search import normalise
 from staff.models import Department, User
+
+# The names the reference migrations seed, marked for the catalogues (shown through __str__).
+CLIENT_TYPE_NAMES = (
+    gettext_noop("Market"),
+    gettext_noop("Key client"),
+    gettext_noop("Own outlet"),
+    gettext_noop("Retail"),
+    gettext_noop("Regional"),
+)
 
 
 class ClientType(models.Model):
@@ -40,7 +50,9 @@ class ClientType(models.Model):
         verbose_name_plural = _("client types")
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the reader's language while it is the one the migrations seeded
+        (types); a name an admin wrote is shown as written."""
+        return gettext(self.name)
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -281,7 +281,7 @@ def call_facts(*, client: Client | None, purpose: str, debt: Debt | None) -> Cal
         client_known=True,
         is_key_client=not client.type.operator_takes_orders,
         manager=_person(client.manager),
-        department_name=client.department.name,
+        department_name=str(client.department),
         department_head=_person(client.department.head),
         debt_blocks_order=bool(debt and debt.blocks_order),
         debt_sentence=debt_sentence(debt, currency=settings.CURRENCY) if debt else "",

@@ -8,9 +8,18 @@ from enum import nonmember
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.search import normalise
+
+# The names the reference migrations seed, marked for the catalogues (shown through __str__).
+PRICE_COLUMN_NAMES = (
+    gettext_noop("Base"),
+    gettext_noop("Column 2"),
+    gettext_noop("Column 3"),
+    gettext_noop("Column 4"),
+)
 
 
 class PriceColumn(models.Model):
@@ -26,7 +35,9 @@ class PriceColumn(models.Model):
         verbose_name_plural = _("price columns")
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the reader's language while it is the one the migrations seeded
+        (columns); a name an admin wrote is shown as written."""
+        return gettext(self.name)
 
 
 class Product(models.Model):

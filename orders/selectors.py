@@ -169,7 +169,7 @@ def column_rules(*, on: date) -> list[ColumnRule]:
     return [
         ColumnRule(
             column_code=rule.column.code,
-            column_name=rule.column.name,
+            column_name=str(rule.column),
             column_position=rule.column.position,
             client_type_codes=frozenset(t.code for t in rule.client_types.all()),
             client_type_names=tuple(t.name for t in rule.client_types.all()),
@@ -187,7 +187,7 @@ def column_for_client(*, client: Client, base_subtotal: Decimal = Decimal("0.00"
     return choose_column(
         rules=column_rules(on=on),
         client_type_code=client.type.code,
-        client_type_name=client.type.name,
+        client_type_name=str(client.type),
         base_subtotal=base_subtotal,
         on=on,
     )

@@ -213,7 +213,7 @@ def _sales_cells(rows: QuerySet[SalesDay]) -> Iterator[list[Any]]:
     for row in rows.iterator(chunk_size=CHUNK):
         yield [
             row.day,
-            row.department.name,
+            str(row.department),
             _name(row.operator),
             _name(row.manager),
             row.calls_in,
@@ -264,7 +264,7 @@ def _operator_cells(rows: QuerySet[OperatorDay]) -> Iterator[list[Any]]:
             row.day,
             _name(row.operator),
             row.operator.username,
-            row.department.name if row.department else "",
+            str(row.department) if row.department else "",
             row.calls_in,
             row.calls_out,
             row.calls_ended,

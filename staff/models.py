@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,16 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     COMMERCIAL = "commercial", _("Commercial management")
     ADMIN = "admin", _("Administrator")
+
+
+# The names the reference migrations seed, marked for the catalogues (shown through __str__).
+DEPARTMENT_NAMES = (
+    gettext_noop("Wholesale sales"),
+    gettext_noop("Retail sales"),
+    gettext_noop("Regional sales"),
+    gettext_noop("Finance"),
+    gettext_noop("Call center (sales support)"),
+)
 
 
 class Department(models.Model):
@@ -44,7 +55,9 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the reader's language while it is the one the migrations seeded
+        (departments); a name an admin wrote is shown as written."""
+        return gettext(self.name)
 
 
 class User(AbstractUser):

@@ -212,3 +212,23 @@ def test_admin_reads_a_russian_price_and_credit_limit(db, staff_of, rf):
     request.user = staff_of(Role.ADMIN, department_code=None, username="a.k", full_name="Андрей Кузнецов")
     fields = admin.site._registry[Client].get_form(request).base_fields
     assert isinstance(fields["credit_limit"], LocalDecimalField)
+
+
+@pytest.mark.django_db
+def test_seeded_reference_names_are_shown_in_the_readers_language_and_admins_names_as_written():
+    """Client types, departments and price columns the migrations seed are read in the reader's
+    language (III.2, III.10); a name an admin wrote stays as written."""
+    from clients.models import ClientType
+    from orders.models import PriceColumn
+    from staff.models import Department
+
+    retail, wholesale = ClientType.objects.get(code="retail"), Department.objects.get(code="wholesale")
+    column = PriceColumn.objects.get(code="column_3")
+    with translation.override("en"):
+        assert (str(retail), str(wholesale), str(column)) == ("Retail", "Wholesale sales", "Column 3")
+    with translation.override("ru"):
+        assert str(retail) == translation.gettext("Retail") != "Retail"
+        assert str(wholesale) == translation.gettext("Wholesale sales") != "Wholesale sales"
+        assert str(column) == translation.gettext("Column 3") != "Column 3"
+        retail.name = "Розница у дома"
+        assert str(retail) == "Розница у дома"
