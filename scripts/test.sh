@@ -97,7 +97,7 @@ if wants integration; then
         run_layer integration -m integration -p no:playwright "${PYTEST_ARGS[@]}"
 fi
 
-wants browser && DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM="$CHROMIUM" run_layer browser -m browser
+wants browser && DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM="$CHROMIUM" run_layer browser -m browser "${PYTEST_ARGS[@]}"
 
 say "Summary"
 for name in unit integration browser; do
