@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from fpdf import FPDF
@@ -35,12 +35,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from calldesk.exporting import as_text
+from calldesk.money import currency_symbol, format_money
 from clients.models import Client
 from orders.models import Price, PriceColumn, Product, ProductCertificate
 from orders.rules import BASE, price_in_column
 from orders.selectors import column_for_client
 
-CENT = Decimal("0.01")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -84,11 +84,11 @@ class PriceListSheet:
             return _("Price list for %(client)s, %(column)s, %(date)s") % {
                 "client": self.client_name,
                 "column": self.column_name,
-                "date": self.on.isoformat(),
+                "date": _day(self.on),
             }
         return _("Price list, %(column)s, %(date)s") % {
             "column": self.column_name,
-            "date": self.on.isoformat(),
+            "date": _day(self.on),
         }
 
     def filename(self, extension: str) -> str:
@@ -147,7 +147,7 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
     worksheet.title = _("Price list")[:31]
     worksheet.append([sheet.title])
     worksheet["A1"].font = Font(bold=True, size=13)
-    worksheet.append([_("Prices in %(currency)s.") % {"currency": sheet.currency}])
+    worksheet.append([_("Prices in %(currency)s.") % {"currency": currency_symbol(currency=sheet.currency)}])
     worksheet.append([])
     worksheet.append(
         [
@@ -156,13 +156,13 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
             _("Name"),
             _("Unit"),
             _("Pack"),
-            _("Price, %(currency)s") % {"currency": sheet.currency},
+            _("Price, %(currency)s") % {"currency": currency_symbol(currency=sheet.currency)},
             _("Note"),
         ]
     )
     for cell in worksheet[4]:
         cell.font = Font(bold=True)
-    currency = sheet.currency.replace('"', "")
+    currency = currency_symbol(currency=sheet.currency).replace('"', "")
     money_format = f'#,##0.00 "{currency}"'
     for line in sheet.lines:
         worksheet.append(
@@ -192,7 +192,7 @@ def price_list_pdf(*, client: Client | None, on: date, sheet: PriceListSheet | N
     reuse one already read for the XLSX."""
     sheet = sheet or price_list_sheet(client=client, on=on)
     pdf = _Document(sheet.title)
-    pdf.paragraph(_("Prices in %(currency)s.") % {"currency": sheet.currency})
+    pdf.paragraph(_("Prices in %(currency)s.") % {"currency": currency_symbol(currency=sheet.currency)})
     headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), _("Price")]
     any_base = False
     with pdf.table(
@@ -227,7 +227,7 @@ def assortment_pdf(*, on: date) -> Attachment:
     """The active products by category: SKU, name, unit and pack; new products (III.7, still new
     on `on`) are marked. One query."""
     products = sorted(Product.objects.filter(active=True), key=_by_category_then_name)
-    title = _("Assortment, %(date)s") % {"date": on.isoformat()}
+    title = _("Assortment, %(date)s") % {"date": _day(on)}
     pdf = _Document(title)
     any_new = False
     with pdf.table(
@@ -404,7 +404,15 @@ def _grouped(items: list) -> list[tuple[str, list]]:
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount.quantize(CENT):,.2f} {currency}".replace(",", " ")
+    """An amount as the client reads it (II.2: the client's language is active), by CLDR:
+    "12 500,00 ₽" in Russian, "RUB 12,500.00" in English."""
+    return format_money(amount, currency=currency)
+
+
+def _day(on: date) -> str:
+    """A date as the client reads it: 02.11.2026 in Russian, 11/02/2026 in English. File names
+    keep ISO dates, so they sort and stay stable."""
+    return formats.date_format(on, "SHORT_DATE_FORMAT")
 
 
 def _row(table, cells: list[str]) -> None:

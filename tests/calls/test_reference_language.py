@@ -78,7 +78,12 @@ def test_a_russian_client_gets_the_email_and_documents_in_russian_signed_by_the_
     )
     language, price_list = pdf(message.attachments[1][1])
     assert language == "ru"
-    assert price_list[0] == f"Прайс-лист для Магазин «Ромашка», колонка Base, {today.isoformat()}"
+    assert price_list[:3] == [
+        "Прайс-лист  для  Магазин  «Ромашка»,  колонка  Базовая,",  # the title wraps, justified
+        f"{today:%d.%m.%Y}",
+        "Цены в ₽.",
+    ]
+    assert "00231 Масло сливочное 82,5% pcs 1 189,90 ₽" in price_list
     assert price_list[-1] == "ООО «Продторг» · Страница 1 из 1"
     language, terms = pdf(message.attachments[2][1])
     assert (language, terms[0], terms[-1]) == (
@@ -108,7 +113,7 @@ def test_a_client_who_reads_english_gets_english_signed_the_same_way(
     language, terms = pdf(message.attachments[0][1])
     assert language == "en"
     assert terms[0] == "Delivery terms for Sunrise Foods"
-    assert any(line.startswith("5. Your credit limit is 50 000.00 RUB.") for line in terms)
+    assert any(line.startswith("5. Your credit limit is RUB 50,000.00.") for line in terms)
     assert terms[-1] == "ООО «Продторг» · Page 1 of 1"
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -40,7 +40,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def today() -> str:
+    """Today as a file name writes it (ISO, stable)."""
     return timezone.localdate().isoformat()
+
+
+def today_read() -> str:
+    """Today as an English reader reads it in a document's title (SHORT_DATE_FORMAT)."""
+    return timezone.localdate().strftime("%m/%d/%Y")
 
 
 @pytest.fixture
@@ -138,14 +144,14 @@ def test_a_price_list_request_sends_one_email_with_the_xlsx_and_pdf_at_the_clien
     assert [mimetype for _name, _content, mimetype in message.attachments] == [XLSX, "application/pdf"]
     assert xlsx_name in message.body and pdf_name in message.body
     assert pdf_text(attachment(message, pdf_name)) == [
-        f"Price list for Zarya minimarket, Column 3, {today()}",
+        f"Price list for Zarya minimarket, Column 3, {today_read()}",
         "Prices in RUB.",
         "SKU Name Unit Pack Price",
         "Drinks",
-        "COLA Cola 0.5 l pcs 12 47.00 RUB",
-        "KVASS Kvass 1 l pcs 12 40.00 RUB *",
+        "COLA Cola 0.5 l pcs 12 RUB 47.00",
+        "KVASS Kvass 1 l pcs 12 RUB 40.00 *",
         "Snacks",
-        "CHIPS Chips paprika pcs 12 33.37 RUB",
+        "CHIPS Chips paprika pcs 12 RUB 33.37",
         "* base price: Column 3 has no price for this product",
         "calldesk · Page 1 of 1",
     ]
@@ -153,7 +159,7 @@ def test_a_price_list_request_sends_one_email_with_the_xlsx_and_pdf_at_the_clien
     sheet = load_workbook(io.BytesIO(attachment(message, xlsx_name))).active
     assert "Zarya minimarket" in sheet["A1"].value
     assert "Column 3" in sheet["A1"].value
-    assert today() in sheet["A1"].value
+    assert today_read() in sheet["A1"].value
     rows = {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
     assert set(rows) == {"COLA", "KVASS", "CHIPS"}  # active products only
     assert Decimal(str(rows["COLA"][5])).quantize(Decimal("0.01")) == Decimal("47.00")  # column 3
@@ -204,17 +210,17 @@ def test_the_pdfs_print_cyrillic_names_and_amounts_as_text(catalog):
     terms = delivery_terms_pdf(client=romashka)
     # then: every letter is there, as text a reader copies out
     assert pdf_text(price_list.content) == [
-        "Price list for Магазин «Ромашка», Column 3, 2026-11-02",
+        "Price list for Магазин «Ромашка», Column 3, 11/02/2026",
         "Prices in RUB.",
         "SKU Name Unit Pack Price",
         "Drinks",
-        "COLA Cola 0.5 l pcs 12 47.00 RUB",
-        "KVASS Kvass 1 l pcs 12 40.00 RUB *",
+        "COLA Cola 0.5 l pcs 12 RUB 47.00",
+        "KVASS Kvass 1 l pcs 12 RUB 40.00 *",
         "Snacks",
-        "CHIPS Chips paprika pcs 12 33.37 RUB",
+        "CHIPS Chips paprika pcs 12 RUB 33.37",
         "Молочные продукты",
-        "00232 Кефир 1 л — «Домик» шт 1 75.50 RUB *",
-        "00231 Масло сливочное 82,5%, 0,5 кг шт 20 12 500.00 RUB",
+        "00232 Кефир 1 л — «Домик» шт 1 RUB 75.50 *",
+        "00231 Масло сливочное 82,5%, 0,5 кг шт 20 RUB 12,500.00",
         "* base price: Column 3 has no price for this product",
         "calldesk · Page 1 of 1",
     ]
@@ -227,9 +233,58 @@ def test_the_pdfs_print_cyrillic_names_and_amounts_as_text(catalog):
     assert pdf_text(terms.content)[0] == "Delivery terms for Магазин «Ромашка»"
     metadata = PdfReader(io.BytesIO(price_list.content)).metadata
     assert (metadata.title, metadata.author) == (
-        "Price list for Магазин «Ромашка», Column 3, 2026-11-02",
+        "Price list for Магазин «Ромашка», Column 3, 11/02/2026",
         "calldesk",
     )
+
+
+def test_a_russian_reader_gets_roubles_and_dates_as_russians_write_them(catalog):
+    # given: a Russian shop, a Russian product, the documents written in Russian (II.2)
+    romashka = ClientFactory(name="Магазин «Ромашка»", type=client_type("retail"), credit_limit=None)
+    butter = ProductFactory(
+        sku="00231", name="Масло сливочное 82,5%, 0,5 кг", category="Молочные продукты", unit="шт", pack=20
+    )
+    price(butter, "base", "189.90")
+    price(butter, "column_3", "12500.00")
+    on = date(2026, 11, 2)
+    # when
+    with translation.override("ru"):
+        price_list = price_list_pdf(client=romashka, on=on)
+        assortment = assortment_pdf(on=on)
+        workbook = load_workbook(io.BytesIO(price_list_xlsx(client=romashka, on=on).content)).active
+        limit = ClientFactory(name="Ромашка-2", type=client_type("retail"), credit_limit=Decimal("150000.00"))
+        terms = delivery_terms_text(client=limit)
+    # then: dd.mm.yyyy, a decimal comma, spaces between thousands and ₽ after the amount
+    assert pdf_text(price_list.content) == RUSSIAN_PRICE_LIST
+    assert pdf_text(assortment.content)[0] == "Ассортимент на 02.11.2026"
+    assert workbook["A1"].value == "Прайс-лист для Магазин «Ромашка», колонка Колонка 3, 02.11.2026"
+    assert workbook["A2"].value == "Цены в ₽."
+    assert workbook.cell(row=5, column=6).number_format == '#,##0.00 "₽"'
+    # the exact characters CLDR writes (through Babel): no-break spaces in the thousands and
+    # before the sign, so an amount never wraps; a PDF reader copies them out as plain spaces
+    assert "Ваш кредитный лимит — 150\xa0000,00\xa0₽." in " ".join(terms)
+
+
+RUSSIAN_PRICE_LIST = [
+    "Прайс-лист  для  Магазин  «Ромашка»,  колонка  Колонка  3,",  # the title wraps, justified
+    "02.11.2026",
+    "Цены в ₽.",
+    "Артикул Наименование Ед.",
+    "изм.",
+    "В",
+    "упаков",
+    "ке",
+    "Цена",
+    "Drinks",
+    "COLA Cola 0.5 l pcs 12 47,00 ₽",
+    "KVASS Kvass 1 l pcs 12 40,00 ₽ *",
+    "Snacks",
+    "CHIPS Chips paprika pcs 12 33,37 ₽",
+    "Молочные продукты",
+    "00231 Масло сливочное 82,5%, 0,5 кг шт 20 12 500,00 ₽",
+    "* базовая цена: в колонке Колонка 3 нет цены на этот товар",
+    "calldesk · Страница 1 из 1",
+]
 
 
 # --- assortment, delivery terms, certificates -----------------------------------------------------
@@ -244,7 +299,7 @@ def test_delivery_terms_and_assortment_are_attached(
     assert message.subject == "Documents from calldesk: assortment, delivery terms"
     assert attachment_names(message) == [f"assortment-{today()}.pdf", "delivery-terms.pdf"]
     assortment, terms = (pdf_text(content) for _name, content, _mimetype in message.attachments)
-    assert assortment[:3] == [f"Assortment, {today()}", "SKU Name Unit Pack New", "Drinks"]
+    assert assortment[:3] == [f"Assortment, {today_read()}", "SKU Name Unit Pack New", "Drinks"]
     assert terms[:2] == [
         "Delivery terms for Zarya minimarket",
         "1. We deliver on working days, Monday to Friday.",
@@ -257,7 +312,7 @@ def test_delivery_terms_come_from_the_clients_own_terms(shop):
     assert "next working day" in text
     assert "authorise to receive the goods must be present" in text
     assert "within 21 days of delivery" in text
-    assert "150 000.00 RUB" in text
+    assert "Your credit limit is RUB\xa0150,000.00." in text  # CLDR's, as Babel writes it
     assert "regional client" not in text
 
 
