@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from calldesk.errors import FieldError, InvalidInput
 from calldesk.exporting import unguarded
 from calldesk.parsing import FILE_CELLS
+from calldesk.search import normalise
 
 
 def read_table(file: BinaryIO, filename: str, *, error: type[InvalidInput], what: str) -> list[list[str]]:
@@ -140,6 +141,42 @@ def key_text(row: Any, name: str) -> str | None:
     if isinstance(value, str | int) and not isinstance(value, bool):
         return str(value).strip() or None
     return None
+
+
+def header_key(title: str) -> str:
+    """A header cell as titles are compared: case (every alphabet), ё as е, spaces, quotes and
+    punctuation ignored, by the desk's one folding rule (`calldesk.search.normalise`); so
+    "ИНН:", " Дата  документа " and "Срок оплаты." are the titles they look like."""
+    return normalise(title)
+
+
+class HeaderTitles:
+    """The titles a file's header may give each field of one import, in one place: the field's
+    own code (what the desk exports) and the column titles 1C and Russian Excel write
+    (DOMAIN.md, "Around the job"). A title names one field only."""
+
+    def __init__(self, titles: Mapping[str, Sequence[str]]) -> None:
+        self.titles: dict[str, list[str]] = {}
+        self._fields: dict[str, str] = {}
+        for field, names in titles.items():
+            self.add(field, [field, *names])
+
+    def add(self, field: str, names: Iterable[str]) -> None:
+        """Accept `names` for `field` too (a title another field already has stays that field's)."""
+        titles = self.titles.setdefault(field, [])
+        for name in names:
+            key = header_key(name)
+            if key and self._fields.setdefault(key, field) == field and name not in titles:
+                titles.append(name)
+
+    def field(self, title: str) -> str | None:
+        """The field a header cell names, or None."""
+        return self._fields.get(header_key(title))
+
+    def accepted(self, fields: Iterable[str] | None = None) -> str:
+        """The accepted titles of `fields` (all by default), for an error: "sku / Артикул, ..."."""
+        chosen = self.titles if fields is None else fields
+        return ", ".join(" / ".join(self.titles[field]) for field in chosen)
 
 
 @dataclass(frozen=True)

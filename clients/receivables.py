@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError
 from calldesk.parsing import CANONICAL, Notation, parse_text
-from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
+from calldesk.tabular import BatchKeys, FileImport, HeaderTitles, is_blank, key_text, read_table
 from clients.exceptions import InvalidImport
 from clients.models import Client, Receivable
 from staff.models import Role, User
@@ -32,6 +32,19 @@ from staff.permissions import require_role
 FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount", "paid")
 REQUIRED_FIELDS = ("document", "client_tax_id", "issued_on", "due_on", "amount")
 UPDATED_FIELDS = ["issued_on", "due_on", "amount", "paid"]
+# The header's titles of each field (any case, ё as е, punctuation ignored): the code the desk
+# writes, and what accounting's 1C and Russian Excel title a receivables report with (III.5: the
+# debt comes from accounting's file).
+HEADER = HeaderTitles(
+    {
+        "document": ["Документ", "Номер документа", "№ документа", "Номер"],
+        "client_tax_id": ["ИНН", "ИНН клиента", "ИНН контрагента"],
+        "issued_on": ["Дата", "Дата документа"],
+        "due_on": ["Срок оплаты", "Оплатить до"],
+        "amount": ["Сумма", "Сумма документа"],
+        "paid": ["Оплачено", "Сумма оплаты"],
+    }
+)
 
 # Receivable.amount and .paid are DecimalField(max_digits=14, decimal_places=2).
 MONEY_LIMIT = Decimal(10) ** 12
@@ -234,9 +247,10 @@ def _parse_row(row: Any, *, index: int, errors: list[FieldError], notation: Nota
 def read_receivables_file(file: BinaryIO, filename: str) -> list[dict]:
     """The data rows of a CSV or XLSX file, as dicts of strings keyed by the header's field names.
 
-    The first row is the header (any order, any case; `paid` may be left out; other columns are
-    ignored). CSV: UTF-8 with or without BOM or Windows-1251, comma, semicolon or tab, decimal
-    commas and dd.mm.yyyy dates (`calldesk.tabular`). XLSX: the first sheet; dates and numbers in
+    The first row is the header: each field by its code or a title 1C writes (`HEADER`; any order,
+    any case; `paid` may be left out; other columns are ignored). CSV: UTF-8 with or without BOM
+    or Windows-1251, comma, semicolon or tab, decimal commas and dd.mm.yyyy dates
+    (`calldesk.tabular`). XLSX: the first sheet; dates and numbers in
     cells are turned into the strings the service expects. Blank rows at the end
     are dropped; a blank row in between is kept, so that row numbers match the file (row 1 is
     the first row after the header). Raises InvalidImport for a file it cannot read.
@@ -254,8 +268,8 @@ def _columns(header: list[str]) -> dict[str, int]:
     columns: dict[str, int] = {}
     errors = []
     for position, title in enumerate(header):
-        name = title.strip().lstrip("\ufeff").lower()
-        if name not in FIELDS:
+        name = HEADER.field(title)
+        if name is None:
             continue
         if name in columns:
             errors.append(FieldError(name, _("The header has the column %(name)s twice.") % {"name": name}))
@@ -267,7 +281,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     ]
     if errors:
         raise InvalidImport(
-            _("The first row must name the columns: %(names)s.") % {"names": ", ".join(FIELDS)},
+            _("The first row must name the columns: %(names)s.") % {"names": HEADER.accepted()},
             errors=errors,
         )
     return columns

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.exporting import table_bytes
 from calldesk.parsing import CANONICAL, Notation, parse_money, parse_text
-from calldesk.tabular import BatchKeys, FileImport, is_blank, key_text, read_table
+from calldesk.tabular import BatchKeys, FileImport, HeaderTitles, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
 from orders.rules import BASE
@@ -40,6 +40,19 @@ from staff.permissions import PRICE_LIST_ROLES, require_role
 PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
 UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until", "search_text"]
 REQUIRED_HEADER = ("sku", "name", BASE)
+# The header's titles of each product field and of the base price (any case, ё as е,
+# punctuation ignored): the code the desk exports, and what 1C and Russian Excel title a price
+# list with (III.7, III.10). Every price column is also named by its code or its name.
+HEADER_TITLES = {
+    "sku": ["Артикул", "Код", "Код товара"],
+    "name": ["Наименование", "Номенклатура", "Название", "Товар"],
+    "unit": ["Ед. изм.", "Единица измерения", "Единица", "Ед."],
+    "pack": ["В упаковке", "Упаковка", "Кратность"],
+    "category": ["Категория", "Группа", "Группа товаров"],
+    "active": ["Активен", "Активный", "Действует"],
+    "new_until": ["Новинка до"],
+    BASE: ["Цена", "Базовая цена", "Цена базовая"],
+}
 
 # Price.amount is DecimalField(max_digits=12, decimal_places=2).
 PRICE_LIMIT = Decimal(10) ** 10
@@ -397,7 +410,8 @@ def read_price_list_file(file: BinaryIO, filename: str) -> list[dict]:
     """The data rows of a CSV or XLSX price list, as rows for `upsert_price_list`.
 
     The first row is the header: `sku, name, unit, pack, category, active, new_until` and one
-    column per price column code (any order, any case; `sku`, `name` and `base` are required; a
+    column per price column, each by its code or a title 1C writes (`header_titles`; any order,
+    any case; `sku`, `name` and `base` are required; a
     product field left out of the header keeps the product's value, a price column left out keeps
     its prices, a blank price cell removes that price). CSV: UTF-8 with or without BOM or
     Windows-1251, comma, semicolon or tab, decimal commas and dd.mm.yyyy dates
@@ -420,20 +434,31 @@ def read_price_list_file(file: BinaryIO, filename: str) -> list[dict]:
     ]
 
 
+def header_titles(columns: list[PriceColumn] | None = None) -> HeaderTitles:
+    """The titles the header may give each product field and price column: `HEADER_TITLES`, and
+    each price column's code and name, stored and as the reader reads it ("column_2", "Column 2",
+    «Колонка 2»)."""
+    columns = columns if columns is not None else list(PriceColumn.objects.order_by("position"))
+    titles = HeaderTitles(HEADER_TITLES)
+    for column in columns:
+        titles.add(column.code, [column.code, column.name, str(column)])
+    return titles
+
+
 def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Product field -> position and price column code -> position, from the header row."""
-    codes = {code.lower(): code for code in PriceColumn.objects.values_list("code", flat=True)}
+    titles = header_titles()
     fields: dict[str, int] = {}
     prices: dict[str, int] = {}
     errors = []
     for position, title in enumerate(header):
-        name = title.strip().lstrip("\ufeff").lower()
-        if not name:
+        if not title.replace("\ufeff", "").strip():
             continue
+        name = titles.field(title)
         if name in PRODUCT_FIELDS:
             target, key = fields, name
-        elif name in codes:
-            target, key = prices, codes[name]
+        elif name is not None:
+            target, key = prices, name
         else:
             errors.append(
                 FieldError(
@@ -453,8 +478,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     ]
     if errors:
         raise InvalidPriceList(
-            _("The first row must name the columns: %(names)s.")
-            % {"names": ", ".join([*PRODUCT_FIELDS, *codes.values()])},
+            _("The first row must name the columns: %(names)s.") % {"names": titles.accepted()},
             errors=errors,
         )
     return fields, prices

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from calldesk.parsing import parse_file_date, parse_file_money
-from calldesk.tabular import cell_text
+from calldesk.tabular import HeaderTitles, cell_text
 from clients.exceptions import InvalidImport
 from clients.models import Receivable
 from clients.receivables import RECEIVABLES_FILE
@@ -393,3 +393,139 @@ def test_a_files_date_refuses_the_rest(text, message):
     with pytest.raises(ValueError) as caught:
         parse_file_date(text)
     assert str(caught.value) == message
+
+
+# --- the column titles 1C and Russian Excel write --------------------------------------------------
+
+# A receivables report titled as 1C titles it, in a case and with the punctuation people leave.
+RECEIVABLES_TITLED_1C = (
+    "Номер документа;ИНН:;Дата документа;СРОК ОПЛАТЫ.; Сумма ;Оплачено;Менеджер\r\n"
+    "Реализация 00012;7701000001;01.11.2026;15.11.2026;12" + NBSP + "500,00;2 000,50;Петрова\r\n"
+    "Реализация 00013;7701000002;02.11.2026;02.12.2026;189,9;;Смирнова\r\n"
+)
+
+
+def test_receivables_titled_as_1c_titles_them_import_exactly(shops, finance):
+    result = run(RECEIVABLES_FILE, RECEIVABLES_TITLED_1C.encode("cp1251"), "дебиторка.csv", finance)
+
+    assert (result.created, result.updated) == (2, 0)
+    assert receivables() == [
+        (
+            "Реализация 00012",
+            "Магазин «Ромашка»",
+            date(2026, 11, 1),
+            date(2026, 11, 15),
+            Decimal("12500.00"),
+            Decimal("2000.50"),
+        ),
+        (
+            "Реализация 00013",
+            "Corner Shop Ltd",
+            date(2026, 11, 2),
+            date(2026, 12, 2),
+            Decimal("189.90"),
+            Decimal("0.00"),
+        ),
+    ]
+
+
+def test_the_short_receivables_titles_import_the_same(shops, finance):
+    data = "Документ;ИНН;Дата;Срок оплаты;Сумма\r\nРеализация 7;7701000001;01.11.2026;01.12.2026;1 234,56\r\n"
+
+    run(RECEIVABLES_FILE, data.encode("cp1251"), "r.csv", finance)
+
+    assert receivables() == [
+        (
+            "Реализация 7",
+            "Магазин «Ромашка»",
+            date(2026, 11, 1),
+            date(2026, 12, 1),
+            Decimal("1234.56"),
+            Decimal("0.00"),
+        )
+    ]
+
+
+def test_a_receivables_header_without_a_known_title_names_the_accepted_titles(shops, finance):
+    data = "Документ;Контрагент;Дата;Срок оплаты;Сумма\r\nРеализация 7;Ромашка;01.11.2026;01.12.2026;1,00\r\n"
+
+    with pytest.raises(InvalidImport) as caught:
+        run(RECEIVABLES_FILE, data.encode("cp1251"), "r.csv", finance)
+
+    assert caught.value.status == 400
+    assert caught.value.detail == (
+        "The first row must name the columns: document / Документ / Номер документа / № документа / "
+        "Номер, client_tax_id / ИНН / ИНН клиента / ИНН контрагента, issued_on / Дата / Дата документа, "
+        "due_on / Срок оплаты / Оплатить до, amount / Сумма / Сумма документа, paid / Оплачено / "
+        "Сумма оплаты."
+    )
+    assert [(e.field, e.detail) for e in caught.value.errors] == [
+        ("client_tax_id", "The header has no column client_tax_id.")
+    ]
+    assert not Receivable.objects.exists()
+
+
+# A price list titled as 1C titles it; a price column by its name as well as by its code.
+PRICE_LIST_TITLED_1C = (
+    "Артикул;Наименование;Ед. изм.;В упаковке;Группа;Активен;Новинка до;Цена;Column 2;COLUMN_3\r\n"
+    "00231;Масло сливочное 82,5%, 0,5 кг;шт;12;Молочные продукты;ИСТИНА;31.12.2026;189,90;1"
+    + NBSP
+    + "175,50;170\r\n"
+    '00232;"Сыр «Российский»; 1 кг";кг;1;Молочные продукты;ЛОЖЬ;;12 500,00;;\r\n'
+)
+
+
+def test_a_price_list_titled_as_1c_titles_it_imports_exactly(commercial):
+    result = run(PRICE_LIST_FILE, PRICE_LIST_TITLED_1C.encode("cp1251"), "прайс.csv", commercial)
+
+    assert (result.created, result.updated, result.prices_changed) == (2, 0, 4)
+    assert products() == [
+        ("00231", "Масло сливочное 82,5%, 0,5 кг", "шт", 12, "Молочные продукты", True, date(2026, 12, 31)),
+        ("00232", "Сыр «Российский»; 1 кг", "кг", 1, "Молочные продукты", False, None),
+    ]
+    assert prices() == [
+        ("00231", "base", Decimal("189.90")),
+        ("00231", "column_2", Decimal("1175.50")),
+        ("00231", "column_3", Decimal("170.00")),
+        ("00232", "base", Decimal("12500.00")),
+    ]
+
+
+def test_an_unknown_price_list_title_is_refused_naming_the_accepted_titles(commercial):
+    data = "Артикул;Наименование;Цена;Остаток\r\n00231;Масло;189,90;5\r\n".encode("cp1251")
+
+    with pytest.raises(InvalidPriceList) as caught:
+        run(PRICE_LIST_FILE, data, "прайс.csv", commercial)
+
+    assert caught.value.status == 400
+    assert caught.value.detail == (
+        "The first row must name the columns: sku / Артикул / Код / Код товара, name / Наименование / "
+        "Номенклатура / Название / Товар, unit / Ед. изм. / Единица измерения / Единица / Ед., pack / "
+        "В упаковке / Упаковка / Кратность, category / Категория / Группа / Группа товаров, active / "
+        "Активен / Активный / Действует, new_until / Новинка до, base / Цена / Базовая цена / "
+        "Цена базовая / Base, column_2 / Column 2, column_3 / Column 3, column_4 / Column 4."
+    )
+    assert [(e.field, e.detail) for e in caught.value.errors] == [
+        ("Остаток", "Unknown column Остаток: neither a product field nor a price column code.")
+    ]
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "field"),
+    [
+        ("Расчёт", "paid"),
+        ("РАСЧЕТ", "paid"),
+        ("  расчет:  ", "paid"),
+        ("«Расчет»", "paid"),
+        ("\ufeffpaid", "paid"),
+        ("Client_Tax_ID", "client_tax_id"),
+        ("ИНН.", "client_tax_id"),
+        ("Расчеты", None),
+        ("", None),
+    ],
+)
+def test_a_header_title_is_compared_without_case_yo_spaces_or_punctuation(title, field):
+    titles = HeaderTitles({"paid": ["Расчёт"], "client_tax_id": ["ИНН"]})
+
+    assert titles.field(title) == field
