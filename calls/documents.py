@@ -196,7 +196,7 @@ def price_list_pdf(*, client: Client | None, on: date, sheet: PriceListSheet | N
     headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), _("Price")]
     any_base = False
     with pdf.table(
-        col_widths=(28, 92, 16, 14, 30),
+        col_widths=(26, 80, 20, 24, 30),  # wide enough for the Russian headings (В упаковке)
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
         line_height=5,
         padding=1,
@@ -231,7 +231,7 @@ def assortment_pdf(*, on: date) -> Attachment:
     pdf = _Document(title)
     any_new = False
     with pdf.table(
-        col_widths=(30, 100, 18, 16, 16),
+        col_widths=(26, 86, 20, 24, 24),
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "CENTER"),
         line_height=5,
         padding=1,
