@@ -275,3 +275,44 @@ def test_the_committed_mo_is_the_po_compiled(language):
         assert [served.plural(n) for n in (0, 1, 2, 5, 11, 21, 22, 25, 101, 111)] == [
             expected.plural(n) for n in (0, 1, 2, 5, 11, 21, 22, 25, 101, 111)
         ]
+
+
+def _message_keys(path: Path) -> set[tuple[str | None, str]]:
+    return {(message.context, str(message.id)) for message in read_catalogue(path) if message.id}
+
+
+def test_the_catalogues_hold_every_message_the_code_and_templates_mark(tmp_path):
+    """A message marked in the code after the catalogues were last extracted is not in them,
+    so it would show in English whatever the reader's language: extract again, as `make
+    messages` does, in a copy of the committed tree, and compare the messages (GNU gettext's
+    xgettext does the extracting, as for `make messages`)."""
+    import shutil
+    import subprocess
+    import sys
+
+    assert shutil.which("xgettext"), "GNU gettext (xgettext) is needed to extract the messages"
+    root = Path(settings.BASE_DIR)
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True
+    ).stdout.decode().split("\0")
+    copy = tmp_path / "tree"
+    for name in filter(None, tracked):
+        if (root / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, copy / name)
+    ignored = ["--ignore=.venv", "--ignore=staticfiles", "--ignore=var", "--ignore=tests", "--ignore=bench"]
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ru", "-l", "ro", *ignored, "--no-obsolete"],
+        cwd=copy,
+        capture_output=True,
+        check=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "calldesk.settings.test",
+        },
+    )
+    for language in CATALOGUE_LANGUAGES:
+        for path in catalogue_files(language):
+            extracted = copy / path.relative_to(root)
+            assert _message_keys(extracted) - _message_keys(path) == set(), f"run `make messages`: {path}"
