@@ -292,9 +292,11 @@ def test_the_catalogues_hold_every_message_the_code_and_templates_mark(tmp_path)
 
     assert shutil.which("xgettext"), "GNU gettext (xgettext) is needed to extract the messages"
     root = Path(settings.BASE_DIR)
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True
-    ).stdout.decode().split("\0")
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
     copy = tmp_path / "tree"
     for name in filter(None, tracked):
         if (root / name).is_file():
