@@ -43,8 +43,8 @@ from django.utils import timezone
 from calldesk.search import normalise
 from calls.models import Call
 from clients.models import Client, ClientPhone, ClientType, Contact, Receivable
-from demo.seed.clients import CONTACT_FIRST, CONTACT_LAST, REGIONS, STREETS
-from demo.seed.orders import CATEGORIES, COLUMN_REASONS, SIZES, TYPE_TASTE
+from demo.seed.clients import CONTACT_FIRST, CONTACT_LAST, REGIONS, RU_NAME_FIRST, STREETS
+from demo.seed.orders import CATEGORIES, COLUMN_REASONS, RU_BRANDS, RU_ITEMS, SIZES, TYPE_TASTE
 from demo.seed.staff import DEMO_PASSWORD, ensure_demo_staff
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
 from staff.models import Department, Role, User
@@ -75,11 +75,7 @@ COLUMN_FACTORS = [1.00, 0.97, 0.94, 0.90]
 LANGUAGE = Client._meta.get_field("language").default  # what a client receives: Russian
 # Clients and products have Cyrillic names, as the distributor's do; client search is timed
 # with what an operator types: four lower-case letters of a name (`search_term`).
-CLIENT_NAMES = [
-    "Родник", "Колос", "Заря", "Солнышко", "Весна", "Лакомка", "Север", "Южный", "Теремок",
-    "Рябинка", "Берёзка", "Огонёк", "Дубрава", "Калинка", "Изумруд", "Алмаз", "Радуга", "Витязь",
-    "Сокол", "Янтарь", "Маяк", "Простор", "Уютный", "Добрыня", "Журавль",
-]  # fmt: skip
+CLIENT_NAMES = RU_NAME_FIRST  # the demo's Russian outlet names
 CLIENT_KINDS = {
     "market": ["ИП", "Павильон", "Палатка", "Киоск"],
     "retail": ["Магазин", "Минимаркет", "Продукты", "ООО"],
@@ -87,18 +83,9 @@ CLIENT_KINDS = {
     "own_outlet": ["Фирменный магазин", "Магазин у дома"],
     "key": ["Сеть супермаркетов", "Гипермаркет", "Торговая сеть"],
 }
-# The demo catalogue's categories (their Latin names key the type's taste), named in Russian.
-ITEMS = {
-    "Soft drinks": ["Кола", "Лимонад", "Тархун", "Квас", "Апельсиновая вода", "Тоник", "Минеральная вода"],
-    "Juices": ["Сок яблочный", "Сок апельсиновый", "Сок томатный", "Нектар вишнёвый", "Нектар мультифрукт"],
-    "Beer": ["Пиво светлое", "Эль", "Пиво пшеничное", "Пиво тёмное", "Пиво безалкогольное"],
-    "Wine and spirits": ["Водка", "Вино красное сухое", "Вино белое сухое", "Игристое", "Коньяк", "Сидр"],
-    "Dairy": ["Молоко 3,2%", "Кефир", "Сметана", "Творог", "Масло сливочное", "Йогурт"],
-    "Grocery": ["Гречка", "Рис", "Макароны", "Масло подсолнечное", "Сахар", "Мука", "Чай чёрный", "Кофе"],
-    "Snacks": ["Чипсы", "Сухарики", "Семечки", "Арахис", "Вобла", "Шоколадный батончик"],
-    "Canned food": ["Шпроты", "Тушёнка", "Горошек", "Кукуруза", "Огурцы маринованные", "Томатная паста"],
-}
-BRANDS = ["Северная", "Волга", "Заря", "Колос", "Родник", "Алтай", "Байкал", "Кубань", "Урал", "Садко"]
+# The demo catalogue's Russian item names, keyed by the Latin category (the key of TYPE_TASTE).
+ITEMS = {category: [item for item, _sizes, _prices in items] for category, items in RU_ITEMS.items()}
+BRANDS = RU_BRANDS
 VARIANTS = ["Классика", "Премиум", "Лайт", "Органик", "Семейный", "Голд"]
 SIZE_WORDS = {".": ",", " l": " л", " kg": " кг", " g": " г", " can": " банка", " bottle": " бутылка"}
 
