@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from calldesk.prepared import Prepared, columns, model_from_row
 from calls.models import Call, Callback, Consultation, FeedbackRoute
 from calls.services import CallNotFound
-from clients.models import Client, ClientPhone
+from clients.models import Client
 from clients.rules import Debt
-from clients.selectors import debt_of
+from clients.selectors import DEBT_SUMS, card_columns, card_from_row, debt_from_row, debt_sums
 from orders.models import Order
+from staff.models import User
 from staff.permissions import Actor, CallReach, actor_of, call_reach
 
 
@@ -51,27 +54,98 @@ def visible_calls(actor) -> QuerySet[Call]:
     return Call.objects.filter(_where(call_reach(actor if isinstance(actor, Actor) else actor_of(actor))))
 
 
+# The call screen's first query, compiled once per shape of reach (calldesk.prepared): an
+# operator's, a manager's, a head's and an admin's WHERE clauses differ in form, not only in values.
+_SENTINELS = {
+    "call_id": -190102031,
+    "person_id": -190102032,
+    "manager_id": -190102033,
+    "department_id": -190102034,
+}
+_CALL_CARDS: dict[tuple[bool, ...], Prepared] = {}
+
+
+def _call_card_query(reach: CallReach) -> tuple[Prepared, dict]:
+    """The prepared query of a call with its operator, the person it was passed to, the client's
+    card and debt sums, for reaches of `reach`'s shape, and the values to run it with."""
+    shape = (
+        reach.everything,
+        reach.person_id is not None,
+        reach.unclaimed,
+        reach.client_manager_id is not None,
+        reach.client_department_id is not None,
+    )
+    values: dict[str, Any] = {"call_id": None, "on": None}
+    if shape[1]:
+        values["person_id"] = reach.person_id
+    if shape[3]:
+        values["manager_id"] = reach.client_manager_id
+    if shape[4]:
+        values["department_id"] = reach.client_department_id
+    prepared = _CALL_CARDS.get(shape)
+    if prepared is None:
+        names = set(values) - {"on"}
+        sentinels = {name: value for name, value in _SENTINELS.items() if name in names}
+
+        def build(call_id, on, person_id=None, manager_id=None, department_id=None) -> QuerySet:
+            shaped = CallReach(
+                everything=reach.everything,
+                person_id=person_id,
+                unclaimed=reach.unclaimed,
+                client_manager_id=manager_id,
+                client_department_id=department_id,
+            )
+            return (
+                Call.objects.filter(_where(shaped), pk=call_id)
+                .annotate(**debt_sums(on, client_ref="client_id"))
+                .order_by()
+                .values(
+                    *columns(Call),
+                    *columns(User, "operator__"),
+                    *columns(User, "transferred_to__"),
+                    *card_columns("client__"),
+                    *DEBT_SUMS,
+                )[:1]
+            )
+
+        prepared = _CALL_CARDS.setdefault(shape, Prepared(build, on=date(1901, 2, 3), **sentinels))
+    return prepared, values
+
+
+def _reaches_nothing(reach: CallReach) -> bool:
+    return not (
+        reach.everything
+        or reach.person_id is not None
+        or reach.unclaimed
+        or reach.client_manager_id is not None
+        or reach.client_department_id is not None
+    )
+
+
 def screen_pop(*, call_id: int, actor, on: date) -> ScreenPop:
     """The call with its client card, debt, recent orders, recent calls and open comments.
-    Eight queries, whatever the client's history. A call the actor may not see: CallNotFound."""
-    call = (
-        visible_calls(actor)
-        .select_related(
-            "client__type", "client__department__head", "client__manager", "operator", "transferred_to"
-        )
-        .prefetch_related(Prefetch("client__phones", queryset=ClientPhone.objects.order_by("id")))
-        .filter(pk=call_id)
-        .first()
-    )
-    if call is None:
+    Seven queries, whatever the client's history; the first (the call, the people on it, the
+    card and the debt sums) is compiled once (calldesk.prepared), as the screen pop's lookup is.
+    A call the actor may not see: CallNotFound."""
+    reach = call_reach(actor if isinstance(actor, Actor) else actor_of(actor))
+    if _reaches_nothing(reach):
         raise CallNotFound()
-    client = call.client
+    prepared, values = _call_card_query(reach)
+    rows = prepared.run(**{**values, "call_id": call_id, "on": on})
+    if not rows:
+        raise CallNotFound()
+    row = rows[0]
+    call = model_from_row(Call, row)
+    call.operator = model_from_row(User, row, "operator__")
+    call.transferred_to = model_from_row(User, row, "transferred_to__")
+    client = card_from_row(row, "client__")
+    call.client = client
     answers = list(
         Consultation.objects.filter(call=call).select_related("answered_by").order_by("-asked_at")[:5]
     )
     if client is None:
         return ScreenPop(call, None, None, [], [], [], answers)
-    debt = debt_of(client_id=client.pk, on=on)
+    debt = debt_from_row(row, credit_limit=client.credit_limit)
     # The card's history is the call's (staff.permissions, III.7-III.9): seeing the call is the
     # right to read it; another person's drafts are never on it.
     recent_orders = list(

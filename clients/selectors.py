@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, overload
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -149,8 +149,9 @@ class DebtSums(TypedDict):
     open_orders_sum: Decimal
 
 
-def _debt_sums(on: date) -> dict[str, Coalesce]:
-    """The three sums of the debt check as annotations on clients (correlated subqueries).
+def debt_sums(on: date, *, client_ref: str = "pk") -> dict[str, Coalesce]:
+    """The three sums of the debt check as annotations (correlated subqueries) on clients, or on
+    any rows whose `client_ref` column names the client (a call's "client_id").
 
     outstanding: unpaid receivables issued by `on`; overdue: those due before `on` (due that day
     is not overdue); open orders: confirmed or in fulfilment (III.5, III.9).
@@ -160,8 +161,10 @@ def _debt_sums(on: date) -> dict[str, Coalesce]:
     unpaid = ExpressionWrapper(
         F("amount") - F("paid"), output_field=DecimalField(max_digits=14, decimal_places=2)
     )
-    receivables = Receivable.objects.filter(client_id=OuterRef("pk"), paid__lt=F("amount"), issued_on__lte=on)
-    open_orders = Order.objects.filter(client_id=OuterRef("pk"), status__in=Order.Status.OPEN)
+    receivables = Receivable.objects.filter(
+        client_id=OuterRef(client_ref), paid__lt=F("amount"), issued_on__lte=on
+    )
+    open_orders = Order.objects.filter(client_id=OuterRef(client_ref), status__in=Order.Status.OPEN)
     return {
         "outstanding_sum": Coalesce(_money_sum(receivables, unpaid), ZERO),
         "overdue_sum": Coalesce(_money_sum(receivables.filter(due_on__lt=on), unpaid), ZERO),
@@ -183,7 +186,7 @@ def debt_of(*, client_id: int, on: date) -> Debt:
     Raises ClientNotFound."""
     row = (
         Client.objects.filter(pk=client_id)
-        .annotate(**_debt_sums(on))
+        .annotate(**debt_sums(on))
         .values("credit_limit", *DEBT_SUMS)
         .first()
     )
@@ -336,21 +339,49 @@ def lookup_call(*, phone: str, purpose: str = Purpose.ORDER, on: date) -> Lookup
     return Lookup(client=client, debt=debt, route=route)
 
 
+def card_columns(prefix: str = "") -> list[str]:
+    """The `.values()` names of a client's card reached through `prefix` ("client__" from a
+    call): the client, its type, its department and the department's head, its manager."""
+    return [
+        *columns(Client, prefix),
+        *columns(ClientType, prefix + "type__"),
+        *columns(Department, prefix + "department__"),
+        *columns(User, prefix + "department__head__"),
+        *columns(User, prefix + "manager__"),
+    ]
+
+
+def card_from_row(row: dict, prefix: str = "") -> Client | None:
+    """The client with its card as `card_columns(prefix)` read it (None when there is none),
+    its phones loaded as prefetch_related would have loaded them (one query)."""
+    client = model_from_row(Client, row, prefix)
+    if client is None:
+        return None
+    client.type = model_from_row(ClientType, row, prefix + "type__")
+    department = model_from_row(Department, row, prefix + "department__")
+    department.head = model_from_row(User, row, prefix + "department__head__")
+    client.department = department
+    client.manager = model_from_row(User, row, prefix + "manager__")
+    phones = client.phones.all()  # filled here, as prefetch_related fills it: no query later
+    phones._result_cache = [model_from_row(ClientPhone, r) for r in CALLER_PHONES.run(client_id=client.pk)]
+    phones._prefetch_done = True
+    client._prefetched_objects_cache = {"phones": phones}
+    return client
+
+
+def debt_from_row(row: dict, *, credit_limit) -> Debt:
+    """The debt (III.5) from the three sums `debt_sums` annotated on a row."""
+    return _assess(credit_limit=credit_limit, **{name: row[name] for name in DEBT_SUMS})
+
+
 def _caller_values(number: str, on: date) -> QuerySet:
     """The client who owns the number, with the card (type, department and its head, manager)
     and the three debt sums on `on` (III.5), as one `.values()` row."""
     return (
         Client.objects.filter(phones__number=number)
-        .annotate(**_debt_sums(on))
+        .annotate(**debt_sums(on))
         .order_by("pk")
-        .values(
-            *columns(Client),
-            *columns(ClientType, "type__"),
-            *columns(Department, "department__"),
-            *columns(User, "department__head__"),
-            *columns(User, "manager__"),
-            *DEBT_SUMS,
-        )[:1]
+        .values(*card_columns(), *DEBT_SUMS)[:1]
     )
 
 
@@ -370,19 +401,10 @@ def _caller(*, number: str, on: date) -> WithAnnotations[Client, DebtSums] | Non
     if not rows:
         return None
     row = rows[0]
-    client = model_from_row(Client, row)
-    client.type = model_from_row(ClientType, row, "type__")
-    department = model_from_row(Department, row, "department__")
-    department.head = model_from_row(User, row, "department__head__")
-    client.department = department
-    client.manager = model_from_row(User, row, "manager__")
+    client: Any = card_from_row(row)  # a card row always holds its client
     client.outstanding_sum = row["outstanding_sum"]
     client.overdue_sum = row["overdue_sum"]
     client.open_orders_sum = row["open_orders_sum"]
-    phones = client.phones.all()  # filled here, as prefetch_related fills it: no query later
-    phones._result_cache = [model_from_row(ClientPhone, r) for r in CALLER_PHONES.run(client_id=client.pk)]
-    phones._prefetch_done = True
-    client._prefetched_objects_cache = {"phones": phones}
     return client
 
 

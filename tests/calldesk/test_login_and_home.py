@@ -1,6 +1,7 @@
 """Login, logout, django-axes lock-out, and the per-role home page (each role lands on its own work)."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -102,7 +103,11 @@ def test_screens_send_anonymous_users_to_login(client, url):
     assert response["Location"].startswith("/login/?next=")
 
 
-def test_an_idle_hour_ends_the_session_and_each_request_starts_the_hour_again(client, operator):
+def test_an_idle_hour_ends_the_session_and_a_request_starts_the_hour_again(client, operator, monkeypatch):
+    """The idle hour counts from the last request, to the minute: a request writes the session
+    (and a new expiry) once SESSION_REFRESH_SECONDS have passed since the last write, and a
+    request within them writes nothing (calldesk.middleware.SlidingSessionMiddleware)."""
+    import time
     from datetime import timedelta
 
     from django.contrib.sessions.models import Session
@@ -110,8 +115,14 @@ def test_an_idle_hour_ends_the_session_and_each_request_starts_the_hour_again(cl
 
     client.force_login(operator)
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    # just signed in: the session was written then, so this request leaves it as it is
     assert client.get("/desk/").status_code == 200
-    # the request saved the session again: a full hour from now
+    left = Session.objects.get().expire_date - timezone.now()
+    assert timedelta(minutes=4) < left <= timedelta(minutes=5)
+    # a minute later the next request writes it again: a full hour from now
+    later = time.time() + settings.SESSION_REFRESH_SECONDS
+    monkeypatch.setattr("calldesk.middleware.time.time", lambda: later)
+    assert client.get("/desk/").status_code == 200
     left = Session.objects.get().expire_date - timezone.now()
     assert timedelta(minutes=59) < left <= timedelta(hours=1)
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from calldesk.prepared import Prepared, columns, model_from_row
 from clients.models import Client, ClientPhone, Receivable
-from clients.selectors import _caller, _debt_sums, debt_of, lookup_call
+from clients.selectors import _caller, debt_of, debt_sums, lookup_call
 from staff.models import ApiToken, Role
 from staff.services import authenticate_api_token, issue_api_token
 from tests.factories import ClientFactory, ClientPhoneFactory, ReceivableFactory, make_staff
@@ -59,7 +59,7 @@ def test_debt_sums_and_aware_times_come_back_converted():
     prepared = Prepared(
         lambda client_id, on: (
             Client.objects.filter(pk=client_id)
-            .annotate(**_debt_sums(on))
+            .annotate(**debt_sums(on))
             .values("created_at", "outstanding_sum", "overdue_sum")
         ),
         client_id=-4242,

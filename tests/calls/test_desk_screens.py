@@ -160,11 +160,11 @@ def test_screen_pop_runs_a_constant_number_of_queries(
     call = pop(operator, "+74951234567")
     OrderFactory(client=shop, created_at=timezone.now() + timedelta(seconds=1))  # taken in this call
     client.force_login(operator)
-    # session, user, role groups; the screen pop (call with client, phones, answers, debt, orders,
-    # calls, comments); transfer candidates, orders in this call, contact e-mail, departments,
-    # references (the route, III.3, names nobody to look up); then the session save in its
-    # savepoint: 18, for any history.
-    with django_assert_num_queries(18):
+    # session, the user with their role; the screen pop (call with people, client card and debt
+    # sums, phones, answers, orders, calls, comments); transfer candidates, orders in this call,
+    # contact e-mail, departments, references (the route, III.3, names nobody to look up); the
+    # session is not written again within a minute of signing in: 13, for any history.
+    with django_assert_num_queries(13):
         response = client.get(call_url(call))
     assert response.status_code == 200
     assert html_of(response).count('<tr><td><a href="/orders/') == min(history + 1, 5)

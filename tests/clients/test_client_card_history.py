@@ -100,7 +100,7 @@ def test_a_client_without_changes_says_so(client, operator, people, shop):
 def test_the_card_with_its_history_is_one_query_more_whatever_the_history(
     client, operator, people, shop, changes, django_assert_num_queries
 ):
-    """Section VI: the screen stays fast: the operator's 18 queries (tests/calls/test_desk_screens.py)
+    """Section VI: the screen stays fast: the operator's 13 queries (tests/calls/test_desk_screens.py)
     plus one for the client's latest changes, whatever their number."""
     ClientChange.objects.bulk_create(
         ClientChange(
@@ -115,7 +115,7 @@ def test_the_card_with_its_history_is_one_query_more_whatever_the_history(
     call = call_of(operator)
     client.force_login(people["oleg"])
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(14):
         html = card(client, call)
 
     assert html.count("<td>Credit limit</td>") == min(changes, 10)
