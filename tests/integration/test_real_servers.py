@@ -204,6 +204,45 @@ def test_the_screen_pops_prepared_queries_answer_as_the_orm_on_postgres(django_a
     assert lookup_call(phone="8 (495) 700-00-01", on=TODAY).debt.overdue == Decimal("900.30")
 
 
+@pytest.mark.django_db
+def test_the_call_screens_prepared_query_answers_as_the_orm_for_every_reach_on_postgres():
+    """The call screen's first statement (the call, its people, the client's card and debt) is
+    compiled once per shape of the reader's reach (calls.selectors): on PostgreSQL each reader
+    who may see the call gets the same call, card and debt as the ORM's debt check, and a reader
+    who may not gets CallNotFound (III.26)."""
+    from calls.selectors import screen_pop
+    from calls.services import CallNotFound, register_call
+    from clients.models import ClientPhone
+    from clients.selectors import debt_of
+
+    manager = make_staff(
+        Role.MANAGER, department_code="wholesale", username="morozova", full_name="Вера Морозова"
+    )
+    client = ClientFactory(name="ООО «Ромашка»", credit_limit=Decimal("5000.00"), manager=manager)
+    ClientPhone.objects.create(client=client, number="+74957000003")
+    ReceivableFactory(
+        client=client, issued_on=date(2026, 10, 1), due_on=date(2026, 11, 2), amount=Decimal("1234.56")
+    )
+    operator = make_staff(
+        Role.OPERATOR, department_code="call_center", username="opy", full_name="Олег Титов"
+    )
+    call = register_call(actor=operator, direction="inbound", phone="+74957000003")
+    head = make_staff(Role.HEAD, department_code=client.department.code, username="headz")
+    admin = make_staff(Role.ADMIN, department_code=None, username="adminz")
+    stranger = make_staff(Role.OPERATOR, department_code="call_center", username="opz")
+    for reader in (operator, manager, head, admin, operator):
+        pop = screen_pop(call_id=call.pk, actor=reader, on=TODAY)
+        assert (pop.call.pk, pop.call.operator.username, pop.client.name) == (call.pk, "opy", "ООО «Ромашка»")
+        assert (pop.client.manager.full_name, [p.number for p in pop.client.phones.all()]) == (
+            "Вера Морозова",
+            ["+74957000003"],
+        )
+        assert pop.debt == debt_of(client_id=client.pk, on=TODAY)
+        assert pop.debt.overdue == Decimal("1234.56")
+    with pytest.raises(CallNotFound):
+        screen_pop(call_id=call.pk, actor=stranger, on=TODAY)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_screen_pop_is_planned_once_per_connection_on_postgres():
     """Outside a transaction the screen pop's queries are prepared on the connection (PREPARE
