@@ -23,6 +23,7 @@ from clients.models import Client
 from clients.phones import normalize_phone
 from clients.selectors import Lookup, lookup_call, lookup_client
 from messaging.services import queue_message
+from reports.refresh import refresh_after_commit
 from staff.models import Department, User
 from staff.permissions import (
     DESK,
@@ -242,6 +243,8 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     call.order_id = wrap_up.order_id
     call.ended_at = max(timezone.now(), call.started_at)
     call.save()
+    # the figures of the day the call started follow its end (III.14, III.25)
+    refresh_after_commit(day=timezone.localdate(call.started_at))
     if receiver is not None:
         with in_language_of(receiver):
             _tell_receiver(call, receiver)

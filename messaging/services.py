@@ -10,6 +10,7 @@ so running it twice never makes a second inbox message.
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -36,6 +37,18 @@ def queue_message(*, kind: str, recipient_id: int, subject: str, body: str, link
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
 
 
+# When this process last failed to hand a task to the broker (time.monotonic()): work that can
+# wait for its sweep anyway (today's report rows) is not handed over while the broker is down,
+# so a request pays the broker's timeout once (for the notice), not once per nudge.
+_broker_failed_at: float | None = None
+BROKER_DOWN_SECONDS = 30.0
+
+
+def broker_failed_recently() -> bool:
+    """Did this process fail to reach the broker in the last BROKER_DOWN_SECONDS?"""
+    return _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_DOWN_SECONDS
+
+
 def broker_errors() -> tuple[type[BaseException], ...]:
     """What publishing raises when the broker cannot take a task."""
     from kombu.exceptions import OperationalError
@@ -43,16 +56,24 @@ def broker_errors() -> tuple[type[BaseException], ...]:
     return (OperationalError, OSError)
 
 
-def publish(task, *args, errors: tuple[type[BaseException], ...] | None = None) -> bool:
+def publish(
+    task, *args, errors: tuple[type[BaseException], ...] | None = None, countdown: float | None = None
+) -> bool:
     """Hand a task whose work is already saved in a row to a worker, at once or not at all:
     False when it could not be handed over (the row waits for its sweep). Every door that queues
-    saved work (notices, reference e-mails, exports) goes through here. `errors`: what counts as
-    "not handed over" (default: the broker's errors; with tasks run in-process, as on `make run`,
-    anything else the task raises is the task's own failure and is raised)."""
+    saved work (notices, reference e-mails, exports, today's report rows) goes through here.
+    `errors`: what counts as "not handed over" (default: the broker's errors; with tasks run
+    in-process, as on `make run`, anything else the task raises is the task's own failure and is
+    raised). `countdown`: seconds the worker waits before running it (in-process: none)."""
     caught = errors or broker_errors()
     try:
-        task.apply_async(args=list(args), ignore_result=True, retry=True, retry_policy=_PUBLISH_RETRY)
-    except caught:
+        task.apply_async(
+            args=list(args), ignore_result=True, retry=True, retry_policy=_PUBLISH_RETRY, countdown=countdown
+        )
+    except caught as error:
+        if isinstance(error, broker_errors()):
+            global _broker_failed_at
+            _broker_failed_at = time.monotonic()
         logger.warning("not handed over: %s%r waits for its sweep", task.name, args, exc_info=True)
         return False
     return True

@@ -55,6 +55,7 @@ from orders.models import (
 )
 from orders.rules import ZERO, line_total
 from orders.selectors import base_price, column_for_client, draft_state, order_facts, price_at
+from reports.refresh import refresh_after_commit
 from staff.models import User
 from staff.permissions import (
     TAKING_ROLES,
@@ -564,6 +565,7 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
     with in_language_of(order.client.manager):
         _tell_manager(order)
+    refresh_after_commit(day=timezone.localdate(now))  # today's figures follow it (III.25)
     return order
 
 

@@ -88,8 +88,8 @@ def operator_day_out(row: OperatorDay) -> dict:
 @router.get("/reports/operators", response={200: OperatorReportOut, **error_responses()})
 def get_operator_reports(request: HttpRequest, on: dt.date | None = None):
     """The daily operator report of a day (default: yesterday), as the nightly task built it;
-    today's rows are refreshed every few minutes. `built_at` is null for a day not built yet.
-    Three queries."""
+    today's rows follow each confirmed order and ended call within seconds (reports.refresh).
+    `built_at` is null for a day not built yet. Three queries."""
     today = timezone.localdate()
     day = on or today - dt.timedelta(days=1)
     if day > today:

@@ -248,7 +248,17 @@ def build_day(day: date) -> BuiltDay:
     """Build (or rebuild) the report rows of one day. Idempotent: the same data gives the same
     rows, and the rows of a day nobody worked are removed."""
     began = clock.monotonic()
-    slices = _gather(day)
+    with transaction.atomic():
+        # The day's run row is locked before the day is read: two builds of one day (today's rows
+        # follow every confirmed order and ended call, III.25) run one after the other, and the
+        # later one reads the later data, so an older reading never overwrites a newer one.
+        run, _ = ReportRun.objects.select_for_update().get_or_create(
+            day=day, defaults={"built_at": timezone.now()}
+        )
+        return _write_day(day, run, _gather(day), began)
+
+
+def _write_day(day: date, run: ReportRun, slices: dict[Key, Figures], began: float) -> BuiltDay:
     per_operator: dict[int, Figures] = defaultdict(Figures)
     for (operator, _department, _manager), figures in slices.items():
         if operator is not None:
@@ -302,24 +312,20 @@ def build_day(day: date) -> BuiltDay:
         for (operator, department, manager), f in sorted(slices.items(), key=lambda item: str(item[0]))
         if department is not None and not f.is_empty()
     ]
-    with transaction.atomic():
-        run, _ = ReportRun.objects.select_for_update().get_or_create(
-            day=day, defaults={"built_at": timezone.now()}
-        )
-        OperatorDay.objects.filter(day=day).exclude(
-            operator_id__in=[r.operator_id for r in operator_rows]
-        ).delete()
-        OperatorDay.objects.bulk_create(
-            operator_rows,
-            update_conflicts=True,
-            unique_fields=["operator", "day"],
-            update_fields=OPERATOR_FIELDS,
-        )
-        SalesDay.objects.filter(day=day).delete()
-        SalesDay.objects.bulk_create(sales_rows)
-        run.built_at = timezone.now()
-        run.seconds = Decimal(str(round(clock.monotonic() - began, 3)))
-        run.save(update_fields=["built_at", "seconds"])
+    OperatorDay.objects.filter(day=day).exclude(
+        operator_id__in=[r.operator_id for r in operator_rows]
+    ).delete()
+    OperatorDay.objects.bulk_create(
+        operator_rows,
+        update_conflicts=True,
+        unique_fields=["operator", "day"],
+        update_fields=OPERATOR_FIELDS,
+    )
+    SalesDay.objects.filter(day=day).delete()
+    SalesDay.objects.bulk_create(sales_rows)
+    run.built_at = timezone.now()
+    run.seconds = Decimal(str(round(clock.monotonic() - began, 3)))
+    run.save(update_fields=["built_at", "seconds"])
     return BuiltDay(day=day, operators=len(operator_rows), slices=len(sales_rows), seconds=run.seconds)
 
 

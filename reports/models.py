@@ -1,8 +1,9 @@
 """Pre-aggregated report rows (III.14, III.25, section VI).
 
 Dashboards never scan calls or orders per request: a task folds each day into these rows after
-the day (and every few minutes for today), and every screen reads the rows. A day's rows are
-rebuilt whole, inside one transaction, so a re-run overwrites and never adds."""
+the day (and, for today, within seconds of each confirmed order or ended call, reports.refresh),
+and every screen reads the rows. A day's rows are rebuilt whole, inside one transaction, so a
+re-run overwrites and never adds."""
 
 from __future__ import annotations
 

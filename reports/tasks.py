@@ -35,7 +35,8 @@ def dispatch_operator_reports_task() -> list[str]:
 
 @shared_task(acks_late=True, expires=240)
 def refresh_today_reports_task() -> int:
-    """Beat, every few minutes in working hours: today's rows so far, for the dashboards."""
+    """Beat, every five minutes: today's rows so far, whatever the rebuilds that follow each
+    confirmed order and ended call missed (reports.refresh: offers, cancellations, call lists)."""
     from reports.build import build_day
 
     return build_day(timezone.localdate()).operators

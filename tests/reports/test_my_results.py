@@ -201,13 +201,15 @@ def test_the_page_says_when_the_figures_were_built(client, today, operator):
     client.force_login(operator)
     html = client.get(reverse("reports:me")).content.decode()
     at = date_format(timezone.localtime(built), "DATETIME_FORMAT")
-    assert f"Figures as of {at}; they are refreshed every few minutes." in html
+    assert f"Figures as of {at}; today's follow each confirmed order and ended call within seconds." in html
 
 
 def test_before_the_first_build_the_page_says_so(client, today, operator):
     client.force_login(operator)
     html = client.get(reverse("reports:me")).content.decode()
-    assert "Today's figures are not built yet; they are refreshed every few minutes." in html
+    assert (
+        "Today's figures are not built yet; they appear with the first confirmed order or ended call." in html
+    )
     assert '<td class="num" id="month-score">—</td>' in html
     assert '<td class="num" id="day-value">RUB\xa00.00</td>' in html
     assert 'id="no-days"' in html
