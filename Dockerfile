@@ -30,6 +30,7 @@ RUN SECRET_KEY=build-time-placeholder-for-collectstatic-only-not-used-at-run-tim
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build@localhost:5432/build \
     REDIS_URL=redis://localhost:6379/0 \
+    SITE_URL=https://localhost \
     python manage.py collectstatic --noinput
 
 USER calldesk

@@ -107,7 +107,7 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     if message.recipient.email:
         send_mail(
             message.subject,
-            message.body + (f"\n\n{message.link}" if message.link else ""),
+            message.body + (f"\n\n{absolute_link(message.link)}" if message.link else ""),
             settings.DEFAULT_FROM_EMAIL,
             [message.recipient.email],
         )
@@ -115,6 +115,15 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     message.attempts += 1
     message.save(update_fields=["delivered_at", "attempts"])
     return True
+
+
+def absolute_link(link: str) -> str:
+    """A desk link as an e-mail must carry it: a path of the desk ("/orders/5988/") on SITE_URL
+    (https://desk.example.com/orders/5988/), so it opens from a mail client; the in-app inbox keeps
+    the path. A link that is already absolute is left as it is."""
+    if not link or "://" in link:
+        return link
+    return settings.SITE_URL + "/" + link.lstrip("/")
 
 
 def mark_read(*, user, message_id: int | None) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from calldesk.settings.environment import database_from_url, env_bool, env_list, env_str
+from calldesk.settings.environment import database_from_url, env_bool, env_list, env_str, site_url_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -142,6 +142,9 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 
 # The distributor's name, as clients read it in e-mails and documents.
 COMPANY_NAME = env_str("COMPANY_NAME", "calldesk")
+# Where the desk is reached from outside: e-mails carry absolute links built on it (the in-app
+# inbox keeps relative ones). The embedded default is `make run`'s address.
+SITE_URL = site_url_from(env_str("SITE_URL") or "http://127.0.0.1:8000")
 # Money is one configurable currency (ISO 4217 code); amounts are exact decimals.
 CURRENCY = env_str("CURRENCY", "RUB")
 # Phones are stored in E.164; numbers typed without a country code are read in this region.

@@ -26,6 +26,7 @@ ENVIRONMENT_VARIABLES = {
     "LANGUAGE_CODE",
     "CURRENCY",
     "COMPANY_NAME",
+    "SITE_URL",
     "PHONE_REGION",
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
@@ -49,6 +50,18 @@ def env_bool(name: str, default: bool) -> bool:
     if raw in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def site_url_from(raw: str) -> str:
+    """SITE_URL as links in e-mails start: scheme and host (and a path prefix, if the desk is
+    served under one), without the trailing slash. Refuses anything but an http(s) URL."""
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the desk's http(s) address, e.g. https://desk.example.com, not {raw!r}"
+        )
+    return url
 
 
 def env_list(name: str, default: str = "") -> list[str]:

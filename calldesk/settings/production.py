@@ -1,11 +1,11 @@
 """Production settings: everything of base, hardened. Required: SECRET_KEY, ALLOWED_HOSTS,
-DATABASE_URL (PostgreSQL) and REDIS_URL. `manage.py check --deploy` passes with no warnings."""
+DATABASE_URL (PostgreSQL), REDIS_URL and SITE_URL. `manage.py check --deploy` passes with no warnings."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from calldesk.settings.base import *  # noqa: F403
 from calldesk.settings.base import DATABASES, REDIS_URL, SECRET_KEY
-from calldesk.settings.environment import env_bool, env_list
+from calldesk.settings.environment import env_bool, env_list, env_str
 
 DEBUG = False
 
@@ -18,6 +18,9 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Set DATABASE_URL to a PostgreSQL database (postgres://...).")
 if not REDIS_URL:
     raise ImproperlyConfigured("Set REDIS_URL: production runs tasks on Celery workers, not in-process.")
+if not env_str("SITE_URL"):
+    # the embedded default (make run's address) would send e-mails whose links lead nowhere
+    raise ImproperlyConfigured("Set SITE_URL to the desk's address (https://...), for the links in e-mails.")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

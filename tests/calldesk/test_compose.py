@@ -323,7 +323,7 @@ def test_dockerfile_collects_static_files_for_the_production_storage():
     assert command == "manage.py collectstatic --noinput"
     # The build-time placeholders must satisfy the production settings, or the build fails.
     build_env = dict(item.split("=", 1) for item in assignments.split())
-    assert set(build_env) == {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    assert set(build_env) == {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"}
     result = load_settings({**build_env, "DJANGO_SETTINGS_MODULE": "calldesk.settings.production"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"

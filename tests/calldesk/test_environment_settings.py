@@ -115,6 +115,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "desk.example.com",
     "DATABASE_URL": "postgres://calldesk:secret@127.0.0.1:1/calldesk",
     "REDIS_URL": "redis://127.0.0.1:1/0",
+    "SITE_URL": "https://desk.example.com",
 }
 
 
@@ -144,3 +145,11 @@ def test_a_silent_broker_cannot_hold_a_request_for_minutes(settings):
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     assert (options["socket_connect_timeout"], options["socket_timeout"]) == (2, 10)
     assert (settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT, settings.CELERY_REDIS_SOCKET_TIMEOUT) == (2, 10)
+
+
+def test_production_settings_refuse_to_start_without_a_site_url():
+    """E-mails' links are built on SITE_URL: make run's address would lead nowhere."""
+    env = {**PRODUCTION_ENV, "SITE_URL": ""}
+    result = _manage("check", env=env)
+    assert result.returncode == 1
+    assert "Set SITE_URL to the desk's address" in result.stderr

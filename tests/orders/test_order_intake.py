@@ -379,8 +379,9 @@ def test_a_confirmed_order_is_never_edited(api, operator, catalog, shop):
 
 
 def test_the_manager_is_told_in_the_inbox_and_by_email(
-    api, operator, catalog, shop, mailoutbox, django_capture_on_commit_callbacks
+    api, operator, catalog, shop, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://desk.example.com"
     http = api(operator)
     order_id = confirmed_ready(http, shop.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -397,6 +398,8 @@ def test_the_manager_is_told_in_the_inbox_and_by_email(
         f"delivery on {delivery_day():%m/%d/%Y} (10:00-14:00); receiver Ivan Popov, +79165554433"
         in mailoutbox[0].body
     )
+    # the e-mail's link opens from a mail client; the inbox keeps the desk's path
+    assert mailoutbox[0].body.endswith(f"\n\nhttps://desk.example.com/orders/{order_id}/")
 
 
 def test_the_manager_reads_a_confirmed_order_in_their_language(
