@@ -37,6 +37,8 @@ USER calldesk
 
 EXPOSE 8000
 
-# Three sync workers suit a small server (2 x CPUs + 1 for one CPU); the heartbeat files live
-# in memory (/dev/shm), as gunicorn advises for containers.
-CMD ["gunicorn", "calldesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# gunicorn runs three uvicorn (ASGI) workers, which suit a small server (2 x CPUs + 1 for one
+# CPU): pages and the API as before, and the push channel's streams (calldesk.live) held open
+# without a thread each; Redis (REDIS_URL) carries each event to every worker's streams. The
+# heartbeat files live in memory (/dev/shm), as gunicorn advises for containers.
+CMD ["gunicorn", "calldesk.asgi:application", "--worker-class", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload", "--timeout", "60", "--graceful-timeout", "10", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

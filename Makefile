@@ -36,7 +36,7 @@ demo: migrate
 
 run: demo
 	@echo "calldesk: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
 	@bash scripts/test.sh

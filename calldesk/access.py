@@ -90,6 +90,7 @@ SCREENS: dict[str, Rule] = {
     "inbox": allow(*ALL_STAFF),
     "inbox-read": allow(*ALL_STAFF),
     "media": allow(*ALL_STAFF, why="uploaded certificates are for staff (III.26)"),
+    "live-stream": allow(*ALL_STAFF, why="each person's own events and those their role reads"),
     # The operator's desk (III.1-III.15, III.18-III.22).
     "calls:desk": allow(*CALL_TAKERS),
     "calls:call-register": allow(*CALL_TAKERS),

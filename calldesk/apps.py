@@ -9,7 +9,10 @@ class CalldeskConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from calldesk.live_stream import install_fan_out
+
         user_logged_in.connect(_session_written_at_sign_in, dispatch_uid="calldesk-session-refresh")
+        install_fan_out()
 
 
 def _session_written_at_sign_in(sender, request, user, **kwargs) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from calldesk.api import api
+from calldesk.live_stream import stream
 from calldesk.validation import IdConverter
 from staff import views as staff_views
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("", staff_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The push channel: one Server-Sent Events stream per page (calldesk.live).
+    path("live/", stream, name="live-stream"),
     path("inbox/", include("messaging.urls")),
     path("desk/", include("calls.urls")),
     path("outbound/", include("outbound.urls")),

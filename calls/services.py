@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from calldesk import live
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
 from clients.models import Client
@@ -149,7 +150,35 @@ def register_call_with_lookup(
         route_clause=route.clause,
         route_reason=route.reason[:500],
     )
+    if direction == Call.Direction.INBOUND:
+        _pop_call(call, actor=actor)
     return RegisteredCall(call=call, lookup=found)
+
+
+def _pop_call(call: Call, *, actor: User) -> None:
+    """The screen pop (III.1): once the call is committed, the operator named is told on whichever
+    page of the desk they have open, with the caller's name, type and route; a call with no
+    operator named pops to every operator on duty who is free (the live board's "free"). An
+    operator who registers a call themselves is already opening its screen."""
+    recipients: list[User]
+    if call.operator is not None:
+        recipients = [call.operator] if call.operator.pk != actor.pk else []
+    else:
+        from reports.live import free_operators
+
+        recipients = free_operators(now=call.started_at)
+    client = call.client
+    for person in recipients:
+        with in_language_of(person):
+            payload = {
+                "call": call.pk,
+                "url": reverse("calls:call", args=[call.pk]),
+                "caller": client.name if client else call.phone,
+                "type": str(client.type) if client else str(_("Unknown caller")),
+                "route": call.route_reason,
+            }
+        live.publish(live.user_channel(person.pk), live.CALL_POP, payload)
+    live.publish_to_users([call.operator_id], live.CALLS_CHANGED, {"call": call.pk})
 
 
 @transaction.atomic
@@ -245,6 +274,7 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     call.save()
     # the figures of the day the call started follow its end (III.14, III.25)
     refresh_after_commit(day=timezone.localdate(call.started_at))
+    live.publish_to_users([call.operator_id], live.CALLS_CHANGED, {"call": call.pk})
     if receiver is not None:
         with in_language_of(receiver):
             _tell_receiver(call, receiver)
@@ -410,7 +440,7 @@ def schedule_callback(
     if timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at)
     client = Client.objects.filter(phones__number=number).first()
-    return Callback.objects.create(
+    callback = Callback.objects.create(
         client=client,
         phone=number,
         due_at=due_at,
@@ -418,6 +448,8 @@ def schedule_callback(
         origin_id=call_id,
         created_by=actor,
     )
+    live.publish(live.DESK, live.CALLBACKS_CHANGED, {"callback": callback.pk})  # every desk's queue
+    return callback
 
 
 @transaction.atomic
@@ -433,6 +465,7 @@ def take_callback(*, actor: User, callback_id: int) -> Call:
     call = register_call(actor=actor, direction=Call.Direction.OUTBOUND, phone=callback.phone)
     callback.taken_by, callback.taken_at, callback.done_call = actor, timezone.now(), call
     callback.save(update_fields=["taken_by", "taken_at", "done_call"])
+    live.publish(live.DESK, live.CALLBACKS_CHANGED, {"callback": callback.pk})  # gone from every queue
     return call
 
 

@@ -24,7 +24,19 @@ class StaffAdmin(UserAdmin):
     search_fields = ["username", "full_name", "email"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Desk"), {"fields": ["full_name", "department", "key_account", "presence", "language"]}),
+        (
+            _("Desk"),
+            {
+                "fields": [
+                    "full_name",
+                    "department",
+                    "key_account",
+                    "presence",
+                    "language",
+                    "opens_calls_at_once",
+                ]
+            },
+        ),
     ]
 
 

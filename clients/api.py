@@ -25,7 +25,7 @@ from clients.selectors import client_card, debt_of, lookup_call, matching_client
 from clients.services import register_client, update_client
 from staff.models import Role, User
 from staff.permissions import require_role
-from staff.services import create_staff, set_language, set_presence
+from staff.services import create_staff, set_language, set_opens_calls_at_once, set_presence
 
 router = Router(tags=["staff and clients"])
 
@@ -53,11 +53,17 @@ class MeOut(Schema):
     role: str | None
     department: str | None
     language: str | None = Field(description="en, ru or ro; null: the browser's language is followed.")
+    opens_calls_at_once: bool = Field(
+        description="The screen pop opens the call screen at once instead of waiting for its key (III.1)."
+    )
 
 
 class MeIn(Schema):
     language: str | None = Field(
         default=None, max_length=20, description='en, ru or ro; null or "": follow the browser.'
+    )
+    opens_calls_at_once: bool | None = Field(
+        default=None, description="The screen pop opens the call screen at once (III.1); null: unchanged."
     )
 
 
@@ -217,6 +223,7 @@ def me_out(user: User) -> dict:
         "role": user.role,
         "department": user.department.code if user.department_id else None,
         "language": user.language or None,
+        "opens_calls_at_once": user.opens_calls_at_once,
     }
 
 
@@ -228,10 +235,13 @@ def me(request: HttpRequest):
 
 @router.patch("/me", response={200: MeOut, **error_responses()}, tags=["service"])
 def patch_me(request: HttpRequest, payload: MeIn):
-    """Choose the language the desk speaks to the token's user (null: their browser's)."""
+    """Choose the language the desk speaks to the token's user (null: their browser's), and
+    whether a call for them opens its screen at once (III.1)."""
     user = request.auth
     if "language" in payload.model_fields_set:
         set_language(user=user, language=payload.language)
+    if payload.opens_calls_at_once is not None:
+        set_opens_calls_at_once(user=user, at_once=payload.opens_calls_at_once)
     return me_out(user)
 
 

@@ -54,6 +54,29 @@ def state_of(*, presence: str, on_call: bool) -> State:
     return State.FREE
 
 
+def free_operators(*, now: datetime) -> list[User]:
+    """The operators on duty who are free now, as the board would show them (`state_of`): active,
+    available, with no open call started within OPEN_CALL_HOURS. A call with no operator named
+    pops to them (III.1). Two queries."""
+    people = list(
+        User.objects.filter(
+            is_active=True, groups__name=Role.OPERATOR.value, presence=User.Presence.AVAILABLE
+        ).distinct()
+    )
+    on_call = set(
+        Call.objects.filter(
+            operator__in=people,
+            ended_at__isnull=True,
+            started_at__gte=now - timedelta(hours=OPEN_CALL_HOURS),
+        ).values_list("operator_id", flat=True)
+    )
+    return [
+        person
+        for person in people
+        if state_of(presence=person.presence, on_call=person.pk in on_call) == State.FREE
+    ]
+
+
 @dataclass(frozen=True)
 class OperatorNow:
     operator: User

@@ -93,6 +93,13 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         help_text=_("The language of the desk's screens; blank: the browser's language."),
     )
+    # The screen pop (III.1): the call screen opens by itself when a call for this person comes in,
+    # instead of the pop waiting for its key.
+    opens_calls_at_once = models.BooleanField(
+        _("open calls at once"),
+        default=False,
+        help_text=_("A call for this person opens its screen at once, without a key."),
+    )
 
     class Meta:
         verbose_name = _("staff member")

@@ -466,6 +466,19 @@ def is_operator(actor: Person) -> bool:
     return actor.role == OPERATOR
 
 
+# --- The push channel to the browser (calldesk.live) ---------------------------------------------
+
+
+def may_watch_live_board(actor: Person) -> bool:
+    """The live board's events (section VI) are read by whoever may open the board: heads, admins."""
+    return has_role(actor, DASHBOARD_ROLES)
+
+
+def may_take_calls(actor: Person) -> bool:
+    """The desk's shared events (a callback queued or taken, III.22) are read by who answers calls."""
+    return has_role(actor, CALL_TAKERS)
+
+
 # --- Reports and a manager's orders (III.14, III.25) -----------------------------------------------
 
 

@@ -251,6 +251,15 @@ def set_language(*, user: User, language: str | None) -> User:
     return user
 
 
+def set_opens_calls_at_once(*, user: User, at_once: bool) -> User:
+    """Whether a call for `user` opens its screen at once, or waits in the screen pop for its key
+    (III.1)."""
+    if user.opens_calls_at_once != at_once:
+        user.opens_calls_at_once = at_once
+        user.save(update_fields=["opens_calls_at_once"])
+    return user
+
+
 @contextmanager
 def in_language_of(person: User | None) -> Iterator[None]:
     """What the desk writes for one person to read later (the route an operator's screen pop

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "ninja",
+    "django_eventstream",
     "calldesk",
     "staff",
     "messaging",
@@ -66,6 +67,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "calldesk.urls"
 WSGI_APPLICATION = "calldesk.wsgi.application"
+# The desk is served by an ASGI server (uvicorn; gunicorn with uvicorn workers in production), so
+# that the push channel's streams (calldesk.live) are held open without a thread each.
+ASGI_APPLICATION = "calldesk.asgi.application"
 
 TEMPLATES = [
     {
@@ -241,6 +245,27 @@ CELERY_BEAT_SCHEDULE = {
     "reference-sweep": {"task": "calls.tasks.send_pending_references_task", "schedule": 60.0},
 }
 
+# The push channel to the browser (calldesk.live; django-eventstream): Server-Sent Events, one
+# stream per page. Events are stored (the library's table) so that a browser reconnecting with
+# Last-Event-ID gets what it missed, for LIVE_REPLAY_SECONDS; with REDIS_URL, Redis pub/sub
+# carries each event to the streams of every web process, else the one process delivers it.
+EVENTSTREAM_STORAGE_CLASS = "calldesk.live_stream.RecentEventsStorage"
+EVENTSTREAM_CHANNELMANAGER_CLASS = "calldesk.live_stream.ReaderChannels"
+LIVE_REPLAY_SECONDS = 10 * 60
+if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.connection import parse_url
+    from redis.retry import Retry
+
+    # The publishing side (a request's on_commit): a Redis that is down or silent costs at most
+    # a second and is logged; the stored event is replayed to a browser that reconnects.
+    EVENTSTREAM_REDIS = {
+        **parse_url(REDIS_URL),
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
 # Reports: an order counts as a dormant client reactivated when it comes within this many days
 # of an operator's call from the dormant list (III.16, section VI).
 REPORT_REACTIVATION_DAYS = 30
@@ -263,6 +288,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # django-eventstream logs every stream opened at INFO: one line per page view.
+        "django_eventstream": {"level": "WARNING"},
         # fpdf2 subsets the embedded font of every PDF (calls/documents.py) and fontTools logs
         # each step at INFO: thirty lines per document.
         "fontTools": {"level": "WARNING"},

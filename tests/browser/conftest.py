@@ -2,6 +2,10 @@
 
 import os
 import shutil
+import socket
+import threading
+import time
+from dataclasses import dataclass
 
 import pytest
 
@@ -36,3 +40,59 @@ def console_errors(page):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@dataclass
+class AsgiLiveServer:
+    url: str
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """The desk over ASGI (uvicorn, as `make run` and production serve it) in a thread of the test
+    process, on the test database: pages, the API and the push channel's streams, which the WSGI
+    `live_server` cannot hold open. Every request's thread uses the test's in-memory SQLite
+    connection, as Django's live server does (connected when the request starts)."""
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+    from django.core.signals import request_started
+    from django.db import connections
+
+    shared = {
+        conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()
+    }
+
+    def share_test_database(**kwargs):
+        for alias, conn in shared.items():
+            connections[alias] = conn
+
+    for conn in shared.values():
+        conn.inc_thread_sharing()
+    request_started.connect(share_test_database, dispatch_uid="asgi-live-server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(get_asgi_application()),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield AsgiLiveServer(url=f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        request_started.disconnect(dispatch_uid="asgi-live-server")
+        for conn in shared.values():
+            conn.dec_thread_sharing()

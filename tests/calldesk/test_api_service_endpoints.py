@@ -20,6 +20,7 @@ def test_me_answers_the_tokens_user_and_role(api, staff_of):
         "role": "manager",
         "department": "retail",
         "language": None,
+        "opens_calls_at_once": False,
     }
 
 

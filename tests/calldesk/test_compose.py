@@ -305,11 +305,13 @@ def test_dockerfile_runs_as_a_non_root_user():
     assert [keyword for keyword, _ in instructions[index:]].count("RUN") == 0
 
 
-def test_dockerfile_serves_gunicorn_on_port_8000():
+def test_dockerfile_serves_gunicorn_with_uvicorn_workers_on_port_8000():
     instructions = dockerfile_instructions()
     assert ("EXPOSE", "8000") in instructions
     cmd = json.loads(next(arguments for keyword, arguments in instructions if keyword == "CMD"))
-    assert cmd[:2] == ["gunicorn", "calldesk.wsgi:application"]
+    assert cmd[:2] == ["gunicorn", "calldesk.asgi:application"]
+    # ASGI workers, so the push channel's streams are held open (calldesk.live)
+    assert cmd[cmd.index("--worker-class") + 1] == "uvicorn_worker.UvicornWorker"
     assert cmd[cmd.index("--bind") + 1] == "0.0.0.0:8000"
     assert int(cmd[cmd.index("--workers") + 1]) >= 2
 

@@ -45,7 +45,14 @@ PAGES = [
     (Role.FINANCE, "/clients/debtors/"),
     (Role.COMMERCIAL, "/orders/price-list/"),
 ]
-FRAME_SCRIPTS = ["/static/django_htmx/htmx-2.min.js", "/static/js/shortcuts.js"]
+# htmx with its SSE extension (django-htmx ships both), the shortcuts and the push channel's
+# page side (calldesk.live).
+FRAME_SCRIPTS = [
+    "/static/django_htmx/htmx-2.min.js",
+    "/static/django_htmx/ext/hx-sse-2.min.js",
+    "/static/js/shortcuts.js",
+    "/static/js/live.js",
+]
 # Pages that draw charts add the locally served Chart.js and their own file, and hand them
 # their figures as JSON data blocks (type="application/json": never executed, CSP or not).
 PAGE_SCRIPTS = {"/reports/dashboard/": ["/static/vendor/chartjs/chart.umd.min.js", "/static/js/dashboard.js"]}
@@ -65,6 +72,11 @@ def test_pages_load_scripts_from_the_desk_only_and_none_inline(client, staff_of,
     assert all(script["_text"].strip() == "" for script in executable)
     # htmx sends the CSRF token with every request it makes.
     assert re.fullmatch(r'\{"x-csrftoken": "[A-Za-z0-9]{64}"\}', parser.body["hx-headers"])
+    # a signed-in person's page opens its one stream of pushed events (calldesk.live)
+    if role:
+        assert (parser.body["hx-ext"], parser.body["sse-connect"]) == ("sse", "/live/")
+    else:
+        assert "sse-connect" not in parser.body
 
 
 def test_content_security_policy_forbids_inline_and_foreign_scripts(client):
@@ -78,7 +90,9 @@ def test_content_security_policy_forbids_inline_and_foreign_scripts(client):
 def test_every_static_asset_the_frame_names_is_served_locally():
     for path in [
         "django_htmx/htmx-2.min.js",
+        "django_htmx/ext/hx-sse-2.min.js",
         "js/shortcuts.js",
+        "js/live.js",
         "css/desk.css",
         "ninja/swagger-ui-bundle.js",
         "vendor/chartjs/chart.umd.min.js",

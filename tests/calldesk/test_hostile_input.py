@@ -623,6 +623,8 @@ SCREENS: dict[str, dict[str, list[str]]] = {
     "login": {"post": ["username", "password"], "get": ["next"]},
     "logout": {},
     "inbox": {"get": ["page"]},
+    # the push channel's stream takes no parameter: the library's own are sent to show they are ignored
+    "live-stream": {"get": ["channel", "lastEventId", "es-meta", "recover", "link"]},
     "inbox-read": {},
     "set_language": {"post": ["language", "next"]},
     "calls:desk": {"get": ["q", "panel"]},

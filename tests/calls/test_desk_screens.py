@@ -456,7 +456,9 @@ def test_the_desk_queue_lists_my_open_calls_and_the_waiting_callbacks(desk, oper
     html = html_of(response)
     assert html.strip().startswith('<div id="desk-queue"')
     assert "<html" not in html
-    assert 'hx-trigger="every 10s"' in html
+    # refreshed by the push channel's events, polling every 10 s only while the stream is down
+    assert 'hx-trigger="sse:call-pop, sse:calls-changed, sse:callbacks-changed, live:poll"' in html
+    assert 'data-live-poll="10"' in html
     assert f'<a href="{call_url(mine)}" id="open-call-{mine.pk}" data-shortcut="Alt+w">Kolos grocery' in html
     assert "8 (499) 765-43-21" not in html  # another operator's call
     assert f"{shop.name} · 8 (495) 123-45-67</td>\n            <td>prices</td>" in html

@@ -171,3 +171,11 @@ def test_make_run_on_a_fresh_clone_serves_russian(make_run):
         "Продукты «Ромашка» №100",
     ]
     assert "Принять заказ" in page
+
+    # the push channel is served as it is on the embedded default (ASGI, no Redis): the desk's
+    # page connects to it, and the signed-in operator's stream opens
+    assert 'hx-ext="sse" sse-connect="/live/"' in html
+    with open_loopback(base + "/live/", browser.opener, timeout=10) as stream:
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        lines = [stream.readline().decode() for _ in range(4)]
+    assert lines[-2:] == ["event: stream-open\n", "data:\n"]

@@ -51,6 +51,7 @@ def test_me_shows_the_language_and_patch_me_chooses_it(api, olga):
         "role": "operator",
         "department": "call_center",
         "language": "ru",
+        "opens_calls_at_once": False,
     }
     assert User.objects.get(pk=olga.pk).language == "ru"
     assert http.get("/api/v1/me").json()["language"] == "ru"
