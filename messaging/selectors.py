@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -19,7 +20,19 @@ def inbox_of(user) -> QuerySet[InboxMessage]:
 
 
 def unread_count(user) -> int:
+    """The user's own unread messages: one COUNT over the recipient's index."""
     return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+class UnreadNotices:
+    """The header's unread count of one reader, read once and only when a page shows it."""
+
+    def __init__(self, user) -> None:
+        self._user = user
+
+    @cached_property
+    def count(self) -> int:
+        return unread_count(self._user)
 
 
 def undelivered_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:

@@ -42,14 +42,14 @@ from orders.services import (
 
 
 def my_orders(request: HttpRequest) -> HttpResponse:
-    """A manager's home: the orders of their clients, to track execution (III.14)."""
+    """A manager's home: the orders of their clients, to track execution (III.14). An htmx
+    request (a notice of a new order arrived) gets the list alone, for the same filter and page."""
     status = request.GET.get("status", "")
     if status not in Order.Status.values:
         status = ""
     page = orders_of_manager(actor=request.user, status=status, page=request.GET.get("page", 1))
-    return render(
-        request, "orders/my_orders.html", {"page": page, "status": status, "statuses": Order.Status.choices}
-    )
+    template = "orders/my_orders.html" + ("#order-list" if request.htmx else "")
+    return render(request, template, {"page": page, "status": status, "statuses": Order.Status.choices})
 
 
 def price_list(request: HttpRequest) -> HttpResponse:

@@ -46,6 +46,8 @@ CAMPAIGN_ROLES = frozenset({HEAD})  # heads instruct calls (III.17)
 DEBTOR_ROLES = frozenset({FINANCE, HEAD})  # the debtors' list (III.6)
 RESULT_READERS = frozenset({OPERATOR, MANAGER, HEAD, FINANCE})  # GET /reports/operators
 DASHBOARD_ROLES = frozenset({HEAD})  # a department's figures (section VI)
+# Told at once in the inbox, with its unread count on every page (III.6, III.11, III.14, III.19, III.20).
+INBOX_ROLES = frozenset({MANAGER, HEAD, FINANCE})
 
 # Permissions that let a system's token in whatever its role.
 EXCHANGE = "staff.set_any_presence"  # the telephone exchange
@@ -490,6 +492,14 @@ def reads_own_report_row_only(actor: Person) -> bool:
 def reads_every_report_row(actor: Person) -> bool:
     """Heads, finance (accounting pays by results) and admins read every operator's row (III.25)."""
     return has_role(actor, {HEAD, FINANCE})
+
+
+def hears_notices(actor: Person) -> bool:
+    """Who is told in the inbox the moment a notice arrives, with its unread count in every page's
+    header: managers (an order for their client, III.14; a call passed to them, III.4, III.19),
+    heads (a consultation, III.11; a comment for their department, III.20; a call passed to them,
+    III.15), finance (a debtor's call passed to them, III.6) and admins."""
+    return has_role(actor, INBOX_ROLES)
 
 
 def may_see_export(actor: Person, *, requested_by_id: int | None) -> bool:

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "calldesk.context_processors.desk",
+                "messaging.context_processors.notices",
             ],
             # `|money` and `|typed_date` on every page without a {% load %} (calldesk.money).
             "builtins": ["calldesk.templatetags.desk_formats"],

@@ -101,7 +101,7 @@ def test_queue_query_count_is_constant(client, head, django_assert_num_queries, 
         ClientPhoneFactory(client=ClientFactory(name=f"Waiting {i}", manager=None))
     client.force_login(head)
     # session, the user with their role and department, page count, page, phones, managers,
-    # types, waiting count: the same for any number of clients.
-    with django_assert_num_queries(8):
+    # types, waiting count, the header's unread count (III.14): the same for any number of clients.
+    with django_assert_num_queries(9):
         response = client.get(reverse("clients:queue"))
     assert response.content.decode().count('class="primary">Assign</button>') == n

@@ -44,8 +44,9 @@ def test_manager_orders_screen_query_count_is_constant(client, staff_of, django_
     for n in range(12):
         OrderFactory(client=ClientFactory(manager=oleg), number=f"2026-{n + 300:06d}")
     client.force_login(oleg)
-    # session, the user with their role, count, page of orders with client and taker
-    with django_assert_num_queries(4):
+    # session, the user with their role, count, page of orders with client and taker, the header's
+    # unread count (III.14)
+    with django_assert_num_queries(5):
         response = client.get(reverse("orders:my-orders"))
     assert response.content.decode().count(">2026-000") == 12  # the number links
 
