@@ -151,6 +151,7 @@ API: dict[str, Rule] = {
     "POST /staff": allow(),
     "GET /staff": allow(*ALL_STAFF),
     "PUT /staff/{username}/presence": allow(*ALL_STAFF, perms=[EXCHANGE], why="the person or their head"),
+    "PUT /departments/{code}": allow(why="an admin names the heads (III.4, III.15, III.19)"),
     "POST /clients": allow(*DESK, why="a new caller is registered (III.15)"),
     "GET /clients": allow(*CLIENT_READERS),
     "GET /clients/{client_id}": allow(*CLIENT_READERS),

@@ -192,7 +192,9 @@ def attach_client(*, actor: User, call_id: int, client_id: int) -> Call:
         )
     call.client = client
     # route by the client now on the call, whatever number it called from (III.3-III.19)
-    client = Client.objects.select_related("type", "department__head", "manager").get(pk=client.pk)
+    client = Client.objects.select_related("type", "department__head", "department__deputy", "manager").get(
+        pk=client.pk
+    )
     route = lookup_client(client=client, on=timezone.localdate()).route
     call.route_handler, call.route_user = route.handler, route.user or ""
     call.route_clause, call.route_reason = route.clause, route.reason[:500]

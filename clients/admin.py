@@ -14,7 +14,12 @@ from clients.phones import normalize_phone
 from clients.services import resolve_manager, update_client
 from staff.models import ApiToken, Department, User
 from staff.permissions import client_fields_editable_in_admin, may_add_or_delete_in_admin
-from staff.services import revoke_api_token
+from staff.services import (
+    department_leaders,
+    head_headless_department,
+    revoke_api_token,
+    set_department_heads,
+)
 
 
 @admin.register(User)
@@ -39,11 +44,63 @@ class StaffAdmin(UserAdmin):
         ),
     ]
 
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        """A head saved into a department with no head becomes its head, as through the API
+        (staff.services.head_headless_department); admin sets the role group here, after the user."""
+        super().save_related(request, form, formsets, change)
+        if not change or {"groups", "department"} & set(form.changed_data):
+            form.instance.__dict__.pop("_role_cache", None)
+            head_headless_department(user=form.instance)
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "head", "deputy"]
+
+    def clean(self) -> dict:
+        """The head and the deputy by the service's rule (staff.services.department_leaders)."""
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        head, deputy = data.get("head"), data.get("deputy")
+        try:
+            department_leaders(
+                department=self.instance,
+                head=head.username if head else None,
+                deputy=deputy.username if deputy else None,
+            )
+        except InvalidInput as error:
+            for field_error in error.errors:
+                self.add_error(
+                    field_error.field if field_error.field in self.fields else None, field_error.detail
+                )
+        return data
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "head"]
-    list_select_related = ["head"]
+    """Departments; their head and deputy are named through staff.services.set_department_heads,
+    the rule of `PUT /api/v1/departments/{code}`."""
+
+    form = DepartmentAdminForm
+    list_display = ["code", "name", "head", "deputy"]
+    list_select_related = ["head", "deputy"]
+    autocomplete_fields = ["head", "deputy"]
+
+    def save_model(self, request, obj: Department, form, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        others = [field for field in form.changed_data if field not in {"head", "deputy"}]
+        if others:
+            obj.save(update_fields=others)
+        set_department_heads(
+            actor=request.user,
+            code=form.cleaned_data["code"],
+            head=obj.head.username if obj.head else None,
+            deputy=obj.deputy.username if obj.deputy else None,
+        )
 
 
 @admin.register(ClientType)

@@ -23,9 +23,15 @@ from clients.models import CLIENT_DEFAULT_LANGUAGE, Client
 from clients.rules import Debt, Purpose
 from clients.selectors import client_card, debt_of, lookup_call, matching_clients, staff_list
 from clients.services import register_client, update_client
-from staff.models import Role, User
+from staff.models import Department, Role, User
 from staff.permissions import require_role
-from staff.services import create_staff, set_language, set_opens_calls_at_once, set_presence
+from staff.services import (
+    create_staff,
+    set_department_heads,
+    set_language,
+    set_opens_calls_at_once,
+    set_presence,
+)
 
 router = Router(tags=["staff and clients"])
 
@@ -286,6 +292,48 @@ def put_presence(request: HttpRequest, username: str, payload: PresenceIn):
     """Set presence: the person, their head, an admin, or the telephone exchange."""
     person = set_presence(actor=request.auth, username=username, presence=payload.status)
     return staff_out(staff_list().get(pk=person.pk))
+
+
+# --- Departments ----------------------------------------------------------------------------------
+
+
+class DepartmentIn(Schema):
+    head: str | None = Field(
+        max_length=150,
+        description="The head's username; null: none. The head and the deputy are replaced together.",
+    )
+    deputy: str | None = Field(
+        default=None,
+        max_length=150,
+        description="The deputy's username; null or left out: none (PUT replaces both).",
+    )
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    head: str | None
+    deputy: str | None
+
+
+def department_out(department: Department) -> dict:
+    return {
+        "code": department.code,
+        "name": department.name,  # the stored name, as every API answer gives it
+        "head": department.head.username if department.head else None,
+        "deputy": department.deputy.username if department.deputy else None,
+    }
+
+
+@router.put("/departments/{code}", response={200: DepartmentOut, **error_responses(404)})
+def put_department(request: HttpRequest, code: str, payload: DepartmentIn):
+    """Name the department's head and deputy (admin): each an active head who works in it (in
+    finance, one of finance), two different people; a refused body changes nothing. A route to
+    the department's head names the head, or the deputy when only the deputy is reachable."""
+    department = set_department_heads(
+        actor=request.auth, code=code, head=payload.head or None, deputy=payload.deputy or None
+    )
+    return department_out(department)
 
 
 # --- Clients --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calldesk.money import format_money
+from staff.rules import standing_in
 
 ZERO = Decimal("0.00")
 
@@ -123,8 +124,10 @@ class CallFacts:
     manager: Person | None = None
     department_name: str = ""
     department_head: Person | None = None
+    department_deputy: Person | None = None
     key_account_managers: tuple[Person, ...] = field(default_factory=tuple)  # all, reachable or not
     wholesale_head: Person | None = None
+    wholesale_deputy: Person | None = None
     finance: tuple[Person, ...] = field(default_factory=tuple)
     debt_blocks_order: bool = False
     debt_sentence: str = ""
@@ -152,21 +155,37 @@ def _absent(person: Person) -> str:
     return _("%(name)s is %(presence)s") % {"name": person.full_name, "presence": presence}
 
 
-def _to_head(head: Person | None, department: str, clause: str, why: str) -> Route:
-    if head is None:
+def _reachable(person: Person) -> bool:
+    return person.is_reachable
+
+
+def _to_head(head: Person | None, deputy: Person | None, department: str, clause: str, why: str) -> Route:
+    """To the department's head, or its deputy when the head is not reachable and the deputy is
+    (staff.rules.standing_in); nobody only when the department has neither."""
+    person = standing_in(head, deputy, is_there=_reachable)
+    if person is None:
         reason = _("%(why)s: pass to the head of %(department)s (no head is set).") % {
             "why": why,
             "department": department,
         }
         return Route(Handler.DEPARTMENT_HEAD, None, clause, reason)
-    reason = _("%(why)s: pass to %(head)s (head of %(department)s).") % {
-        "why": why,
-        "head": head.full_name,
-        "department": department,
-    }
-    if not head.is_reachable:
-        reason += " " + _("%(absent)s: leave a callback request.") % {"absent": _absent(head)}
-    return Route(Handler.DEPARTMENT_HEAD, head.username, clause, reason)
+    if person is head:
+        reason = _("%(why)s: pass to %(head)s (head of %(department)s).") % {
+            "why": why,
+            "head": person.full_name,
+            "department": department,
+        }
+    else:
+        reason = _("%(why)s: pass to %(deputy)s (deputy head of %(department)s).") % {
+            "why": why,
+            "deputy": person.full_name,
+            "department": department,
+        }
+        if head is not None:
+            reason += " " + _("%(absent)s.") % {"absent": _absent(head)}
+    if not person.is_reachable:
+        reason += " " + _("%(absent)s: leave a callback request.") % {"absent": _absent(person)}
+    return Route(Handler.DEPARTMENT_HEAD, person.username, clause, reason)
 
 
 def needs_staff_roster(facts: CallFacts) -> bool:
@@ -204,7 +223,13 @@ def route_call(facts: CallFacts) -> Route:
         )
     # 3. A client with no manager yet goes to the head of its department (III.15).
     if facts.manager is None:
-        return _to_head(facts.department_head, facts.department_name, "III.15", _("No manager assigned yet"))
+        return _to_head(
+            facts.department_head,
+            facts.department_deputy,
+            facts.department_name,
+            "III.15",
+            _("No manager assigned yet"),
+        )
     # 4. Any other purpose: the client's manager, else the department head (III.19).
     if facts.purpose == Purpose.OTHER:
         if facts.manager.is_reachable:
@@ -216,6 +241,7 @@ def route_call(facts: CallFacts) -> Route:
             )
         return _to_head(
             facts.department_head,
+            facts.department_deputy,
             facts.department_name,
             "III.19",
             _("Not an order; %(absent)s") % {"absent": _absent(facts.manager)},
@@ -243,7 +269,8 @@ def route_call(facts: CallFacts) -> Route:
                 _("Key client: pass to %(other)s (key-account manager); %(absent)s.")
                 % {"other": other.full_name, "absent": _absent(facts.manager)},
             )
-        head = facts.wholesale_head
+        # the head of wholesale, or the deputy when only the deputy is reachable (staff.rules)
+        head = standing_in(facts.wholesale_head, facts.wholesale_deputy, is_there=_reachable)
         why = _("Key client: %(absent)s and no other key-account manager is available") % {
             "absent": _absent(facts.manager)
         }
@@ -251,12 +278,15 @@ def route_call(facts: CallFacts) -> Route:
             return Route(
                 Handler.WHOLESALE_HEAD, None, "III.4", why + ": " + _("pass to the head of wholesale sales.")
             )
-        return Route(
-            Handler.WHOLESALE_HEAD,
-            head.username,
-            "III.4",
-            why + ": " + _("pass to %(head)s (head of wholesale sales).") % {"head": head.full_name},
-        )
+        if head is facts.wholesale_head:
+            reason = why + ": " + _("pass to %(head)s (head of wholesale sales).") % {"head": head.full_name}
+        else:
+            reason = (
+                why
+                + ": "
+                + _("pass to %(deputy)s (deputy head of wholesale sales).") % {"deputy": head.full_name}
+            )
+        return Route(Handler.WHOLESALE_HEAD, head.username, "III.4", reason)
     # 6. Debt blocks the order: tell the client, pass to the manager, else finance (III.5, III.6).
     if facts.debt_blocks_order:
         if facts.manager.is_reachable:

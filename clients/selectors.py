@@ -217,7 +217,9 @@ def client_by_phone(*, phone: str) -> Client | None:
 
 def _by_phone(clients: QuerySet[Client], phone: str) -> QuerySet[Client]:
     number = normalize_phone(phone)
-    return _with_card_data(clients.filter(phones__number=number)).select_related("department__head")
+    return _with_card_data(clients.filter(phones__number=number)).select_related(
+        "department__head", "department__deputy"
+    )
 
 
 def clients_waiting_for_a_manager(*, department_id: int) -> QuerySet[Client]:
@@ -286,6 +288,7 @@ def call_facts(*, client: Client | None, purpose: str, debt: Debt | None) -> Cal
         manager=_person(client.manager),
         department_name=str(client.department),
         department_head=_person(client.department.head),
+        department_deputy=_person(client.department.deputy),
         debt_blocks_order=bool(debt and debt.blocks_order),
         debt_sentence=debt_sentence(debt, currency=settings.CURRENCY) if debt else "",
     )
@@ -299,11 +302,12 @@ def call_facts(*, client: Client | None, purpose: str, debt: Debt | None) -> Cal
         .distinct()
         .order_by("full_name", "username")
     )
-    wholesale = Department.objects.select_related("head").filter(code=WHOLESALE).first()
+    wholesale = Department.objects.select_related("head", "deputy").filter(code=WHOLESALE).first()
     return replace(
         facts,
         key_account_managers=tuple(_person(u) for u in staff if u.key_account),
         wholesale_head=_person(wholesale.head if wholesale else None),
+        wholesale_deputy=_person(wholesale.deputy if wholesale else None),
         finance=tuple(_person(u) for u in staff if u.is_finance),
     )
 
@@ -341,12 +345,13 @@ def lookup_call(*, phone: str, purpose: str = Purpose.ORDER, on: date) -> Lookup
 
 def card_columns(prefix: str = "") -> list[str]:
     """The `.values()` names of a client's card reached through `prefix` ("client__" from a
-    call): the client, its type, its department and the department's head, its manager."""
+    call): the client, its type, its department and the department's head and deputy, its manager."""
     return [
         *columns(Client, prefix),
         *columns(ClientType, prefix + "type__"),
         *columns(Department, prefix + "department__"),
         *columns(User, prefix + "department__head__"),
+        *columns(User, prefix + "department__deputy__"),
         *columns(User, prefix + "manager__"),
     ]
 
@@ -360,6 +365,7 @@ def card_from_row(row: dict, prefix: str = "") -> Client | None:
     client.type = model_from_row(ClientType, row, prefix + "type__")
     department = model_from_row(Department, row, prefix + "department__")
     department.head = model_from_row(User, row, prefix + "department__head__")
+    department.deputy = model_from_row(User, row, prefix + "department__deputy__")
     client.department = department
     client.manager = model_from_row(User, row, prefix + "manager__")
     phones = client.phones.all()  # filled here, as prefetch_related fills it: no query later

@@ -7,3 +7,7 @@ from calldesk.errors import NotFound
 
 class StaffNotFound(NotFound):
     default_detail = _("No such member of staff.")
+
+
+class DepartmentNotFound(NotFound):
+    default_detail = _("No such department.")

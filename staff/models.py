@@ -48,11 +48,30 @@ class Department(models.Model):
         blank=True,
         related_name="headed_departments",
     )
+    # Who stands in for the head when the head is not reachable: routes to the department's head
+    # and the notices for its people (III.4, III.11, III.15, III.19). Set by
+    # staff.services.set_department_heads, whatever the door.
+    deputy = models.ForeignKey(
+        "staff.User",
+        verbose_name=_("deputy head"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputised_departments",
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(head__isnull=True)
+                | models.Q(deputy__isnull=True)
+                | ~models.Q(head=models.F("deputy")),
+                name="department_deputy_is_not_the_head",
+            )
+        ]
 
     def __str__(self) -> str:
         """The name in the reader's language while it is the one the migrations seeded

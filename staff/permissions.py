@@ -263,6 +263,36 @@ def may_set_presence(
     )
 
 
+# --- Departments' heads and deputies (III.4, III.11, III.15, III.19) ------------------------------
+
+# Who may lead a department, as its head or its deputy: a head (the deputy acts as head: answers
+# the department's questions, reads its orders and clients, assigns its managers), and in the
+# finance service one of finance, who read every department's orders and debts already.
+DEPARTMENT_LEADERS = frozenset({HEAD, FINANCE})
+
+
+def may_set_department_heads(actor: Person) -> bool:
+    """A department's head and deputy are named by an admin (API, admin)."""
+    return actor.role == ADMIN
+
+
+def may_lead_department(person: Person, *, department_id: int) -> bool:
+    """May this person be the head or the deputy of this department? A member of it (their own
+    department) in a role that leads (`DEPARTMENT_LEADERS`): an operator, a manager, commercial
+    management or an admin may not, nor a head of another department."""
+    return (
+        person.role in DEPARTMENT_LEADERS
+        and person.department_id is not None
+        and person.department_id == department_id
+    )
+
+
+def heads_a_headless_department(person: Person) -> bool:
+    """A new member of staff in the role head becomes the head of their department when it has
+    none (every door that creates staff: API, admin, commands)."""
+    return person.role == HEAD and person.department_id is not None
+
+
 # --- Orders ----------------------------------------------------------------------------------------
 
 

@@ -19,9 +19,16 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput
 from calldesk.prepared import Prepared, columns, model_from_row
-from staff.exceptions import StaffNotFound
+from staff.exceptions import DepartmentNotFound, StaffNotFound
 from staff.models import ApiToken, Department, Role, User
-from staff.permissions import EXCHANGE, admin_site_access, may_set_presence
+from staff.permissions import (
+    EXCHANGE,
+    admin_site_access,
+    heads_a_headless_department,
+    may_lead_department,
+    may_set_department_heads,
+    may_set_presence,
+)
 
 TOKEN_PREFIX = "cd_"  # nosec B105  # noqa: S105 - a marker, not a secret
 # last_used_at is written at most this often per token, so a busy exchange does not turn every
@@ -162,7 +169,8 @@ def create_staff(
     email: str = "",
     key_account: bool = False,
 ) -> User:
-    """Create a member of staff with their role and department. Raises Conflict, InvalidInput."""
+    """Create a member of staff with their role and department; a head of a department that has
+    no head becomes its head (`head_headless_department`). Raises Conflict, InvalidInput."""
     if User.objects.filter(username=username).exists():
         raise Conflict(_("%(username)s already exists.") % {"username": username})
     department = Department.objects.filter(code=department_code).first() if department_code else None
@@ -184,7 +192,84 @@ def create_staff(
         user.set_unusable_password()
     user.save()
     set_role(user=user, role=role)
+    head_headless_department(user=user)
     return user
+
+
+# --- Departments' heads and deputies (III.4, III.11, III.15, III.19) -------------------------------
+
+
+def head_headless_department(*, user: User) -> bool:
+    """Make a head of a department that has none its head (`heads_a_headless_department`), the
+    rule of every door that creates staff (API, admin). One conditional UPDATE, so two heads
+    created at once for one department cannot both become its head. True when it did."""
+    if not heads_a_headless_department(user) or user.department_id is None:
+        return False
+    taken = (
+        Department.objects.filter(pk=user.department_id, head__isnull=True)
+        .exclude(deputy=user)
+        .update(head=user)
+    )
+    return bool(taken)
+
+
+def department_leaders(
+    *, department: Department, head: str | None, deputy: str | None
+) -> tuple[User | None, User | None]:
+    """The people named as the department's head and deputy, checked: each an active member of
+    staff who may lead it (`may_lead_department`), and two different people. Raises InvalidInput
+    naming every field that fails."""
+    names = {name for name in (head, deputy) if name}
+    people = {
+        person.username: person
+        for person in User.objects.filter(username__in=names, is_active=True).prefetch_related("groups")
+    }
+    errors, chosen = [], {}
+    for field, username in (("head", head), ("deputy", deputy)):
+        person = people.get(username) if username else None
+        chosen[field] = person
+        if username and person is None:
+            errors.append(
+                FieldError(
+                    field=field,
+                    detail=_("No active member of staff is called %(username)s.")
+                    % {"username": username[:150]},
+                )
+            )
+        elif person is not None and not may_lead_department(person, department_id=department.pk):
+            errors.append(
+                FieldError(
+                    field=field,
+                    detail=_(
+                        "%(name)s may not lead %(department)s: a head who works in it leads a "
+                        "department (in finance, one of finance)."
+                    )
+                    % {"name": person, "department": department},
+                )
+            )
+    if head and deputy and head == deputy:
+        errors.append(FieldError(field="deputy", detail=_("The deputy is another person than the head.")))
+    if errors:
+        raise InvalidInput(
+            _("The head and the deputy of %(department)s were not changed.") % {"department": department},
+            errors=errors,
+        )
+    return chosen["head"], chosen["deputy"]
+
+
+@transaction.atomic
+def set_department_heads(*, actor: User, code: str, head: str | None, deputy: str | None) -> Department:
+    """Name a department's head and deputy (None: nobody), both at once or neither: the row is
+    locked, every name checked (`department_leaders`), then written. Admins only (API, admin).
+    Raises Forbidden, DepartmentNotFound, InvalidInput."""
+    if not may_set_department_heads(actor):
+        raise Forbidden(_("Only an administrator names a department's head and deputy."))
+    department = Department.objects.select_for_update().filter(code=code).first()
+    if department is None:
+        raise DepartmentNotFound()
+    department.head, department.deputy = department_leaders(department=department, head=head, deputy=deputy)
+    department.save(update_fields=["head", "deputy"])
+    return department
 
 
 # --- Presence ------------------------------------------------------------------------------------

@@ -322,6 +322,7 @@ API_STRATEGIES: dict[tuple[str, str], str] = {
     ("POST", "/staff"): SCHEMA,
     ("GET", "/staff"): SCHEMA,
     ("PUT", "/staff/{username}/presence"): SCHEMA,
+    ("PUT", "/departments/{code}"): SCHEMA,
     ("POST", "/clients"): SCHEMA,
     ("GET", "/clients"): SCHEMA,
     ("GET", "/clients/{client_id}"): SCHEMA,

@@ -95,6 +95,7 @@ DEPARTMENT_COPY = {  # a comment's copy is its department's (III.20); «a»'s de
 SHARED_QUEUE = dict.fromkeys(("operator", "manager", "head", "admin"), ALL_IN)  # III.22
 TASK = {"operator": A_ONLY, "head": ALL_IN, "admin": ALL_IN}  # heads read every task (III.17)
 DEPARTMENT_HEAD = {"head": A_ONLY, "admin": ALL_IN}
+ADMIN_ONLY = {"admin": ALL_IN}  # a department's head and deputy (III.4, III.15, III.19)
 OWN_EXPORT = {"head": A_ONLY, "admin": ALL_IN}
 
 
@@ -147,6 +148,7 @@ ROUTES: dict[str, Route | str] = {
     "reports:export-download": Route(OWN_EXPORT, "export"),
     # --- API operations ---
     "PUT /staff/{username}/presence": Route(PERSON, "person", {"status": "busy"}),
+    "PUT /departments/{code}": Route(ADMIN_ONLY, "department", {"head": "tpavlova", "deputy": None}),
     "GET /clients/{client_id}": Route(CLIENT_CARD, "client"),
     "GET /clients/{client_id}/debt": Route(CLIENT_CARD, "client"),
     "PATCH /clients/{client_id}": Route(CLIENT_WRITE, "client", {"address": "Москва, ул. Ленина, 2"}),
@@ -324,6 +326,8 @@ class World:
             return {"route_id": FeedbackRoute.objects.get(department_id=department_id).pk}
         if target == "person":
             return {"username": a.username}
+        if target == "department":
+            return {"code": "wholesale"}
         return {
             "call": {"call_id": self.call.pk},
             "client": {"client_id": self.client.pk},

@@ -46,6 +46,7 @@ AREAS: dict[str, set[tuple[str, str]]] = {
         ("POST", "/staff"),
         ("GET", "/staff"),
         ("PUT", "/staff/{username}/presence"),
+        ("PUT", "/departments/{code}"),
     },
     "clients": {
         ("POST", "/clients"),
@@ -406,6 +407,30 @@ def test_service_and_staff_bodies(desk, contract):
         404,
         ids={"username": "nobody"},
         body={"status": "busy"},
+    )
+    # a department's head and deputy (III.4, III.15, III.19): both at once, or neither
+    deputy = make_staff(Role.HEAD, department_code="wholesale", username="e.belova", full_name="Елена Белова")
+    named = contract.call(
+        http["admin"],
+        "PUT",
+        "/departments/{code}",
+        200,
+        ids={"code": "wholesale"},
+        body={"head": "p.ivanov", "deputy": deputy.username},
+    )
+    assert named == {"code": "wholesale", "name": "Wholesale sales", "head": "p.ivanov", "deputy": "e.belova"}
+    refused = contract.call(
+        http["admin"],
+        "PUT",
+        "/departments/{code}",
+        400,
+        ids={"code": "wholesale"},
+        body={"head": "p.ivanov", "deputy": "p.ivanov"},
+    )
+    assert refused["errors"] == [{"field": "deputy", "detail": "The deputy is another person than the head."}]
+    contract.call(http["admin"], "PUT", "/departments/{code}", 404, ids={"code": "mars"}, body={"head": None})
+    contract.call(
+        http["head"], "PUT", "/departments/{code}", 403, ids={"code": "wholesale"}, body={"head": "p.ivanov"}
     )
     contract.call(HttpClient(), "GET", "/me", 401)
     contract.call(HttpClient(headers={"Authorization": "Bearer not-a-token"}), "GET", "/staff", 401)

@@ -212,3 +212,154 @@ CASES = [
 def test_lookup_rules(case, given, expected):
     route = route_call(given)
     assert (route.handler, route.user, route.clause, route.reason) == expected
+
+
+# --- The deputy stands in for the head (III.4, III.15, III.19; staff.rules.standing_in) ----------
+
+OLGA = Person("osmirnova", "Ольга Смирнова")
+OLGA_ABSENT = Person("osmirnova", "Ольга Смирнова", presence="absent")
+PAVEL = Person("pkuznetsov", "Павел Кузнецов")
+PAVEL_BUSY = Person("pkuznetsov", "Павел Кузнецов", presence="busy")
+RETAIL = "Розница"
+
+DEPUTY_CASES = [
+    (
+        "3 the head is reachable: the head, whoever the deputy",
+        facts(manager=None, department_name=RETAIL, department_head=OLGA, department_deputy=PAVEL),
+        (
+            "department_head",
+            "osmirnova",
+            "III.15",
+            "No manager assigned yet: pass to Ольга Смирнова (head of Розница).",
+        ),
+    ),
+    (
+        "3 the head is absent, the deputy reachable: the deputy",
+        facts(manager=None, department_name=RETAIL, department_head=OLGA_ABSENT, department_deputy=PAVEL),
+        (
+            "department_head",
+            "pkuznetsov",
+            "III.15",
+            "No manager assigned yet: pass to Павел Кузнецов (deputy head of Розница)."
+            " Ольга Смирнова is absent.",
+        ),
+    ),
+    (
+        "3 neither reachable: the head, with a callback request",
+        facts(
+            manager=None, department_name=RETAIL, department_head=OLGA_ABSENT, department_deputy=PAVEL_BUSY
+        ),
+        (
+            "department_head",
+            "osmirnova",
+            "III.15",
+            "No manager assigned yet: pass to Ольга Смирнова (head of Розница)."
+            " Ольга Смирнова is absent: leave a callback request.",
+        ),
+    ),
+    (
+        "3 no head is set, only a deputy: the deputy",
+        facts(manager=None, department_name=RETAIL, department_head=None, department_deputy=PAVEL),
+        (
+            "department_head",
+            "pkuznetsov",
+            "III.15",
+            "No manager assigned yet: pass to Павел Кузнецов (deputy head of Розница).",
+        ),
+    ),
+    (
+        "3 only a deputy, who is busy: still the deputy, with a callback request",
+        facts(manager=None, department_name=RETAIL, department_head=None, department_deputy=PAVEL_BUSY),
+        (
+            "department_head",
+            "pkuznetsov",
+            "III.15",
+            "No manager assigned yet: pass to Павел Кузнецов (deputy head of Розница)."
+            " Павел Кузнецов is busy: leave a callback request.",
+        ),
+    ),
+    (
+        "3 neither head nor deputy: nobody",
+        facts(manager=None, department_name=RETAIL, department_head=None, department_deputy=None),
+        (
+            "department_head",
+            None,
+            "III.15",
+            "No manager assigned yet: pass to the head of Розница (no head is set).",
+        ),
+    ),
+    (
+        "4 not an order, the manager and the head absent: the deputy",
+        facts(
+            purpose="other",
+            manager=OLEG_ABSENT,
+            department_name=RETAIL,
+            department_head=OLGA_ABSENT,
+            department_deputy=PAVEL,
+        ),
+        (
+            "department_head",
+            "pkuznetsov",
+            "III.19",
+            "Not an order; Oleg Ivanov is absent: pass to Павел Кузнецов (deputy head of Розница)."
+            " Ольга Смирнова is absent.",
+        ),
+    ),
+    (
+        "5 key client, every key-account manager away, the head of wholesale absent: the deputy",
+        facts(
+            is_key_client=True,
+            manager=IRINA_ABSENT,
+            key_account_managers=(IRINA_ABSENT, ELENA_BUSY),
+            wholesale_head=HEAD_ABSENT,
+            wholesale_deputy=OLGA,
+        ),
+        (
+            "wholesale_head",
+            "osmirnova",
+            "III.4",
+            "Key client: Irina Petrova is absent and no other key-account manager is available:"
+            " pass to Ольга Смирнова (deputy head of wholesale sales).",
+        ),
+    ),
+    (
+        "5 key client, the head of wholesale and the deputy both away: the head",
+        facts(
+            is_key_client=True,
+            manager=IRINA_ABSENT,
+            key_account_managers=(IRINA_ABSENT,),
+            wholesale_head=HEAD_ABSENT,
+            wholesale_deputy=OLGA_ABSENT,
+        ),
+        (
+            "wholesale_head",
+            "volkov",
+            "III.4",
+            "Key client: Irina Petrova is absent and no other key-account manager is available:"
+            " pass to Sergey Volkov (head of wholesale sales).",
+        ),
+    ),
+    (
+        "5 key client, wholesale has only a deputy: the deputy",
+        facts(
+            is_key_client=True,
+            manager=IRINA_ABSENT,
+            key_account_managers=(IRINA_ABSENT,),
+            wholesale_head=None,
+            wholesale_deputy=OLGA_ABSENT,
+        ),
+        (
+            "wholesale_head",
+            "osmirnova",
+            "III.4",
+            "Key client: Irina Petrova is absent and no other key-account manager is available:"
+            " pass to Ольга Смирнова (deputy head of wholesale sales).",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "given", "expected"), DEPUTY_CASES, ids=[c[0] for c in DEPUTY_CASES])
+def test_the_deputy_stands_in_for_an_unreachable_head(case, given, expected):
+    route = route_call(given)
+    assert (route.handler, route.user, route.clause, route.reason) == expected
