@@ -32,6 +32,7 @@ from staff.permissions import (
     CAMPAIGN_ROLES,
     CLIENT_READERS,
     COMMERCIAL,
+    CONSULTATION_ROLES,
     DASHBOARD_ROLES,
     DEBTOR_ROLES,
     DESK,
@@ -106,8 +107,8 @@ SCREENS: dict[str, Rule] = {
     "calls:callback-take": allow(*CALL_TAKERS),
     "calls:feedback-inbox": allow(*ALL_STAFF, why="comments reach every department (III.20)"),
     "calls:feedback-status": allow(*ALL_STAFF),
-    "calls:consultations": allow(HEAD),
-    "calls:answer": allow(HEAD),
+    "calls:consultations": allow(*CONSULTATION_ROLES, why="commercial: when no head is at work (III.11)"),
+    "calls:answer": allow(*CONSULTATION_ROLES),
     # Outbound calls (III.16, III.17).
     "outbound:queue": allow(*OUTBOUND_ROLES),
     "outbound:task": allow(*OUTBOUND_ROLES),

@@ -201,9 +201,9 @@ def department_feedback(*, department_id: int, status: str = "") -> QuerySet[Fee
     return routes.order_by("-feedback__recorded_at", "-id")
 
 
-def open_consultations(*, department_id: int) -> QuerySet[Consultation]:
-    return (
-        Consultation.objects.filter(department_id=department_id, answered_at__isnull=True)
-        .select_related("asked_by", "client")
-        .order_by("asked_at", "id")
-    )
+def open_consultations(*, department_id: int | None) -> QuerySet[Consultation]:
+    """Open questions of a department, oldest first; every department's with None (III.11)."""
+    questions = Consultation.objects.filter(answered_at__isnull=True)
+    if department_id is not None:
+        questions = questions.filter(department_id=department_id)
+    return questions.select_related("asked_by", "client").order_by("asked_at", "id")

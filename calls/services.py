@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -23,7 +24,7 @@ from calls.models import Call, Callback, Consultation, Feedback, FeedbackRoute
 from clients.models import Client
 from clients.phones import normalize_phone
 from clients.selectors import Lookup, lookup_call, lookup_client
-from messaging.services import queue_message
+from messaging.services import queue_notice
 from reports.refresh import refresh_after_commit
 from staff.models import Department, User
 from staff.permissions import (
@@ -278,8 +279,7 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     refresh_after_commit(day=timezone.localdate(call.started_at))
     live.publish_to_users([call.operator_id], live.CALLS_CHANGED, {"call": call.pk})
     if receiver is not None:
-        with in_language_of(receiver):
-            _tell_receiver(call, receiver)
+        _tell_receiver(call, receiver)
     if wrap_up.outcome == Call.Outcome.CALLBACK and wrap_up.callback_at is not None:
         # the same transaction: a callback is never queued for a call that failed to close
         schedule_callback(
@@ -300,12 +300,20 @@ def transfer_call(*, actor: User, call_id: int, to: str, reason: str = "", purpo
 
 
 def _tell_receiver(call: Call, receiver: User) -> None:
+    """The person a call was passed to is told at once, in their language; when they are absent,
+    the head (or deputy) of the client's department, or of their own for a caller not yet a
+    client, too (III.4, III.19; messaging.queue_notice)."""
     who = call.client.name if call.client else call.phone
-    queue_message(
+
+    def write() -> tuple[str, str]:
+        subject = _("Call transferred to you: %(who)s (%(phone)s)") % {"who": who, "phone": call.phone}
+        return subject, call.transfer_reason or _("No reason given.")
+
+    queue_notice(
         kind="call_transferred",
-        recipient_id=receiver.pk,
-        subject=_("Call transferred to you: %(who)s (%(phone)s)") % {"who": who, "phone": call.phone},
-        body=call.transfer_reason or _("No reason given."),
+        addressee=receiver,
+        department=call.client.department_id if call.client else receiver.department_id,
+        write=write,
         link=reverse("calls:call", args=[call.pk]),
     )
 
@@ -320,7 +328,7 @@ def record_feedback(
     """Record what the client said and pass a copy to each department it concerns (III.20)."""
     _check_desk_role(actor)
     text = (text or "").strip()
-    chosen = list(Department.objects.select_related("head").filter(code__in=departments or []))
+    chosen = list(Department.objects.select_related("head", "deputy").filter(code__in=departments or []))
     errors = []
     if not text:
         errors.append(FieldError(field="text", detail=_("What did the client say?")))
@@ -334,17 +342,19 @@ def record_feedback(
     )
     FeedbackRoute.objects.bulk_create([FeedbackRoute(feedback=feedback, department=d) for d in chosen])
     for department in chosen:
-        if department.head_id:
-            with in_language_of(department.head):
-                subject = _("A client's comment for %(department)s") % {"department": department}
-            queue_message(
-                kind="feedback",
-                recipient_id=department.head_id,
-                subject=subject,
-                body=text,
-                link=reverse("calls:feedback-inbox"),
-            )
+        # its head, or its deputy when the head is absent or none is set (messaging.queue_notice)
+        queue_notice(
+            kind="feedback",
+            addressee=department.head,
+            department=department,
+            write=partial(_comment_notice, department, text),
+            link=reverse("calls:feedback-inbox"),
+        )
     return feedback
+
+
+def _comment_notice(department: Department, text: str) -> tuple[str, str]:
+    return _("A client's comment for %(department)s") % {"department": department}, text
 
 
 @transaction.atomic
@@ -381,11 +391,11 @@ def ask_head(
         )
     call = call_for_work(call_id, actor) if call_id else None
     if department_code:
-        department = Department.objects.select_related("head").filter(code=department_code).first()
+        department = Department.objects.select_related("head", "deputy").filter(code=department_code).first()
     elif call is not None and call.client is not None:
-        department = Department.objects.select_related("head").get(pk=call.client.department_id)
+        department = Department.objects.select_related("head", "deputy").get(pk=call.client.department_id)
     else:
-        department = Department.objects.select_related("head").filter(code="wholesale").first()
+        department = Department.objects.select_related("head", "deputy").filter(code="wholesale").first()
     if department is None:
         raise InvalidInput(
             _("No such department."), errors=[FieldError(field="department", detail=_("Unknown."))]
@@ -398,16 +408,18 @@ def ask_head(
         asked_by=actor,
         question=question,
     )
-    if department.head_id:
-        with in_language_of(department.head):
-            subject = _("%(operator)s asks: %(question)s") % {"operator": actor, "question": question[:120]}
-        queue_message(
-            kind="consultation",
-            recipient_id=department.head_id,
-            subject=subject,
-            body=question,
-            link=reverse("calls:consultations"),
-        )
+    # the head; with the head absent (or none set), the deputy, else commercial management (III.11)
+    queue_notice(
+        kind="consultation",
+        addressee=department.head,
+        department=department,
+        write=lambda: (
+            _("%(operator)s asks: %(question)s") % {"operator": actor, "question": question[:120]},
+            question,
+        ),
+        link=reverse("calls:consultations"),
+        commercial_when_uncovered=True,
+    )
     return consultation
 
 

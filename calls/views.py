@@ -58,6 +58,7 @@ from calls.services import (
     transfer_call,
 )
 from clients.selectors import search_clients
+from staff.permissions import answers_every_consultation
 
 # --- The desk -------------------------------------------------------------------------------------
 
@@ -471,6 +472,10 @@ def feedback_status(request: HttpRequest, route_id: int) -> HttpResponse:
 
 
 def _questions(request: HttpRequest) -> list:
+    """The head's department's open questions; every department's for commercial management,
+    to whom a question goes when no head nor deputy is at work (III.11)."""
+    if answers_every_consultation(request.user):
+        return list(open_consultations(department_id=None)[:50])
     department_id = request.user.department_id
     return list(open_consultations(department_id=department_id)[:50]) if department_id else []
 

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from messaging.models import InboxMessage, OutboxMessage, WorkerHeartbeat
+from staff.models import Department, Role, User
+from staff.rules import Capacity, NoticeRecipient, notice_recipients
+from staff.services import in_language_of
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +35,82 @@ def queue_message(*, kind: str, recipient_id: int, subject: str, body: str, link
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
+
+
+def queue_notice(
+    *,
+    kind: str,
+    addressee: User | None,
+    department: Department | int | None,
+    write: Callable[[], tuple[str, str]],
+    link: str = "",
+    commercial_when_uncovered: bool = False,
+) -> list[OutboxMessage]:
+    """Queue a notice (subject and body from `write`, called in each recipient's language) for
+    its addressee and, when the addressee is absent or there is none, for who stands in for them
+    in `department` (the client's department, or the one a question or a comment is for): its
+    head or its deputy, the one at work first (staff.rules.notice_recipients, the one rule of who
+    covers for whom); for a question to a head (III.11) with neither at work, commercial
+    management (`commercial_when_uncovered`). The stand-in's copy says for whom it came and why.
+    Every door that tells staff something calls this. In the caller's transaction (the outbox):
+    no query more while the addressee is at work; delivery stays once per message."""
+    if addressee is not None and addressee.is_present():
+        return [_queue_in_language_of(addressee, kind=kind, write=write, link=link)]
+    if isinstance(department, int):
+        department = Department.objects.select_related("head", "deputy").filter(pk=department).first()
+    head = department.head if department is not None else None
+    deputy = department.deputy if department is not None else None
+    commercial: list[User] = []
+    if commercial_when_uncovered and not any(p is not None and p.is_present() for p in (head, deputy)):
+        commercial = list(
+            User.objects.filter(is_active=True, groups__name=Role.COMMERCIAL.value).order_by("pk").distinct()
+        )
+    recipients = notice_recipients(
+        addressee=addressee, head=head, deputy=deputy, commercial=commercial, is_there=User.is_present
+    )
+    return [
+        _queue_in_language_of(
+            recipient.person,
+            kind=kind,
+            write=write,
+            link=link,
+            note=partial(_stand_in_note, recipient, addressee, department),
+        )
+        for recipient in recipients
+    ]
+
+
+def _queue_in_language_of(
+    person: User,
+    *,
+    kind: str,
+    write: Callable[[], tuple[str, str]],
+    link: str,
+    note: Callable[[], str] | None = None,
+) -> OutboxMessage:
+    with in_language_of(person):
+        subject, body = write()
+        if note is not None and (why := note()):
+            body = why + "\n\n" + body
+    return queue_message(kind=kind, recipient_id=person.pk, subject=subject, body=body, link=link)
+
+
+def _stand_in_note(recipient: NoticeRecipient[User], addressee: User | None, department) -> str:
+    """Why a stand-in receives someone else's notice, in the stand-in's language."""
+    if recipient.capacity == Capacity.ADDRESSEE:
+        return ""
+    if addressee is None:
+        if recipient.capacity == Capacity.COMMERCIAL:
+            return _("%(department)s has no head; sent to you as commercial management.") % {
+                "department": department
+            }
+        return _("%(department)s has no head; sent to you as its deputy head.") % {"department": department}
+    values = {"person": addressee, "department": department}
+    if recipient.capacity == Capacity.HEAD:
+        return _("%(person)s is absent; sent to you as head of %(department)s.") % values
+    if recipient.capacity == Capacity.DEPUTY:
+        return _("%(person)s is absent; sent to you as deputy head of %(department)s.") % values
+    return _("%(person)s is absent; sent to you as commercial management.") % values
 
 
 # With the broker down, the request that committed must not wait for it: publish with a short

@@ -29,7 +29,7 @@ from calldesk.errors import FieldError, Forbidden, InvalidInput
 from calldesk.money import format_money
 from clients.models import Client
 from clients.selectors import debt_of
-from messaging.services import queue_message
+from messaging.services import queue_notice
 from orders.exceptions import (
     RULE_ERRORS,
     ClientHasDebt,
@@ -69,7 +69,6 @@ from staff.permissions import (
     may_start_order_for,
     may_work_on_order,
 )
-from staff.services import in_language_of
 
 QUANTITY_PLACES = Decimal("0.001")
 
@@ -563,40 +562,43 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     order.confirmed_at = now
     order.status_changed_at = now
     order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
-    with in_language_of(order.client.manager):
-        _tell_manager(order)
+    _tell_manager(order)
     refresh_after_commit(day=timezone.localdate(now))  # today's figures follow it (III.25)
     return order
 
 
 def _tell_manager(order: Order) -> None:
-    """III.14: the client's manager has the order the same second, in the inbox and by e-mail."""
+    """III.14: the client's manager has the order the same second, in the inbox and by e-mail, in
+    their language; an absent manager's head (or deputy) has it too (messaging.queue_notice)."""
     manager = order.client.manager
     if manager is None:
         return
     from django.urls import reverse
 
-    subject = _("Order %(number)s confirmed: %(client)s, %(total)s") % {
-        "number": order.number,
-        "client": order.client.name,
-        "total": format_money(order.total),
-    }
-    body = _(
-        "%(client)s ordered for delivery on %(date)s (%(window)s); receiver %(receiver)s, %(phone)s."
-    ) % {
-        "client": order.client.name,
-        "date": date_format(order.delivery_date, "SHORT_DATE_FORMAT") if order.delivery_date else "—",
-        "window": order.delivery_window or _("any time"),
-        "receiver": order.receiver_name,
-        "phone": order.receiver_phone,
-    }
-    if order.has_exception():
-        body += " " + _("Exception authorised: %(reason)s") % {"reason": order.exception_reason}
-    queue_message(
+    def write() -> tuple[str, str]:
+        subject = _("Order %(number)s confirmed: %(client)s, %(total)s") % {
+            "number": order.number,
+            "client": order.client.name,
+            "total": format_money(order.total),
+        }
+        body = _(
+            "%(client)s ordered for delivery on %(date)s (%(window)s); receiver %(receiver)s, %(phone)s."
+        ) % {
+            "client": order.client.name,
+            "date": date_format(order.delivery_date, "SHORT_DATE_FORMAT") if order.delivery_date else "—",
+            "window": order.delivery_window or _("any time"),
+            "receiver": order.receiver_name,
+            "phone": order.receiver_phone,
+        }
+        if order.has_exception():
+            body += " " + _("Exception authorised: %(reason)s") % {"reason": order.exception_reason}
+        return subject, body
+
+    queue_notice(
         kind="order_confirmed",
-        recipient_id=manager.pk,
-        subject=subject,
-        body=body,
+        addressee=manager,
+        department=order.client.department_id,
+        write=write,
         link=reverse("orders:order", args=[order.pk]),
     )
 

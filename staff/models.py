@@ -159,6 +159,11 @@ class User(AbstractUser):
         """Only an available person counts as reachable (API.md, "Staff presence")."""
         return self.is_active and self.presence == self.Presence.AVAILABLE
 
+    def is_present(self) -> bool:
+        """At work: available or busy (on a call reads their inbox after it), not absent. A notice
+        for someone who is not present is also sent to who stands in for them (staff.rules)."""
+        return self.is_active and self.presence != self.Presence.ABSENT
+
 
 class ApiToken(models.Model):
     """A bearer token for another system (exchange, accounting, warehouse) acting as a user.

@@ -48,6 +48,9 @@ RESULT_READERS = frozenset({OPERATOR, MANAGER, HEAD, FINANCE})  # GET /reports/o
 DASHBOARD_ROLES = frozenset({HEAD})  # a department's figures (section VI)
 # Told at once in the inbox, with its unread count on every page (III.6, III.11, III.14, III.19, III.20).
 INBOX_ROLES = frozenset({MANAGER, HEAD, FINANCE})
+# questions from operators (III.11): the department's head, and commercial management, who answer
+# when no head nor deputy is at work (I.5: the commercial director instructs the operators)
+CONSULTATION_ROLES = frozenset({HEAD, COMMERCIAL})
 
 # Permissions that let a system's token in whatever its role.
 EXCHANGE = "staff.set_any_presence"  # the telephone exchange
@@ -489,8 +492,14 @@ def may_handle_feedback(actor: Person, *, department_id: int | None) -> bool:
 
 
 def may_answer_consultation(actor: Person, *, department_id: int | None) -> bool:
-    """A question to the head is answered by the head of its department (III.11); admins all."""
-    return is_head_of(actor, client_department_id=department_id)
+    """A question to the head is answered by a head of its department, its head or deputy
+    (III.11); commercial management, to whom it goes when neither is at work, and admins all."""
+    return answers_every_consultation(actor) or is_head_of(actor, client_department_id=department_id)
+
+
+def answers_every_consultation(actor: Person) -> bool:
+    """Commercial management and admins read every department's open questions (III.11)."""
+    return actor.role in {COMMERCIAL, ADMIN}
 
 
 def is_operator(actor: Person) -> bool:

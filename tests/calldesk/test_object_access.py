@@ -95,6 +95,9 @@ DEPARTMENT_COPY = {  # a comment's copy is its department's (III.20); «a»'s de
 SHARED_QUEUE = dict.fromkeys(("operator", "manager", "head", "admin"), ALL_IN)  # III.22
 TASK = {"operator": A_ONLY, "head": ALL_IN, "admin": ALL_IN}  # heads read every task (III.17)
 DEPARTMENT_HEAD = {"head": A_ONLY, "admin": ALL_IN}
+# a question to the head: its department's heads, and commercial management, to whom it goes
+# when no head nor deputy is at work (III.11)
+CONSULTATION = {"head": A_ONLY, "commercial": ALL_IN, "admin": ALL_IN}
 ADMIN_ONLY = {"admin": ALL_IN}  # a department's head and deputy (III.4, III.15, III.19)
 OWN_EXPORT = {"head": A_ONLY, "admin": ALL_IN}
 
@@ -123,7 +126,7 @@ ROUTES: dict[str, Route | str] = {
     "calls:reference": Route(CALL_WORK, "call", {"email": "buyer@romashka.example", "documents": ["prices"]}),
     "calls:callback-take": Route(SHARED_QUEUE, "callback"),
     "calls:feedback-status": Route(DEPARTMENT_COPY, "feedback_copy", {"status": "seen"}),
-    "calls:answer": Route(DEPARTMENT_HEAD, "consultation", {"answer": "Да, до пятницы"}),
+    "calls:answer": Route(CONSULTATION, "consultation", {"answer": "Да, до пятницы"}),
     "outbound:task": Route(TASK, "task"),
     "outbound:task-call": Route(TASK, "task"),
     "outbound:campaign": Route(DEPARTMENT_HEAD, "campaign"),
