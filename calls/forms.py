@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError
+from calldesk.forms import desk_renderer
 from calldesk.money import format_money
 from calldesk.screen_input import LocalDateTimeField, LocalDateTimeInput, pattern_hint, typed_as
 from calldesk.validation import MAX_ID
@@ -18,6 +19,7 @@ from staff.models import Department, User
 
 
 class DeskForm(forms.Form):
+    default_renderer = desk_renderer()  # calldesk.forms: the same HTML, drawn faster
     # Several forms share the call page: each field's id starts with its form's prefix.
     id_prefix = "desk"
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from calldesk.forms import desk_renderer
 from calldesk.screen_input import (
     LocalDateField,
     LocalDateInput,
@@ -42,6 +43,8 @@ def quantity_field(*, required: bool = True) -> forms.DecimalField:
 
 
 class DeskForm(forms.Form):
+    default_renderer = desk_renderer()  # calldesk.forms: the same HTML, drawn faster
+
     def first_error(self) -> str:
         """The one sentence the screen shows for a bad input."""
         for errors in self.errors.values():

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import FieldError, Forbidden, InvalidInput
 from calldesk.money import format_money
+from calldesk.prepared import Prepared, columns, model_from_row
 from clients.models import Client
 from clients.selectors import debt_of
 from messaging.services import queue_notice
@@ -184,13 +185,31 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
 # --- Lines -----------------------------------------------------------------------------------------
 
 
-def _product_with_prices(*, sku: str, column_id: int | None) -> tuple[Product, Decimal, Decimal]:
-    """The product, its base price and its price at the order's column (else base). One query."""
-    product = (
+def _product_prices(sku: str, column_id: int | None = None) -> QuerySet:
+    return (
         Product.objects.filter(sku=sku)
         .annotate(base_amount=base_price(), column_amount=price_at(column_id))
-        .first()
+        .order_by("pk")
+        .values(*columns(Product), "base_amount", "column_amount")[:1]
     )
+
+
+# Each added line reads its product and prices: compiled once (calldesk.prepared), with a column
+# and (an order without one yet) without.
+PRODUCT_AT_COLUMN = Prepared(_product_prices, sku="prepared:no-such-sku", column_id=-190102036)
+PRODUCT_AT_BASE = Prepared(_product_prices, sku="prepared:no-such-sku")
+
+
+def _product_with_prices(*, sku: str, column_id: int | None) -> tuple[Product, Decimal, Decimal]:
+    """The product, its base price and its price at the order's column (else base). One query."""
+    if column_id is not None:
+        rows = PRODUCT_AT_COLUMN.run(sku=sku, column_id=column_id)
+    else:
+        rows = PRODUCT_AT_BASE.run(sku=sku)
+    product = None
+    if rows:
+        product = model_from_row(Product, rows[0])
+        product.base_amount, product.column_amount = rows[0]["base_amount"], rows[0]["column_amount"]
     if product is None:
         raise ProductNotFound(
             _("No product with SKU %(sku)s.") % {"sku": sku},

@@ -42,11 +42,38 @@ def test_search_query_count_does_not_grow_with_results(django_assert_num_queries
             name=f"Zarya shop {n}", manager=staff_of(Role.MANAGER), type=client_type("retail")
         )
         ClientPhoneFactory(client=client)
-    with django_assert_num_queries(2):
+    # the matching ids; their cards; their phones
+    with django_assert_num_queries(3):
         results = search_clients("zarya")
         assert len(results) == 15
         for client in results:  # everything the result table reads is already loaded
             _ = (client.type.name, client.manager.full_name, [p.number for p in client.phones.all()])
+    assert [c.name for c in results] == sorted((f"Zarya shop {n}" for n in range(15)), key=str)
+    with django_assert_num_queries(1):
+        assert search_clients("nobody of that name") == []
+
+
+def test_search_reads_each_clients_own_phones_in_order_whatever_the_number_found():
+    """The cards and phones of the clients found are read by statements compiled once per
+    number of clients found (calldesk.prepared): each client gets its own phones, in order."""
+    first = ClientFactory(name="Ромашка, магазин")
+    second = ClientFactory(name="Ромашка-2, киоск")
+    for client, numbers in ((first, ["+74951110001", "+74951110002"]), (second, ["+74951110003"])):
+        for number in numbers:
+            ClientPhoneFactory(client=client, number=number)
+    for term, expected in (
+        (
+            "ромашка",
+            [("Ромашка, магазин", ["+74951110001", "+74951110002"]), ("Ромашка-2, киоск", ["+74951110003"])],
+        ),
+        ("киоск", [("Ромашка-2, киоск", ["+74951110003"])]),
+        (
+            "ромашка",
+            [("Ромашка, магазин", ["+74951110001", "+74951110002"]), ("Ромашка-2, киоск", ["+74951110003"])],
+        ),
+    ):
+        found = search_clients(term)
+        assert [(c.name, [p.number for p in c.phones.all()]) for c in found] == expected
 
 
 def test_desk_page_shows_the_client_card_row(client, operator, kolos):
@@ -81,9 +108,9 @@ def test_desk_screen_runs_a_constant_number_of_queries(client, operator, staff_o
     for n in range(10):
         ClientPhoneFactory(client=ClientFactory(name=f"Vesna {n}", manager=staff_of(Role.MANAGER)))
     client.force_login(operator)
-    # session, the user with their role, clients with type/department/manager, phones (the
-    # session is not written again within a minute of signing in): 4, for any n.
-    with django_assert_num_queries(4):
+    # session, the user with their role, the matching ids, their cards, their phones (the
+    # session is not written again within a minute of signing in): 5, for any n.
+    with django_assert_num_queries(5):
         response = client.get(reverse("calls:desk"), {"q": "vesna"})
     assert response.content.decode().count("Vesna ") == 10
 
