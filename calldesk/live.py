@@ -62,6 +62,11 @@ SHARED_CHANNELS: dict[str, Callable[[Person], bool]] = {
 CALL_POP = "call-pop"  # to an operator: a call for them is on the line (III.1); data: the caller
 CALLS_CHANGED = "calls-changed"  # to an operator: their open calls changed (registered, ended)
 CALLBACKS_CHANGED = "callbacks-changed"  # on DESK: a callback was queued or taken (III.22)
+BOARD_CHANGED = "board-changed"  # on BOARD: a call, a presence, a callback or an order changed
+CAMPAIGN_CHANGED = "campaign-changed"  # on BOARD: a campaign's task has a result (III.17)
+CONSULTATIONS_CHANGED = "consultations-changed"  # on BOARD: a question asked or answered (III.11)
+ANSWERS_CHANGED = "answers-changed"  # to an operator: the head answered their question (III.11)
+EXPORT_PROGRESS = "export-progress"  # to who asked for an export: it moved on (III.25)
 
 
 def user_channel(user_id: int) -> str:

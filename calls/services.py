@@ -153,6 +153,7 @@ def register_call_with_lookup(
     )
     if direction == Call.Direction.INBOUND:
         _pop_call(call, actor=actor)
+    live.publish(live.BOARD, live.BOARD_CHANGED)  # the operator is on a call now (section VI)
     return RegisteredCall(call=call, lookup=found)
 
 
@@ -278,6 +279,7 @@ def end_call(*, actor: User, call_id: int, wrap_up: EndCall) -> Call:
     # the figures of the day the call started follow its end (III.14, III.25)
     refresh_after_commit(day=timezone.localdate(call.started_at))
     live.publish_to_users([call.operator_id], live.CALLS_CHANGED, {"call": call.pk})
+    live.publish(live.BOARD, live.BOARD_CHANGED)
     if receiver is not None:
         _tell_receiver(call, receiver)
     if wrap_up.outcome == Call.Outcome.CALLBACK and wrap_up.callback_at is not None:
@@ -408,6 +410,8 @@ def ask_head(
         asked_by=actor,
         question=question,
     )
+    # on every head's list of questions at once: whoever covers the department reads it (III.11)
+    live.publish(live.BOARD, live.CONSULTATIONS_CHANGED, {"consultation": consultation.pk})
     # the head; with the head absent (or none set), the deputy, else commercial management (III.11)
     queue_notice(
         kind="consultation",
@@ -439,6 +443,9 @@ def answer_consultation(*, actor: User, consultation_id: int, answer: str) -> Co
         raise Conflict(_("This question has already been answered."))
     consultation.answer, consultation.answered_by, consultation.answered_at = answer, actor, timezone.now()
     consultation.save(update_fields=["answer", "answered_by", "answered_at"])
+    # back on the operator's call screen at once, and off the head's list of open questions
+    live.publish_to_users([consultation.asked_by_id], live.ANSWERS_CHANGED, {"consultation": consultation.pk})
+    live.publish(live.BOARD, live.CONSULTATIONS_CHANGED, {"consultation": consultation.pk})
     return consultation
 
 
@@ -463,6 +470,7 @@ def schedule_callback(
         created_by=actor,
     )
     live.publish(live.DESK, live.CALLBACKS_CHANGED, {"callback": callback.pk})  # every desk's queue
+    live.publish(live.BOARD, live.BOARD_CHANGED)
     return callback
 
 
@@ -480,6 +488,7 @@ def take_callback(*, actor: User, callback_id: int) -> Call:
     callback.taken_by, callback.taken_at, callback.done_call = actor, timezone.now(), call
     callback.save(update_fields=["taken_by", "taken_at", "done_call"])
     live.publish(live.DESK, live.CALLBACKS_CHANGED, {"callback": callback.pk})  # gone from every queue
+    live.publish(live.BOARD, live.BOARD_CHANGED)
     return call
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from calldesk import live
 from calldesk.errors import FieldError, Forbidden, InvalidInput
 from calldesk.money import format_money
 from calldesk.prepared import Prepared, columns, model_from_row
@@ -582,6 +583,7 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     order.status_changed_at = now
     order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
     _tell_manager(order)
+    live.publish(live.BOARD, live.BOARD_CHANGED)  # today's orders on the live board (section VI)
     refresh_after_commit(day=timezone.localdate(now))  # today's figures follow it (III.25)
     return order
 

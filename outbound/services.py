@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from calldesk import live
 from calldesk.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from calls.models import Call
 from calls.services import register_call
@@ -284,6 +285,8 @@ def record_task_result(*, actor: User, task_id: int, result: TaskResult) -> Call
         outcome=task.outcome,
         at=timezone.now(),
     )
+    if campaign is not None:  # the head's campaign page follows its results (III.17)
+        live.publish(live.BOARD, live.CAMPAIGN_CHANGED, {"campaign": campaign.pk})
     return task
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from calldesk import live
 from calldesk.errors import Forbidden
 from calldesk.exporting import EXPORT_FORMATS, table_bytes
 from reports.models import ExportJob, OperatorDay, SalesDay
@@ -122,7 +123,7 @@ def run_export(job_id: int) -> str:
         header, rows, total = _table(job)
         ExportJob.objects.filter(pk=job_id).update(rows_total=total)
         title = str(KINDS.get(job.kind, job.kind))
-        body = _counting(job_id, rows)
+        body = _counting(job_id, rows, requested_by_id=job.requested_by_id)
         content = table_bytes(job.format, header, body, title=title)
     except Exception as error:  # the job must say it failed, whatever went wrong
         logger.exception("Export %s failed.", job_id)
@@ -131,18 +132,21 @@ def run_export(job_id: int) -> str:
             error=str(error)[:500] or error.__class__.__name__,
             finished_at=timezone.now(),
         )
+        live.publish_to_users([job.requested_by_id], live.EXPORT_PROGRESS, {"job": job_id})
         return ExportJob.Status.FAILED
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportJob.Status.DONE, content=content, rows_done=total, finished_at=timezone.now()
     )
+    live.publish_to_users([job.requested_by_id], live.EXPORT_PROGRESS, {"job": job_id})
     return ExportJob.Status.DONE
 
 
-def _counting(job_id: int, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+def _counting(job_id: int, rows: Iterator[list[Any]], *, requested_by_id: int | None) -> Iterator[list[Any]]:
     for done, row in enumerate(rows, start=1):
         yield row
         if done % CHUNK == 0:
             ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+            live.publish_to_users([requested_by_id], live.EXPORT_PROGRESS, {"job": job_id})
 
 
 def _table(job: ExportJob) -> tuple[list[str], Iterator[list[Any]], int]:

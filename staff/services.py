@@ -302,6 +302,9 @@ def set_presence(*, actor: User, username: str, presence: str) -> User:
         person.presence = presence
         person.presence_changed_at = timezone.now()
         person.save(update_fields=["presence", "presence_changed_at"])
+        from calldesk import live
+
+        live.publish(live.BOARD, live.BOARD_CHANGED)  # the live board shows each state (section VI)
     return person
 
 

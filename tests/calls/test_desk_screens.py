@@ -554,14 +554,18 @@ def test_the_heads_answer_shows_on_the_operators_call_screen(desk, client, opera
     assert html.strip().startswith('<section class="card" id="consult-panel">')
     assert "Asked Sergey Volkov: the answer will appear here." in html
     assert "Waiting for the head's answer…" in html
-    assert f'hx-get="{call_url(call, "call-answers")}" hx-trigger="every 5s"' in html
+    answers = call_url(call, "call-answers")
+    assert f'hx-get="{answers}" hx-trigger="sse:answers-changed, live:poll" data-live-poll="5"' in html
     question = Consultation.objects.get()
     assert (question.department.code, question.head, question.call) == ("wholesale", people["head"], call)
     # the head's page lists it, refreshes itself, and answers it
     client.force_login(people["head"])
     page = html_of(client.get(reverse("calls:consultations")))
     assert "May we deliver on Sunday?" in page
-    assert 'hx-get="/desk/consultations/" hx-trigger="every 5s"' in page
+    assert (
+        'hx-get="/desk/consultations/" hx-trigger="sse:consultations-changed, live:poll" data-live-poll="5"'
+        in page
+    )
     refresh = html_of(client.get(reverse("calls:consultations"), headers=HTMX))
     assert refresh.strip().startswith('<div id="open-questions"')
     assert "<html" not in refresh

@@ -353,7 +353,7 @@ def test_results_page_and_its_refreshing_fragment(client, worked, head):
     page = client.get(reverse("outbound:campaign", args=[worked.pk]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'hx-trigger="every 5s"' in html
+    assert 'hx-trigger="sse:campaign-changed, live:poll" data-live-poll="5"' in html
     assert '<dd id="figure-reached">4</dd>' in html
     assert "Too expensive" in html and "Lemonade" in html
     fragment = client.get(reverse("outbound:campaign", args=[worked.pk]), headers={"HX-Request": "true"})

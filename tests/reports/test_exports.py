@@ -272,7 +272,7 @@ def test_the_answer_is_the_progress_partial(client, head, sales_rows, django_cap
     assert "<html" not in html
     assert html.lstrip().startswith('<div class="export-job" id="export-job" data-status="queued"')
     assert f'hx-get="/reports/exports/{job.pk}/"' in html  # it polls until the file is ready
-    assert 'hx-trigger="every 1s"' in html
+    assert 'hx-trigger="sse:export-progress, live:poll" data-live-poll="1"' in html
 
 
 def test_a_head_cannot_export_another_department(
@@ -350,7 +350,7 @@ def test_a_broker_that_is_down_leaves_the_job_waiting(
     assert (job.status, job.rows_done, job.content) == ("queued", 0, None)
     html = client.get(reverse("reports:export-progress", args=[job.pk]), headers={"HX-Request": "true"})
     assert "Waiting for a worker to start the export" in html.content.decode()
-    assert 'hx-trigger="every 1s"' in html.content.decode()
+    assert 'hx-trigger="sse:export-progress, live:poll" data-live-poll="1"' in html.content.decode()
 
 
 # --- The task ------------------------------------------------------------------------------------
@@ -552,7 +552,7 @@ def test_the_progress_bar_of_a_running_job(client, head):
         f'<progress id="export-bar-{job.pk}" class="export-bar" max="100" value="25">25 %</progress>' in html
     )
     assert '<span class="export-rows" id="export-rows">250 of 1000 rows</span>' in html
-    assert 'hx-trigger="every 1s"' in html
+    assert 'hx-trigger="sse:export-progress, live:poll" data-live-poll="1"' in html
     assert 'id="export-download"' not in html
 
 

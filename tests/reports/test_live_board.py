@@ -254,7 +254,8 @@ def test_a_head_sees_each_state_in_words(client, head):
     assert '<dd id="live-orders">1</dd>' in html
     assert '<dd id="live-value">RUB\xa01,234.50</dd>' in html
     assert "Late shop" in html
-    assert 'hx-get="/reports/live/" hx-trigger="every 5s" hx-swap="outerHTML"' in html
+    trigger = 'hx-trigger="sse:board-changed, live:poll" data-live-poll="5"'
+    assert f'hx-get="/reports/live/" {trigger} hx-swap="outerHTML"' in html
 
 
 def test_an_htmx_request_gets_only_the_board(client, head):
