@@ -67,6 +67,7 @@ CAMPAIGN_CHANGED = "campaign-changed"  # on BOARD: a campaign's task has a resul
 CONSULTATIONS_CHANGED = "consultations-changed"  # on BOARD: a question asked or answered (III.11)
 ANSWERS_CHANGED = "answers-changed"  # to an operator: the head answered their question (III.11)
 EXPORT_PROGRESS = "export-progress"  # to who asked for an export: it moved on (III.25)
+INBOX_CHANGED = "inbox-changed"  # to a person: their inbox changed (a notice came, III.14; one was read)
 
 
 def user_channel(user_id: int) -> str:

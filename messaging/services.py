@@ -177,7 +177,7 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     )
     if message is None or message.delivered_at is not None:
         return False
-    InboxMessage.objects.get_or_create(
+    _inbox, created = InboxMessage.objects.get_or_create(
         outbox=message,
         defaults={
             "recipient_id": message.recipient_id,
@@ -196,6 +196,8 @@ def deliver_outbox_message(*, message_id: int) -> bool:
     message.delivered_at = timezone.now()
     message.attempts += 1
     message.save(update_fields=["delivered_at", "attempts"])
+    if created:
+        announce_inbox_changed(message.recipient_id)
     return True
 
 
@@ -208,12 +210,25 @@ def absolute_link(link: str) -> str:
     return settings.SITE_URL + "/" + link.lstrip("/")
 
 
+def announce_inbox_changed(user_id: int) -> None:
+    """Tell the person's open pages that their inbox changed, once the transaction commits: the
+    header's unread count, the inbox and a manager's orders refresh themselves (III.14). A nudge
+    on their own channel only (calldesk.live); the inbox row is the record, and a page that missed
+    the nudge reads it on its next refresh."""
+    from calldesk import live
+
+    live.publish_to_users([user_id], live.INBOX_CHANGED)
+
+
 def mark_read(*, user, message_id: int | None) -> int:
     """Mark one of the user's inbox messages read, or all of them (message_id None)."""
     messages = InboxMessage.objects.filter(recipient=user, read_at__isnull=True)
     if message_id is not None:
         messages = messages.filter(pk=message_id)
-    return messages.update(read_at=timezone.now())
+    marked = messages.update(read_at=timezone.now())
+    if marked:
+        announce_inbox_changed(user.pk)  # the reader's other pages and tabs follow
+    return marked
 
 
 def record_worker_heartbeat(*, worker: str) -> WorkerHeartbeat:
