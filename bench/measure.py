@@ -20,6 +20,7 @@ path is missed. It is not a test: `make test` times nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -62,6 +63,9 @@ RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 WARM_UP = 20  # untimed requests before the first timed figure
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 OPERATORS = int(os.environ.get("BENCH_OPERATORS", "20"))
+# Beside the operators, this many pages hold the push channel open (GET /live/), as a call center's
+# staff keep the desk open all day: each load operator's own page and other staff's pages.
+STREAMS = int(os.environ.get("BENCH_STREAMS", "300"))
 SEED = 20261128
 # Between two steps each simulated operator waits a random time in this range, in seconds
 # (BENCH_THINK_SECONDS="0.5-1.5"): a person reading the screen and typing. A real order takes
@@ -480,11 +484,11 @@ def measure_load(c: Cast) -> list[Figure]:
             sys.executable,
             "-m",
             "gunicorn",
-            "calldesk.wsgi",
+            "calldesk.asgi:application",
             f"--bind=127.0.0.1:{port}",
-            "--workers=4",
-            "--threads=4",
-            "--worker-class=gthread",
+            f"--workers={os.environ.get('BENCH_WORKERS', '4')}",
+            # as production serves it (Dockerfile): uvicorn workers, so open streams hold no thread
+            "--worker-class=uvicorn_worker.UvicornWorker",
             "--preload",
             "--log-level=warning",
         ],
@@ -494,6 +498,10 @@ def measure_load(c: Cast) -> list[Figure]:
     try:
         wait_for(port)
         tokens = operator_tokens(OPERATORS)
+        exchange = exchange_token()
+        streams = Streams(port, stream_users(OPERATORS, STREAMS))
+        streams.open()
+        registered: list[tuple[int, float]] = []  # (call, when the exchange sent it)
         clients = [client for client in c.clients[RUNS + 50 :] if client.phones.all()]
         steps: dict[str, list[float]] = {}
         errors: list[str] = []
@@ -510,6 +518,7 @@ def measure_load(c: Cast) -> list[Figure]:
                 # a person reads the screen and types between two steps (time not counted)
                 time.sleep(mine.uniform(*THINK_SECONDS))
                 began = time.perf_counter()
+                last_sent[0] = began
                 conn.request(
                     method,
                     path,
@@ -525,15 +534,25 @@ def measure_load(c: Cast) -> list[Figure]:
                     raise RuntimeError(f"{name}: {response.status} {payload[:200]!r}")
                 return json.loads(payload) if payload else {}
 
+            last_sent = [0.0]
+            username = f"bench_load_{n + 1:02d}"
             while time.monotonic() < deadline:
                 client = mine.choice(clients)
                 try:
+                    # The exchange registers the call for this operator (III.1), whose page pops.
                     call = step(
                         "register the call",
                         "POST",
                         "/api/v1/calls",
-                        {"direction": "inbound", "phone": client.phones.all()[0].number},
+                        {
+                            "direction": "inbound",
+                            "phone": client.phones.all()[0].number,
+                            "operator": username,
+                        },
+                        {"Authorization": f"Bearer {exchange}"},
                     )
+                    with lock:
+                        registered.append((call["id"], last_sent[0]))
                     if call["lookup"]["route"]["handler"] != "operator":
                         step(
                             "wrap up",
@@ -605,9 +624,16 @@ def measure_load(c: Cast) -> list[Figure]:
         for thread in threads:
             thread.join()
         minutes = (time.monotonic() - began) / 60
+        time.sleep(2)  # the last pops still on their way
+        still_open = streams.still_open()
     finally:
+        streams.close()
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
     figures = [
         Figure(
             f"{OPERATORS} operators, {LOAD_SECONDS} s: orders a minute",
@@ -628,11 +654,158 @@ def measure_load(c: Cast) -> list[Figure]:
                 f"{len(spent)} requests",
             )
         )
+    figures += streams.figures(registered, still_open)
     # Take back what the load wrote, so the next run starts from the same data set.
     ConfirmRequest.objects.filter(order_id__in=created).delete()
     Call.objects.filter(operator__username__startswith="bench_load_").delete()
     Order.objects.filter(pk__in=created).delete()
     return figures
+
+
+class Streams:
+    """Pages holding the push channel open (GET /live/, Server-Sent Events), one thread each
+    blocked on its socket, noting when each call's screen pop (the call-pop event) arrives."""
+
+    def __init__(self, port: int, sessions: list[str]) -> None:
+        self.port = port
+        self.sessions = sessions
+        self.arrived: dict[int, float] = {}
+        self.opened = 0
+        self.closed = 0
+        self.refused: list[str] = []
+        self.lock = threading.Lock()
+        self.connections: list = []
+
+    def open(self) -> None:
+        for key in self.sessions:
+            threading.Thread(target=self._read, args=(key,), daemon=True).start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.opened + len(self.refused) < len(self.sessions):
+            time.sleep(0.1)
+
+    def still_open(self) -> int:
+        with self.lock:
+            return self.opened - self.closed
+
+    def close(self) -> None:
+        """Hang up every page, so the server's graceful stop does not wait for them."""
+        import socket
+
+        with self.lock:
+            connections = list(self.connections)
+        for conn in connections:
+            with contextlib.suppress(OSError, AttributeError):
+                conn.sock.shutdown(socket.SHUT_RDWR)
+
+    def _read(self, session_key: str) -> None:
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=LOAD_SECONDS + 120)
+        with self.lock:
+            self.connections.append(conn)
+        try:
+            conn.request(
+                "GET", "/live/", headers={"Cookie": f"sessionid={session_key}", "Accept": "text/event-stream"}
+            )
+            response = conn.getresponse()
+            if response.status != 200:
+                with self.lock:
+                    self.refused.append(f"GET /live/: {response.status}")
+                return
+            with self.lock:
+                self.opened += 1
+            event = ""
+            while line := response.readline():
+                text = line.decode("utf-8").rstrip("\r\n")
+                if text.startswith("event:"):
+                    event = text[6:].strip()
+                elif text.startswith("data:") and event == "call-pop":
+                    call = json.loads(text[5:].strip())["call"]
+                    with self.lock:
+                        self.arrived.setdefault(call, time.perf_counter())
+                elif not text:
+                    event = ""
+        except (OSError, ValueError) as error:
+            with self.lock:
+                self.refused.append(f"GET /live/: {error}")
+        finally:
+            with self.lock:
+                self.closed += 1
+            conn.close()
+
+    def figures(self, registered: list[tuple[int, float]], still_open: int) -> list[Figure]:
+        """The pop latency: from the exchange sending POST /calls to the operator's page hearing it."""
+        spent = [(self.arrived[call] - sent) * 1000 for call, sent in registered if call in self.arrived]
+        missed = len(registered) - len(spent)
+        streams = f"{len(self.sessions)} streams"
+        figures = [
+            Figure(f"{streams} open beside the operators", "", still_open, None, f"{self.opened} opened"),
+            Figure(
+                "screen pops that never arrived",
+                "",
+                missed + len(self.refused),
+                0,
+                "; ".join(sorted(set(self.refused))[:3]),
+            ),
+        ]
+        if spent:
+            figures += [
+                Figure(
+                    "screen pop pushed: p50",
+                    "ms",
+                    round(percentile(spent, 50), 1),
+                    None,
+                    f"{len(spent)} calls",
+                ),
+                Figure(
+                    "screen pop pushed: p95",
+                    "ms",
+                    round(percentile(spent, 95), 1),
+                    1000,
+                    f"{len(spent)} calls",
+                ),
+            ]
+        return figures
+
+
+def exchange_token() -> str:
+    """A token of the telephone exchange (its permissions: to register calls and to set anyone's
+    presence), which registers each call for its operator."""
+    from django.contrib.auth.models import Permission
+
+    from staff.services import set_role
+
+    user, created = User.objects.get_or_create(username="bench_exchange", defaults={"full_name": "Exchange"})
+    if created:
+        set_role(user=user, role=Role.COMMERCIAL)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["set_any_presence", "add_call"], content_type__app_label__in=["staff", "calls"]
+        )
+    )
+    return issue_api_token(user=user, name="bench exchange").raw
+
+
+def stream_users(operators: int, count: int) -> list[str]:
+    """Signed-in sessions for `count` pages: each load operator's (whose pops are timed), then
+    the data set's staff in turn (several pages each, as people keep several tabs)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from calldesk.middleware import SlidingSessionMiddleware
+
+    people = [User.objects.get(username=f"bench_load_{n:02d}") for n in range(1, operators + 1)]
+    others = list(User.objects.filter(is_active=True).exclude(username__startswith="bench_").order_by("pk"))
+    keys = []
+    for n in range(count):
+        user = people[n] if n < len(people) else others[(n - len(people)) % len(others)]
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session[SlidingSessionMiddleware.KEY] = int(time.time())
+        session.create()
+        keys.append(session.session_key)
+    return keys
 
 
 def warm_up(port: int, token: str, phones: list[str]) -> None:
