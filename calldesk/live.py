@@ -38,6 +38,7 @@ processes) is set up in `calldesk.live_stream` and the settings (EVENTSTREAM_*).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -96,12 +97,12 @@ def publish_to_users(user_ids: Iterable[int | None], event: str, data: Mapping |
 
 
 def _send(channel: str, event: str, data: Mapping | str | None) -> None:
-    from django_eventstream import send_event
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from calldesk.live_stream import send
 
     try:
-        if isinstance(data, str):
-            send_event(channel, event, data, json_encode=False)
-        else:
-            send_event(channel, event, dict(data or {}))
+        text = data if isinstance(data, str) else json.dumps(dict(data or {}), cls=DjangoJSONEncoder)
+        send(channel, event, text)
     except Exception:  # the broker down, the event table locked: the caller's work stands
         logger.warning("live: %s on %s was not published", event, channel, exc_info=True)

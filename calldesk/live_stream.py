@@ -10,20 +10,33 @@ the API services call).
 - `RecentEventsStorage`: the library's table of events, kept for LIVE_REPLAY_SECONDS: a browser
   that reconnects with Last-Event-ID is sent what it missed in that time (III.1: a blip loses no
   screen pop); one DELETE per event keeps the table short.
-- `RedisFanOut`: with REDIS_URL, every event goes through Redis pub/sub to the streams of every
-  web process. It replaces the library's listener, which stops for good at the first Redis error;
-  this one subscribes again, backing off up to 10 s.
+- `send`: what `calldesk.live` publishes through. The event is stored, handed at once to this
+  process's streams, and with REDIS_URL published on Redis for the other processes.
+- `RedisFanOut`: with REDIS_URL, every other process's events come through Redis pub/sub to this
+  process's streams. It replaces the library's listener, which stops for good at the first Redis
+  error; this one subscribes again, backing off up to 10 s. It is started once per process, on
+  the running loop, by the first stream (`fan_out_ready`), which waits for the subscription
+  before it reports stream-open (III.1: a pop published right after is not lost).
+- A stream holds no database connection while it waits: the request's thread returns its
+  connections to the pool after each chunk (`_returning_connections`), so hundreds of open pages
+  do not take the pool from ordinary requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
+import os
 import re
+import uuid
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -76,11 +89,65 @@ def stream(request: HttpRequest) -> HttpResponse:
         # A first connection starts from each channel's latest id, read here: the library would
         # read it again after the first message and lose an event published in between.
         request.META["HTTP_LAST_EVENT_ID"] = get_current_event_id(channels_for(request.user))
-    return events(request)
+    response = events(request)
+    if getattr(response, "is_async", False):
+        response.streaming_content = _returning_connections(response.streaming_content)
+    return response
+
+
+async def _returning_connections(content: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The library's stream, holding no database connection while it waits (III.1).
+
+    Django runs each ASGI request in its own thread-sensitive context: the view's queries and the
+    library's `sync_to_async(get_events)` run on one thread of this request, whose connections
+    Django closes only at request_finished, i.e. when the stream ends. `close_all` through
+    `sync_to_async` runs on that same thread and gives them back to the pool after each chunk;
+    the next read (a reconnect's missed events, an overflow) takes one again for a moment."""
+    close_all = sync_to_async(connections.close_all)
+    await fan_out_ready()
+    try:
+        async for chunk in content:
+            await close_all()
+            yield chunk
+    finally:
+        await close_all()
+
+
+def _origin() -> str:
+    """This process's mark on what it publishes (set after a fork: gunicorn --preload)."""
+    return _ORIGIN.setdefault(os.getpid(), uuid.uuid4().hex)
+
+
+_ORIGIN: dict[int, str] = {}
+
+
+def send(channel: str, event_type: str, data: str) -> None:
+    """Store an event (`data`: JSON text), hand it to this process's streams at once, and with
+    REDIS_URL publish it for the other processes' streams. The library's `send_event` hands
+    it over only through Redis, so a slow or lost subscription lost this process's own screen
+    pops (III.1). A Redis error is raised after the local streams have the event."""
+    from django_eventstream.eventstream import redis_client
+    from django_eventstream.utils import get_storage
+    from django_eventstream.views import get_listener_manager
+
+    event = get_storage().append_event(channel, event_type, data)
+    get_listener_manager().add_to_queues(channel, event)
+    if redis_client is not None:
+        message = {
+            "channel": channel,
+            "event_type": event_type,
+            "data": data,
+            "pub_id": str(event.id),
+            "origin": _origin(),
+        }
+        redis_client.publish(FANOUT, json.dumps(message))
 
 
 class RedisFanOut:
-    """Every event published by any web process, handed to this process's streams."""
+    """Every event published by another web process, handed to this process's streams."""
+
+    def __init__(self) -> None:
+        self.subscribed = asyncio.Event()
 
     async def start(self) -> None:
         from django_eventstream.event import Event
@@ -93,16 +160,20 @@ class RedisFanOut:
             try:
                 pubsub = client.pubsub()
                 await pubsub.subscribe(FANOUT)
+                self.subscribed.set()
                 delay = 0.5
                 async for message in pubsub.listen():
                     if message["type"] != "message":
                         continue
                     item = json.loads(message["data"])
+                    if item.get("origin") == _origin():
+                        continue  # this process's streams had it when it was sent
                     event = Event(item["channel"], item["event_type"], item["data"], id=item["pub_id"])
                     get_listener_manager().add_to_queues(item["channel"], event)
             except asyncio.CancelledError:
                 raise
             except Exception:
+                self.subscribed.clear()
                 logger.warning("live: Redis fan-out lost; subscribing again in %.1f s", delay, exc_info=True)
             finally:
                 await client.aclose()
@@ -119,9 +190,38 @@ def _listener_connection() -> dict:
 
 
 def install_fan_out() -> None:
-    """With REDIS_URL, this process's streams hear every process's events through RedisFanOut."""
+    """With REDIS_URL, the library starts no listener of its own: its add_listener would start
+    one per process with `asyncio.get_event_loop()` and keep no reference to the task, which the
+    garbage collector then destroyed while it waited (events from Redis never delivered, its
+    `finally` run in a worker thread). `fan_out_ready` starts ours instead (III.1)."""
     if not hasattr(settings, "EVENTSTREAM_REDIS"):
         return
     from django_eventstream.views import get_listener_manager
 
-    get_listener_manager().redis_listener = RedisFanOut()
+    get_listener_manager().redis_listener = None
+
+
+# This process's fan-out: (the loop it runs on, its task, the RedisFanOut). A strong reference:
+# asyncio keeps only a weak one to a task.
+_FAN_OUT: dict[str, tuple] = {}
+SUBSCRIBE_WAIT_SECONDS = 2.0
+
+
+async def fan_out_ready() -> None:
+    """With REDIS_URL, start this process's RedisFanOut on the running loop if it is not running,
+    and wait (at most SUBSCRIBE_WAIT_SECONDS) until it is subscribed. Without, nothing to do."""
+    if not hasattr(settings, "EVENTSTREAM_REDIS"):
+        return
+    loop = asyncio.get_running_loop()
+    current = _FAN_OUT.get("running")
+    if current is None or current[0] is not loop or current[1].done():
+        fan_out = RedisFanOut()
+        # A context of its own: not the first stream's request context (its thread, its DB).
+        task = loop.create_task(fan_out.start(), context=contextvars.Context())
+        current = _FAN_OUT["running"] = (loop, task, fan_out)
+    if not current[2].subscribed.is_set():
+        waiter = loop.create_task(current[2].subscribed.wait())
+        done, _ = await asyncio.wait({waiter}, timeout=SUBSCRIBE_WAIT_SECONDS)
+        if waiter not in done:
+            waiter.cancel()
+            logger.warning("live: not subscribed to Redis yet; other processes' events come later")

@@ -108,7 +108,7 @@ def test_a_broker_that_is_down_is_logged_and_never_raised_into_the_caller(
     def down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:63799. Connection refused.")
 
-    monkeypatch.setattr("django_eventstream.send_event", down)
+    monkeypatch.setattr("calldesk.live_stream.send", down)
     with (
         caplog.at_level(logging.WARNING, logger="calldesk.live"),
         django_capture_on_commit_callbacks(execute=True),

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from staff.services import issue_api_token
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type, make_staff
 from tests.integration.conftest import ROOT, worker_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def free_port() -> int:
@@ -31,20 +32,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def two_web_processes(tmp_path):
-    """Two `manage.py serve` processes on free ports; both stopped afterwards."""
+def serve(port: int) -> list[str]:
+    return [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--noreload"]
+
+
+def gunicorn(port: int, workers: int) -> list[str]:
+    """Production's command (Dockerfile), on loopback."""
+    return [
+        *(sys.executable, "-m", "gunicorn", "calldesk.asgi:application"),
+        *("--worker-class", "uvicorn_worker.UvicornWorker", f"--workers={workers}", "--preload"),
+        *("--bind", f"127.0.0.1:{port}"),
+    ]
+
+
+@contextmanager
+def web_processes(tmp_path, *commands, env=None):
+    """One web server per command (a function of its free port), stopped afterwards; their ports."""
     servers = []
-    for name in ("a", "b"):
+    for number, command in enumerate(commands):
         port = free_port()
-        log_path = tmp_path / f"web-{name}.log"
+        log_path = tmp_path / f"web-{number}.log"
         with open(log_path, "w") as log:
             process = subprocess.Popen(
-                [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--noreload"],
-                cwd=ROOT,
-                env=worker_env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                command(port), cwd=ROOT, env=env or worker_env(), stdout=log, stderr=subprocess.STDOUT
             )
         servers.append((process, port, log_path))
     try:
@@ -68,6 +78,17 @@ def two_web_processes(tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+        for _, _, log_path in servers:
+            log = log_path.read_text()
+            for fault in ("Task was destroyed", "already running", "There is no current event loop"):
+                assert fault not in log, log
+
+
+@pytest.fixture
+def two_web_processes(tmp_path):
+    """Two `manage.py serve` processes on free ports; both stopped afterwards."""
+    with web_processes(tmp_path, serve, serve) as ports:
+        yield ports
 
 
 class Stream:
@@ -101,6 +122,26 @@ class Stream:
         self.connection.close()
 
 
+@pytest.fixture
+def olga_and_the_exchange():
+    """Olga's session and the exchange's API token; «Заря» and Kolos ring from their numbers."""
+    olga = make_staff(
+        Role.OPERATOR, department_code="call_center", username="olga", full_name="Ольга Смирнова"
+    )
+    exchange = make_staff(Role.COMMERCIAL, username="exchange", full_name="АТС")
+    exchange.user_permissions.add(
+        Permission.objects.get(codename="set_any_presence"), Permission.objects.get(codename="add_call")
+    )
+    token = issue_api_token(user=User.objects.get(pk=exchange.pk), name="exchange").raw
+    zarya = ClientFactory(name="Минимаркет «Заря»", type=client_type("retail"))
+    ClientPhoneFactory(client=zarya, number="+74957654321")
+    kolos = ClientFactory(name="Kolos Bakery", type=client_type("market"))
+    ClientPhoneFactory(client=kolos, number="+74951234567")
+    browser = BrowserSession()
+    browser.force_login(olga)
+    return browser.cookies["sessionid"].value, token
+
+
 def post_call(port: int, token: str, phone: str) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     body = json.dumps({"direction": "inbound", "phone": phone, "operator": "olga"})
@@ -118,29 +159,14 @@ def post_call(port: int, token: str, phone: str) -> int:
 
 
 def test_a_pop_raised_by_one_process_reaches_a_stream_on_the_other_and_a_reconnect_replays_a_missed_one(
-    two_web_processes,
+    two_web_processes, olga_and_the_exchange
 ):
     a, b = two_web_processes
-    olga = make_staff(
-        Role.OPERATOR, department_code="call_center", username="olga", full_name="Ольга Смирнова"
-    )
-    exchange = make_staff(Role.COMMERCIAL, username="exchange", full_name="АТС")
-    exchange.user_permissions.add(
-        Permission.objects.get(codename="set_any_presence"), Permission.objects.get(codename="add_call")
-    )
-    token = issue_api_token(user=User.objects.get(pk=exchange.pk), name="exchange").raw
-    zarya = ClientFactory(name="Минимаркет «Заря»", type=client_type("retail"))
-    ClientPhoneFactory(client=zarya, number="+74957654321")
-    kolos = ClientFactory(name="Kolos Bakery", type=client_type("market"))
-    ClientPhoneFactory(client=kolos, number="+74951234567")
-    browser = BrowserSession()
-    browser.force_login(olga)
-    session = browser.cookies["sessionid"].value
+    session, token = olga_and_the_exchange
 
     # olga's page is open on process B; the exchange posts the call to process A
     stream = Stream(b, session)
-    stream.next_event("stream-open")
-    time.sleep(1)  # B's first stream subscribes it to Redis
+    stream.next_event("stream-open")  # B is subscribed to Redis before it says so
     first = post_call(a, token, "+7 495 765-43-21")
     pop = stream.next_event("call-pop")
     data = json.loads(pop["data"])
@@ -159,3 +185,68 @@ def test_a_pop_raised_by_one_process_reaches_a_stream_on_the_other_and_a_reconne
     again.close()
     assert (replayed["call"], replayed["caller"], replayed["type"]) == (second, "Kolos Bakery", "Market")
     assert Path(ROOT / "manage.py").exists() and os.environ["REDIS_URL"].startswith("redis://")
+
+
+def get(port: int, path: str, session: str = "") -> tuple[int, float]:
+    """GET `path`: its status and how long it took, in seconds."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}"} if session else {})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status, time.monotonic() - started
+
+
+def test_in_one_process_with_redis_a_stream_hears_the_pop_posted_right_after_it_opened(
+    tmp_path, olga_and_the_exchange
+):
+    """III.1: one web process, Redis on, the exchange's POST in the same process as the stream,
+    sent as soon as the stream is open, and again after a pause."""
+    session, token = olga_and_the_exchange
+    with web_processes(tmp_path, serve) as (port,):
+        stream = Stream(port, session)
+        stream.next_event("stream-open")
+        first = post_call(port, token, "+7 495 765-43-21")
+        assert json.loads(stream.next_event("call-pop")["data"])["call"] == first
+        time.sleep(2)
+        second = post_call(port, token, "+74951234567")
+        data = json.loads(stream.next_event("call-pop")["data"])
+        stream.close()
+    assert (data["call"], data["caller"], data["type"]) == (second, "Kolos Bakery", "Market")
+
+
+def test_open_streams_hold_no_database_connection_from_the_pool(tmp_path, olga_and_the_exchange):
+    """Seven pages open on a process whose pool has two connections: an ordinary request and
+    olga's desk still answer at once, and every stream still hears her pop (III.1)."""
+    session, token = olga_and_the_exchange
+    with web_processes(tmp_path, serve, env=worker_env(DATABASE_POOL_MAX="2")) as (port,):
+        streams = [Stream(port, session) for _ in range(7)]
+        for stream in streams:
+            stream.next_event("stream-open")
+        health, health_took = get(port, "/api/v1/health")
+        desk, desk_took = get(port, "/desk/", session)
+        call = post_call(port, token, "+7 495 765-43-21")
+        pops = [json.loads(stream.next_event("call-pop")["data"])["call"] for stream in streams]
+        for stream in streams:
+            stream.close()
+    assert (health, desk, pops) == (200, 200, [call] * 7)
+    assert health_took < 3 and desk_took < 3, (health_took, desk_took)
+
+
+def test_under_gunicorn_every_worker_s_streams_hear_a_pop_posted_to_any_worker(
+    tmp_path, olga_and_the_exchange
+):
+    """Production's server, two uvicorn workers behind one socket: eight streams spread over
+    both, and each of two pops, posted to whichever worker accepts it, reaches all eight."""
+    session, token = olga_and_the_exchange
+    with web_processes(tmp_path, lambda port: gunicorn(port, 2)) as (port,):
+        streams = [Stream(port, session) for _ in range(8)]
+        for stream in streams:
+            stream.next_event("stream-open")
+        first = post_call(port, token, "+7 495 765-43-21")
+        second = post_call(port, token, "+74951234567")
+        pops = [[json.loads(s.next_event("call-pop")["data"])["call"] for _ in range(2)] for s in streams]
+        for stream in streams:
+            stream.close()
+    assert pops == [[first, second]] * 8
