@@ -1,9 +1,21 @@
 import pytest
+from django.conf import settings
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from staff.models import Role
 from staff.services import issue_api_token
 from tests.factories import make_staff
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request through the locale middleware leaves its language active in the thread (Django
+    does not switch it back), and so does a test that activates one: every test starts in
+    LANGUAGE_CODE, whatever ran before it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -262,11 +262,13 @@ def test_the_screen_pop_is_planned_once_per_connection_on_postgres():
     assert answers[0]["client"]["id"] == client.pk
     from django.utils import timezone
 
-    assert answers[0]["debt"]["overdue"] == str(debt_of(client_id=client.pk, on=timezone.localdate()).overdue)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calldesk_%%'")
         prepared_here = cursor.fetchone()[0]
     assert prepared_here == 3  # the token, the caller, its phones
+    assert answers[0]["debt"]["overdue"] == str(debt_of(client_id=client.pk, on=timezone.localdate()).overdue)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # the debt check is prepared too (calldesk.prepared)
     # The server forgets them (DISCARD ALL, a pooler's reset): the next lookup answers the same
     # and prepares them again.
     with connection.cursor() as cursor:
