@@ -262,20 +262,24 @@ def test_the_screen_pop_is_planned_once_per_connection_on_postgres():
     assert answers[0]["client"]["id"] == client.pk
     from django.utils import timezone
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calldesk_%%'")
-        prepared_here = cursor.fetchone()[0]
-    assert prepared_here == 3  # the token, the caller, its phones
+    from clients.selectors import CALLER, CALLER_PHONES
+    from staff.services import LIVE_TOKEN
+
+    # the screen pop's own statements, by name: other tests' on this pooled connection aside
+    names = [prepared.compiled().statement for prepared in (LIVE_TOKEN, CALLER, CALLER_PHONES)]
+
+    def prepared_here() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = ANY(%s)", [names])
+            return cursor.fetchone()[0]
+
+    assert prepared_here() == 3  # the token, the caller, its phones
     assert answers[0]["debt"]["overdue"] == str(debt_of(client_id=client.pk, on=timezone.localdate()).overdue)
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # the debt check is prepared too (calldesk.prepared)
     # The server forgets them (DISCARD ALL, a pooler's reset): the next lookup answers the same
     # and prepares them again.
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     assert http.get("/api/v1/lookup", {"phone": "+74957000002"}).json() == answers[0]
     assert http.get("/api/v1/lookup", {"phone": "+74957000002"}).json() == answers[0]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'calldesk_%%'")
-        assert cursor.fetchone()[0] == 3
+    assert prepared_here() == 3
     assert lookup_call(phone="+74957000002", on=TODAY).debt == debt_of(client_id=client.pk, on=TODAY)
