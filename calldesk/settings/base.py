@@ -253,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
 EVENTSTREAM_STORAGE_CLASS = "calldesk.live_stream.RecentEventsStorage"
 EVENTSTREAM_CHANNELMANAGER_CLASS = "calldesk.live_stream.ReaderChannels"
 LIVE_REPLAY_SECONDS = 10 * 60
+LIVE_TRIM_SECONDS = 30  # how often a process deletes events older than the replay
 if REDIS_URL:
     from redis.backoff import NoBackoff
     from redis.connection import parse_url

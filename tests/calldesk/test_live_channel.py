@@ -191,6 +191,7 @@ def test_a_gap_older_than_the_replay_is_answered_with_a_reset(
     with django_capture_on_commit_callbacks(execute=True):
         live.publish_to_users([olga.pk], live.CALLS_CHANGED, {"call": 1})
     settings.LIVE_REPLAY_SECONDS = -1  # the next event trims every older one
+    settings.LIVE_TRIM_SECONDS = 0
     with django_capture_on_commit_callbacks(execute=True):
         live.publish_to_users([olga.pk], live.CALLS_CHANGED, {"call": 2})
     client.force_login(olga)

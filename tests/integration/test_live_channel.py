@@ -250,3 +250,48 @@ def test_under_gunicorn_every_worker_s_streams_hear_a_pop_posted_to_any_worker(
         for stream in streams:
             stream.close()
     assert pops == [[first, second]] * 8
+
+
+def test_on_postgres_an_event_is_one_statement_and_concurrent_publishers_never_share_an_id(
+    django_assert_num_queries,
+):
+    """Eight web threads at once publish on the desk's shared channel (III.1, III.22): each event
+    is stored by one statement, the ids run 1..200 with none given twice, and the library reads
+    them back in order for a reconnect."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+    from django_eventstream.models import Event
+    from django_eventstream.storage import EventDoesNotExist
+
+    from calldesk.live_stream import RecentEventsStorage
+
+    storage = RecentEventsStorage()
+    storage.append_event("desk", "callbacks-changed", '{"callback": 0}')  # the channel exists now
+    with django_assert_num_queries(1):
+        storage.append_event("desk", "callbacks-changed", '{"callback": 1}')
+
+    def publish(worker: int) -> list[int]:
+        try:
+            return [
+                storage.append_event("desk", "callbacks-changed", json.dumps({"worker": worker, "n": n})).id
+                for n in range(25)
+            ]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = [eid for found in pool.map(publish, range(8)) for eid in found]
+    assert sorted(ids) == list(range(3, 203))
+    assert list(Event.objects.filter(channel="desk").order_by("eid").values_list("eid", flat=True)) == list(
+        range(0, 203)
+    )
+    assert connection.vendor == "postgresql"
+    replayed = storage.get_events("desk", 200)
+    assert [(event.id, event.type) for event in replayed] == [
+        (201, "callbacks-changed"),
+        (202, "callbacks-changed"),
+    ]
+    assert storage.get_current_id("desk") == 202
+    with pytest.raises(EventDoesNotExist):
+        storage.get_events("desk", 999)
