@@ -769,8 +769,8 @@ class Streams:
 
 
 def exchange_token() -> str:
-    """A token of the telephone exchange (its permissions: to register calls and to set anyone's
-    presence), which registers each call for its operator."""
+    """A token of the telephone exchange (its permission: EXCHANGE, to register anyone's calls and
+    set anyone's presence), which registers each call for its operator."""
     from django.contrib.auth.models import Permission
 
     from staff.services import set_role
@@ -779,9 +779,7 @@ def exchange_token() -> str:
     if created:
         set_role(user=user, role=Role.COMMERCIAL)
     user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["set_any_presence", "add_call"], content_type__app_label__in=["staff", "calls"]
-        )
+        *Permission.objects.filter(codename="set_any_presence", content_type__app_label="staff")
     )
     return issue_api_token(user=user, name="bench exchange").raw
 

@@ -35,6 +35,7 @@ from staff.permissions import (
     is_operator,
     may_answer_consultation,
     may_handle_feedback,
+    may_register_calls,
     may_see_call,
     may_work_on_call,
 )
@@ -120,8 +121,8 @@ def register_call_with_lookup(
     *, actor: User, direction: str, phone: str, operator: str | None = None, purpose: str = "order"
 ) -> RegisteredCall:
     """register_call, with the lookup it was routed by (the exchange's answer shows it)."""
-    if not actor.has_perm("calls.add_call"):  # the telephone exchange's account has this permission
-        _check_desk_role(actor)
+    if not may_register_calls(actor):
+        raise Forbidden()
     if direction not in Call.Direction.values:
         raise InvalidInput(
             _("Direction is inbound or outbound."),

@@ -470,6 +470,12 @@ def may_see_call(actor: Person, facts: CallFacts) -> bool:
     return call_reach(actor).covers(facts) or bool(getattr(actor, "exchange", False))
 
 
+def may_register_calls(actor: Person) -> bool:
+    """Who registers a call (III.1): the desk's people for their own calls, and the telephone
+    exchange's token (EXCHANGE) for anyone's. The API's matrix row for POST /calls says the same."""
+    return has_role(actor, DESK) or bool(getattr(actor_of(actor), "exchange", False))
+
+
 def may_work_on_call(actor: Person, facts: CallFacts) -> bool:
     """The side panels of a call (comment, consultation, reference e-mail, client, wrap-up,
     transfer) are its operator's (III.26); a call the exchange registered for nobody is whoever

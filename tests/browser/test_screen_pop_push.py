@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def exchange_token() -> str:
     """The telephone exchange's account and its API token."""
     exchange = make_staff(Role.COMMERCIAL, username="exchange", full_name="АТС")
-    exchange.user_permissions.add(
-        Permission.objects.get(codename="set_any_presence"), Permission.objects.get(codename="add_call")
-    )
+    exchange.user_permissions.add(Permission.objects.get(codename="set_any_presence"))
     return issue_api_token(user=User.objects.get(pk=exchange.pk), name="exchange").raw
 
 

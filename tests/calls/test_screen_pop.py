@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django_eventstream.models import Event
 
+from calldesk.errors import Forbidden
 from calls.models import Call
 from calls.services import EndCall, end_call, register_call
 from staff.models import Role, User
@@ -32,9 +33,7 @@ def pushed(user: User) -> list[tuple[str, dict]]:
 def exchange(db):
     """The telephone exchange's account: registers calls and sets presence, takes no orders."""
     account = make_staff(Role.COMMERCIAL, username="exchange", full_name="АТС")
-    account.user_permissions.add(
-        Permission.objects.get(codename="set_any_presence"), Permission.objects.get(codename="add_call")
-    )
+    account.user_permissions.add(Permission.objects.get(codename="set_any_presence"))
     return User.objects.get(pk=account.pk)
 
 
@@ -201,3 +200,29 @@ def test_every_page_of_a_call_taker_carries_the_pop_and_their_choice(client, olg
     assert "<kbd>Alt+R</kbd>" in page
     client.force_login(staff_of(Role.FINANCE, username="finance"))  # takes no calls
     assert 'id="screen-pop"' not in client.get("/reports/me/").content.decode()
+
+
+def test_who_registers_a_call_is_one_rule_whatever_the_permission_table_holds(api, exchange, olga, zarya):
+    """III.1: the exchange (EXCHANGE, set_any_presence) registers anyone's call; a commercial
+    director's token given Django's `calls.add_call` is still no exchange and no desk, and
+    registers nothing, through the API or the service."""
+    response = api(exchange).post(
+        "/api/v1/calls",
+        {"direction": "inbound", "phone": "+74957654321", "operator": "olga"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201
+    assert Call.objects.get().operator == olga
+
+    accountant = make_staff(Role.COMMERCIAL, username="kd", full_name="Коммерческий директор")
+    accountant.user_permissions.add(Permission.objects.get(codename="add_call"))
+    accountant = User.objects.get(pk=accountant.pk)
+    refused = api(accountant).post(
+        "/api/v1/calls",
+        {"direction": "inbound", "phone": "+74957654321", "operator": "olga"},
+        content_type=JSON,
+    )
+    assert refused.status_code == 403
+    with pytest.raises(Forbidden):
+        register_call(actor=accountant, direction="inbound", phone="+74957654321", operator="olga")
+    assert Call.objects.count() == 1

@@ -129,9 +129,7 @@ def olga_and_the_exchange():
         Role.OPERATOR, department_code="call_center", username="olga", full_name="Ольга Смирнова"
     )
     exchange = make_staff(Role.COMMERCIAL, username="exchange", full_name="АТС")
-    exchange.user_permissions.add(
-        Permission.objects.get(codename="set_any_presence"), Permission.objects.get(codename="add_call")
-    )
+    exchange.user_permissions.add(Permission.objects.get(codename="set_any_presence"))
     token = issue_api_token(user=User.objects.get(pk=exchange.pk), name="exchange").raw
     zarya = ClientFactory(name="Минимаркет «Заря»", type=client_type("retail"))
     ClientPhoneFactory(client=zarya, number="+74957654321")
