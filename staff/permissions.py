@@ -47,7 +47,7 @@ DEBTOR_ROLES = frozenset({FINANCE, HEAD})  # the debtors' list (III.6)
 RESULT_READERS = frozenset({OPERATOR, MANAGER, HEAD, FINANCE})  # GET /reports/operators
 DASHBOARD_ROLES = frozenset({HEAD})  # a department's figures (section VI)
 # Told at once in the inbox, with its unread count on every page (III.6, III.11, III.14, III.19, III.20).
-INBOX_ROLES = frozenset({MANAGER, HEAD, FINANCE})
+INBOX_ROLES = frozenset({MANAGER, HEAD, FINANCE, COMMERCIAL})
 # questions from operators (III.11): the department's head, and commercial management, who answer
 # when no head nor deputy is at work (I.5: the commercial director instructs the operators)
 CONSULTATION_ROLES = frozenset({HEAD, COMMERCIAL})
@@ -543,7 +543,8 @@ def hears_notices(actor: Person) -> bool:
     """Who is told in the inbox the moment a notice arrives, with its unread count in every page's
     header: managers (an order for their client, III.14; a call passed to them, III.4, III.19),
     heads (a consultation, III.11; a comment for their department, III.20; a call passed to them,
-    III.15), finance (a debtor's call passed to them, III.6) and admins."""
+    III.15), finance (a debtor's call passed to them, III.6), commercial management (a question
+    for a head when neither the head nor the deputy is at work, III.11) and admins."""
     return has_role(actor, INBOX_ROLES)
 
 

@@ -1,7 +1,7 @@
-"""Managers, heads and finance hear at once (III.11, III.14, III.19, III.20): the inbox's unread
-count in every page's header, and the rows of their pages (the inbox, a manager's orders) as
-partials the page fetches when a notice arrives. Each reader sees only their own count and rows
-(III.26), in a fixed number of queries."""
+"""Managers, heads, finance and commercial management hear at once (III.11, III.14, III.19,
+III.20): the inbox's unread count in every page's header, and the rows of their pages (the
+inbox, a manager's orders) as partials the page fetches when a notice arrives. Each reader sees
+only their own count and rows (III.26), in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def people(staff_of):
         "kam": staff_of(Role.MANAGER, username="vasilyeva", full_name="Елена Васильева", key_account=True),
         "head": head,
         "finance": staff_of(Role.FINANCE, department_code=None, username="buh"),
+        "commercial": staff_of(
+            Role.COMMERCIAL, department_code=None, username="kd", full_name="Андрей Коммерческий"
+        ),
     }
 
 
@@ -48,7 +51,7 @@ def unread_badge(html: str) -> str | None:
     return html.split(marker, 1)[1].split(">", 1)[1].split("<", 1)[0]
 
 
-@pytest.mark.parametrize("who", ["manager", "head", "finance"])
+@pytest.mark.parametrize("who", ["manager", "head", "finance", "commercial"])
 def test_every_page_of_those_told_shows_their_own_unread_count(client, people, who):
     tell(people[who], 3)
     InboxMessage.objects.create(
