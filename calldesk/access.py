@@ -88,6 +88,7 @@ SCREENS: dict[str, Rule] = {
     "login": public(),
     "logout": public(),
     "set_language": public(),
+    "calls-at-once": allow(*CALL_TAKERS, why="whose calls pop (III.1)"),
     "inbox": allow(*ALL_STAFF),
     "inbox-read": allow(*ALL_STAFF),
     "media": allow(*ALL_STAFF, why="uploaded certificates are for staff (III.26)"),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Django's set_language, which also keeps a signed-in person's choice on their record.
     path("i18n/setlang/", staff_views.choose_language, name="set_language"),
+    path("me/calls-at-once/", staff_views.calls_at_once, name="calls-at-once"),
     # Uploaded files (product certificates) are for staff: served here, behind the access matrix,
     # never from a public folder.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),

@@ -1,5 +1,5 @@
 """The per-role home page: after login each role lands on the screen of its work; the header's
-language switcher."""
+language switcher and, for those who take calls, whether a call opens at once."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from staff.models import Role
-from staff.services import language_codes
+from staff.services import language_codes, set_opens_calls_at_once
 from staff.services import set_language as set_language_of
 
 HOME_BY_ROLE = {
@@ -54,3 +56,17 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         set_language_of(user=request.user, language=code)
     return response
+
+
+@require_POST
+def calls_at_once(request: HttpRequest) -> HttpResponse:
+    """The header's "open calls at once" switch (III.1): checked, a call the exchange registers
+    for this person opens its screen at once; unchecked, it waits in the screen pop for Alt+R.
+    Back to the page it was sent from."""
+    set_opens_calls_at_once(user=request.user, at_once=request.POST.get("at_once") == "on")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    return redirect(back)

@@ -226,3 +226,34 @@ def test_who_registers_a_call_is_one_rule_whatever_the_permission_table_holds(ap
     with pytest.raises(Forbidden):
         register_call(actor=accountant, direction="inbound", phone="+74957654321", operator="olga")
     assert Call.objects.count() == 1
+
+
+def test_the_header_switch_sets_whether_her_calls_open_at_once_and_goes_back(client, olga):
+    """III.1: the operator chooses on any page whether a call opens at once or waits for Alt+R."""
+    client.force_login(olga)
+    desk = client.get("/desk/").content.decode()
+    assert 'id="calls-at-once"' in desk and 'id="calls-at-once" checked' not in desk
+    assert 'data-open-at-once="false"' in desk
+
+    response = client.post("/me/calls-at-once/", {"at_once": "on", "next": "/desk/"})
+    assert (response.status_code, response["Location"]) == (302, "/desk/")
+    olga.refresh_from_db()
+    assert olga.opens_calls_at_once is True
+    desk = client.get("/desk/").content.decode()
+    assert 'id="calls-at-once" checked' in desk and 'data-open-at-once="true"' in desk
+
+    response = client.post("/me/calls-at-once/", {"next": "https://evil.example/"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    olga.refresh_from_db()
+    assert olga.opens_calls_at_once is False
+    assert client.get("/me/calls-at-once/").status_code == 405
+
+
+def test_who_takes_no_calls_has_no_switch(client):
+    accountant = make_staff(Role.FINANCE, username="buh", full_name="Главный бухгалтер")
+    client.force_login(accountant)
+    page = client.get("/", follow=True).content.decode()
+    assert 'id="calls-at-once"' not in page
+    assert client.post("/me/calls-at-once/", {"at_once": "on"}).status_code == 403
+    accountant.refresh_from_db()
+    assert accountant.opens_calls_at_once is False
