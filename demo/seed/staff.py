@@ -1,6 +1,6 @@
 """Demo staff: one login per role, the colleagues who serve the clients beside them, who is away
 when the demo starts (so every routing rule has a live example, III.4, III.6), and the heads of
-the departments."""
+the departments and their deputies."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ OTHER_STAFF = [
     ("head_retail", "Alexey Bogdanov", Role.HEAD, "retail", False),
     ("head_regional", "Ekaterina Kozlova", Role.HEAD, "regional", False),
     ("head_calls", "Roman Lebedev", Role.HEAD, "call_center", False),
+    ("deputy_wholesale", "Nikolay Zaitsev", Role.HEAD, "wholesale", False),
 ]
 # The staff's names in the Russian data set (the logins stay Latin: they are typed).
 RU_FULL_NAMES = {
@@ -58,6 +59,7 @@ RU_FULL_NAMES = {
     "head_retail": "Алексей Богданов",
     "head_regional": "Екатерина Козлова",
     "head_calls": "Роман Лебедев",
+    "deputy_wholesale": "Николай Зайцев",
 }
 # Who is away when the demo starts, so that every routing rule has a live example (III.4, III.6):
 # Elena's key clients go to Irina, Andrey's debtors go to finance. Set once, at creation.
@@ -73,6 +75,9 @@ DEPARTMENT_HEADS = {
     "call_center": "head_calls",
     "finance": "finance",
 }
+# Who stands in for a head who is away (III.11, III.14: a question or a notice for the head of
+# wholesale reaches Nikolay while Sergey is out).
+DEPARTMENT_DEPUTIES = {"wholesale": "deputy_wholesale"}
 
 
 def full_name_of(username: str, latin: str, locale: str) -> str:
@@ -100,6 +105,10 @@ def ensure_demo_staff(*, locale: str = DEFAULT_LOCALE) -> list[tuple[str, str, s
     for code, username in DEPARTMENT_HEADS.items():
         Department.objects.filter(code=code, head__isnull=True).update(
             head=User.objects.get(username=username)
+        )
+    for code, username in DEPARTMENT_DEPUTIES.items():
+        Department.objects.filter(code=code, deputy__isnull=True).update(
+            deputy=User.objects.get(username=username)
         )
     return [
         (username, str(role.value), full_name_of(username, full_name, locale))

@@ -13,7 +13,7 @@ from clients.selectors import overdue_clients
 from demo.seed.staff import DEMO_LOGINS
 from demo.services import seed_demo
 from orders.models import Order, OrderLine, OrderNumberSequence
-from staff.models import Department, User
+from staff.models import Department, Role, User
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
@@ -45,7 +45,10 @@ def test_every_demo_login_exists_with_its_role(seeded):
         assert (user.department.code if user.department else None) == department
         assert user.key_account is key_account
         assert user.check_password("calldesk-demo")
-    assert Department.objects.get(code="wholesale").head.username == "head"
+    wholesale = Department.objects.get(code="wholesale")
+    assert (wholesale.head.username, wholesale.deputy.username) == ("head", "deputy_wholesale")
+    # the deputy may stand in for the head (III.11, III.14): a head of the same department
+    assert (wholesale.deputy.role, wholesale.deputy.department_id) == (Role.HEAD, wholesale.pk)
 
 
 def test_client_types_come_in_realistic_proportions(seeded):

@@ -28,8 +28,9 @@ CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 LATIN = re.compile(r"[A-Za-z]")
 # The Latin data set as it was before Russian became the default (same seed, clients and day):
 # the digest of `latin_words()` below, as the code before the Russian set computed it.
-# Recompute it only when the Latin set is meant to change.
-LATIN_DIGEST = "6e0b7150a84adb11"
+# Recompute it only when the Latin set is meant to change. Changed once since: the deputy head of
+# wholesale (Nikolay Zaitsev) joined the staff; without his row the digest is the old 6e0b7150a84adb11.
+LATIN_DIGEST = "65e663cdca79894f"
 
 
 def shape() -> dict:
