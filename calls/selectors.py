@@ -206,4 +206,4 @@ def open_consultations(*, department_id: int | None) -> QuerySet[Consultation]:
     questions = Consultation.objects.filter(answered_at__isnull=True)
     if department_id is not None:
         questions = questions.filter(department_id=department_id)
-    return questions.select_related("asked_by", "client").order_by("asked_at", "id")
+    return questions.select_related("asked_by", "client", "department").order_by("asked_at", "id")

@@ -480,11 +480,16 @@ def _questions(request: HttpRequest) -> list:
     return list(open_consultations(department_id=department_id)[:50]) if department_id else []
 
 
+def _questions_context(request: HttpRequest) -> dict:
+    """The questions, and whether they come from every department (then each names its own)."""
+    return {"questions": _questions(request), "every_department": answers_every_consultation(request.user)}
+
+
 def consultations(request: HttpRequest) -> HttpResponse:
     """A head's open questions from operators, with an answer form each; the list refreshes itself
     every few seconds (III.11)."""
     template = "calls/consultations.html" + ("#open-questions" if request.htmx else "")
-    return render(request, template, {"questions": _questions(request)})
+    return render(request, template, _questions_context(request))
 
 
 @require_POST
@@ -509,10 +514,5 @@ def answer(request: HttpRequest, consultation_id: int) -> HttpResponse:
         else:
             messages.success(request, notice)
         return redirect("calls:consultations")
-    context = {
-        "questions": _questions(request),
-        "error": error,
-        "error_for": consultation_id,
-        "notice": notice,
-    }
+    context = {**_questions_context(request), "error": error, "error_for": consultation_id, "notice": notice}
     return render(request, "calls/consultations.html#open-questions", context)

@@ -142,7 +142,10 @@ def test_commercial_management_reads_and_answers_every_departments_questions(cli
     client.force_login(retail["commercial"])
     page = client.get(reverse("calls:consultations"))
     assert page.status_code == 200
-    assert "Скидка 5%?" in page.content.decode()
+    html = page.content.decode()
+    assert "Скидка 5%?" in html
+    # questions from every department: each says whose it is
+    assert '· <span class="department">Розница</span>' in html
     answered = client.post(reverse("calls:answer", args=[question.pk]), {"answer": "Да, один раз"})
     assert answered.status_code == 302
     question.refresh_from_db()
@@ -178,3 +181,11 @@ def test_a_present_head_alone_has_the_question(operator, retail, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         ask_head(actor=operator, call_id=None, question="Вопрос", department_code="retail")
     assert set(inbox()) == {"osmirnova"}
+
+
+def test_a_head_reads_only_his_department_s_questions_without_naming_it(client, operator, retail):
+    ask_head(actor=operator, call_id=None, question="Отсрочка на 14 дней?", department_code="retail")
+    client.force_login(retail["head"])
+    html = client.get(reverse("calls:consultations")).content.decode()
+    assert "Отсрочка на 14 дней?" in html
+    assert 'class="department"' not in html
