@@ -9,7 +9,15 @@ from calldesk.admin import ReadOnlyAdmin, ReadOnlyInline
 from calldesk.errors import InvalidInput
 from calldesk.screen_input import LOCAL_AMOUNTS
 from clients.admin_receivables import ReceivableImportMixin
-from clients.models import Client, ClientChange, ClientPhone, ClientType, Contact, Receivable
+from clients.models import (
+    Client,
+    ClientChange,
+    ClientPhone,
+    ClientType,
+    Contact,
+    DeliveryAddress,
+    Receivable,
+)
 from clients.phones import normalize_phone
 from clients.services import resolve_manager, update_client
 from staff.models import ApiToken, Department, User
@@ -133,6 +141,25 @@ class ContactInline(admin.TabularInline):
     fields = ["name", "position", "phone", "email", "may_receive_goods"]
 
 
+class DeliveryAddressInline(admin.StackedInline):
+    """The client's delivery addresses, each with the client's contacts authorised to receive
+    goods there (III.12); at most one is the default."""
+
+    model = DeliveryAddress
+    extra = 0
+    fields = [("address", "is_default"), ("region", "notes"), "receivers"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.client_id = obj.pk if obj is not None else None
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "receivers":
+            # the client's own authorised contacts only (a new client has none yet)
+            kwargs["queryset"] = Contact.objects.filter(client_id=self.client_id, may_receive_goods=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class ClientChangeInline(ReadOnlyInline):
     """History of type, manager, credit limit and payment terms: read-only, never edited."""
 
@@ -170,6 +197,8 @@ CLIENT_FIELDS = [
     "payment_terms_days",
     "language",
     "joined_on",
+    "price_column",
+    "price_column_reason",
 ]
 
 
@@ -191,6 +220,9 @@ class ClientAdminForm(forms.ModelForm):
                 )
             except InvalidInput as error:
                 self.add_error("manager", str(error))
+        # III.10: a fixed column needs its reason (the service's rule, said on the field here)
+        if data.get("price_column") is not None and not (data.get("price_column_reason") or "").strip():
+            self.add_error("price_column_reason", gettext("Say why the client's price column is fixed."))
         return data
 
 
@@ -206,6 +238,8 @@ CLIENT_FIELDS = [
     "payment_terms_days",
     "language",
     "joined_on",
+    "price_column",
+    "price_column_reason",
 ]
 SERVICE_FIELDS = [
     "name",
@@ -216,6 +250,8 @@ SERVICE_FIELDS = [
     "credit_limit",
     "payment_terms_days",
     "language",
+    "price_column",
+    "price_column_reason",
 ]
 
 
@@ -232,7 +268,7 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ["name", "tax_id", "phones__number"]
     autocomplete_fields = ["manager"]
     fields = CLIENT_FIELDS
-    inlines = [PhoneInline, ContactInline, ClientChangeInline]
+    inlines = [PhoneInline, ContactInline, DeliveryAddressInline, ClientChangeInline]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         editable = client_fields_editable_in_admin(request.user)
@@ -259,8 +295,8 @@ class ClientAdmin(admin.ModelAdmin):
                 value = form.cleaned_data[field]
                 if field == "type":
                     value = value.code
-                elif field == "manager":
-                    value = value.username if value else None
+                elif field in {"manager", "price_column"}:
+                    value = (value.username if field == "manager" else value.code) if value else None
                 changes[field] = value
         if changes:
             update_client(actor=request.user, client_id=obj.pk, changes=changes, note=gettext("in admin"))

@@ -121,6 +121,15 @@ class ClientPatch(Schema):
     address: str | None = Field(default=None, max_length=300)
     language: str | None = None
     phones: list[str] | None = None
+    price_column: str | None = Field(
+        default=None,
+        max_length=32,
+        description="A price column's code fixed for this client (III.10), over its type's rules; "
+        'null or "": the rules choose again. The head of its department.',
+    )
+    price_column_reason: str | None = Field(
+        default=None, max_length=200, description="Why the column is fixed (required with one)."
+    )
 
 
 class ManagerOut(Schema):
@@ -142,6 +151,10 @@ class ClientOut(Schema):
     credit_limit: Money | None = Field(description='null: no limit set; "0.00": no credit.')
     payment_terms_days: int
     language: str = Field(description="Of the documents and e-mails it receives: en, ru, ro.")
+    price_column: str | None = Field(
+        default=None, description="The price column fixed for this client (III.10); null: its type's rules."
+    )
+    price_column_reason: str = Field(default="", description="Why the column is fixed.")
 
 
 class ClientList(Schema):
@@ -193,6 +206,8 @@ def client_out(client: Client) -> dict:
         "credit_limit": money(client.credit_limit),
         "payment_terms_days": client.payment_terms_days,
         "language": client.language,
+        "price_column": client.price_column.code if client.price_column_id else None,
+        "price_column_reason": client.price_column_reason,
     }
 
 
@@ -374,7 +389,8 @@ def get_client(request: HttpRequest, client_id: int):
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **error_responses(404, 409)})
 def patch_client(request: HttpRequest, client_id: int, payload: ClientPatch):
-    """Change a client: heads the type and manager, finance the credit limit and terms (III.2)."""
+    """Change a client: heads the type, manager and a fixed price column (III.2, III.10), finance
+    the credit limit and terms."""
     changes = payload.dict(exclude_unset=True)
     if not changes:
         raise InvalidInput(_("Send at least one field to change."))

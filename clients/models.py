@@ -96,6 +96,23 @@ class Client(models.Model):
         help_text=_("Empty: no limit is set. 0.00: no credit."),
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms, days"), default=0)
+    # III.10: a key or contract client's own column, which the discount rules of its type do not
+    # move; the reason (the contract, who agreed it) is shown wherever the column is.
+    price_column = models.ForeignKey(
+        "orders.PriceColumn",
+        verbose_name=_("fixed price column"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the discount rules of the client's type choose the column (III.10)."),
+    )
+    price_column_reason = models.CharField(
+        _("why this column is fixed"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the contract that fixes it; shown on every order of the client."),
+    )
     language = models.CharField(
         _("language"),
         max_length=8,
@@ -128,6 +145,10 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(credit_limit__isnull=True) | Q(credit_limit__gte=0),
                 name="client_credit_limit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_column__isnull=True) | ~Q(price_column_reason=""),
+                name="client_fixed_column_has_reason",
             ),
         ]
 
@@ -219,6 +240,45 @@ class Contact(models.Model):
         return self.name
 
 
+class DeliveryAddress(models.Model):
+    """One of a client's delivery addresses (III.12, III.13): a shop, a stall, a warehouse, with
+    the contacts authorised to receive goods there. At most one is the default."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="delivery_addresses"
+    )
+    address = models.CharField(_("address"), max_length=300)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    notes = models.CharField(
+        _("notes"),
+        max_length=300,
+        blank=True,
+        help_text=_("Entrance, unloading hours, what the driver needs."),
+    )
+    is_default = models.BooleanField(_("default"), default=False)
+    receivers = models.ManyToManyField(
+        Contact,
+        verbose_name=_("authorised receivers"),
+        blank=True,
+        related_name="delivery_addresses",
+        limit_choices_to={"may_receive_goods": True},
+        help_text=_("Contacts authorised to receive goods at this address (III.12)."),
+    )
+
+    class Meta:
+        ordering = ["-is_default", "address", "id"]
+        verbose_name = _("delivery address")
+        verbose_name_plural = _("delivery addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(is_default=True), name="deliveryaddress_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
 class ClientChange(models.Model):
     """One change of a client's type, manager, credit limit or payment terms: who, when, old,
     new (III.2, III.15). Written by the services in the same transaction; never edited."""
@@ -228,6 +288,7 @@ class ClientChange(models.Model):
         MANAGER = "manager", _("Manager")
         CREDIT_LIMIT = "credit_limit", _("Credit limit")
         PAYMENT_TERMS = "payment_terms_days", _("Payment terms, days")
+        PRICE_COLUMN = "price_column", _("Fixed price column")
 
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="changes"

@@ -31,7 +31,7 @@ from calldesk.errors import FieldError, InvalidInput
 from calldesk.prepared import Prepared, columns, model_from_row
 from calldesk.search import words_match
 from clients.exceptions import ClientNotFound
-from clients.models import Client, ClientPhone, ClientType, Receivable
+from clients.models import Client, ClientPhone, ClientType, DeliveryAddress, Receivable
 from clients.phones import normalize_phone
 from clients.rules import (
     CallFacts,
@@ -56,7 +56,7 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 
 
 def _with_card_data(clients: QuerySet[Client]) -> QuerySet[Client]:
-    return clients.select_related("type", "department", "manager").prefetch_related(
+    return clients.select_related("type", "department", "manager", "price_column").prefetch_related(
         Prefetch("phones", queryset=ClientPhone.objects.order_by("id"))
     )
 
@@ -479,3 +479,38 @@ def lookup_client(*, client: Client | None, purpose: str = Purpose.ORDER, on: da
     debt = debt_of(client_id=client.pk, on=on) if client is not None else None
     route = route_call(call_facts(client=client, purpose=purpose, debt=debt))
     return Lookup(client=client, debt=debt, route=route)
+
+
+# --- Delivery addresses and their receivers (III.12) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryChoice:
+    """One pick on the order's delivery step: an address, and a person authorised to receive
+    goods there (blank when the address has none yet)."""
+
+    address_id: int
+    address: str
+    notes: str
+    is_default: bool
+    receiver_name: str
+    receiver_phone: str
+
+    @property
+    def label(self) -> str:
+        who = ", ".join(part for part in (self.receiver_name, self.receiver_phone) if part)
+        return f"{self.address} — {who}" if who else self.address
+
+
+def delivery_choices(*, client_id: int) -> list[DeliveryChoice]:
+    """The client's delivery addresses, the default first, each once per authorised receiver
+    (III.12). One query, however many addresses and receivers."""
+    rows = (
+        DeliveryAddress.objects.filter(client_id=client_id)
+        .order_by("-is_default", "address", "id", "receivers__name", "receivers__id")
+        .values_list("pk", "address", "notes", "is_default", "receivers__name", "receivers__phone")
+    )
+    return [
+        DeliveryChoice(pk, address, notes, is_default, name or "", phone or "")
+        for pk, address, notes, is_default, name, phone in rows
+    ]

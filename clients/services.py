@@ -18,6 +18,7 @@ from clients.models import (
     ClientChange,
     ClientPhone,
     ClientType,
+    DeliveryAddress,
     language_choices,
 )
 from clients.phones import normalize_phone
@@ -41,6 +42,7 @@ TRACKED_FIELDS = {
     "manager": ClientChange.Field.MANAGER,
     "credit_limit": ClientChange.Field.CREDIT_LIMIT,
     "payment_terms_days": ClientChange.Field.PAYMENT_TERMS,
+    "price_column": ClientChange.Field.PRICE_COLUMN,
 }
 
 
@@ -51,6 +53,9 @@ def _display(field: str, value) -> str:
         return value.code
     if field == "manager":
         return value.username
+    if field == "price_column":  # (column, reason)
+        column, reason = value
+        return "" if column is None else f"{column.code}: {reason}"[:200]
     return str(value)
 
 
@@ -228,6 +233,10 @@ def register_client(
         with transaction.atomic():
             client.save()
             ClientPhone.objects.bulk_create([ClientPhone(client=client, number=n) for n in numbers])
+            if client.address:  # its first delivery address (III.12)
+                DeliveryAddress.objects.create(
+                    client=client, address=client.address, region=client.region, is_default=True
+                )
     except IntegrityError:  # a concurrent registration took the tax id or a phone first
         raise DuplicateClient(
             _("The tax id or a phone was registered a moment ago by someone else.")
@@ -241,7 +250,8 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
     payment terms keep history (who, when, old, new). Locks the client row.
 
     `changes` keys: name, type (code), manager (username or None), credit_limit, payment_terms_days,
-    region, address, language (a code of settings.LANGUAGES), phones (the full list). Raises
+    region, address, language (a code of settings.LANGUAGES), phones (the full list),
+    price_column (a column's code; null or "" frees it) and price_column_reason (III.10). Raises
     ClientNotFound, Forbidden, InvalidClientData, DuplicateClient; on any error nothing is written.
     """
     client = (
@@ -311,6 +321,8 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
             setattr(client, field, value)
     if "language" in changes:
         client.language = _language(changes["language"])
+    if "price_column" in changes or "price_column_reason" in changes:
+        history.append(_fix_column(client, changes, actor, note))
     client.set_search_text()  # the name the desk's search reads (III.1)
     client.save()
     if "phones" in changes:
@@ -320,8 +332,44 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
         ClientPhone.objects.bulk_create(
             [ClientPhone(client=client, number=n) for n in numbers if n not in existing]
         )
+    if client.address and "address" in changes and not client.delivery_addresses.exists():
+        # a client with no delivery address yet gets this one as its first (III.12)
+        DeliveryAddress.objects.create(
+            client=client, address=client.address, region=client.region, is_default=True
+        )
     ClientChange.objects.bulk_create([change for change in history if change is not None])
     return client
+
+
+def _fix_column(client: Client, changes: dict, actor: User, note: str) -> ClientChange | None:
+    """Fix the client's price column with a reason, or free it (`price_column` null or ""), so
+    that the discount rules of its type choose again (III.10). Changes `client`, not saved."""
+    from orders.models import PriceColumn
+
+    old = (client.price_column, client.price_column_reason)
+    code = changes.get("price_column", client.price_column.code if client.price_column else None)
+    reason = str(changes.get("price_column_reason", client.price_column_reason) or "").strip()
+    if not code:
+        column, reason = None, ""
+    else:
+        column = PriceColumn.objects.filter(code=str(code)).first()
+        if column is None:
+            raise InvalidClientData(
+                _("Unknown price column %(code)s.") % {"code": str(code)[:40]},
+                errors=[FieldError(field="price_column", detail=_("Unknown price column."))],
+            )
+        if not reason:
+            raise InvalidClientData(
+                _("Say why the client's price column is fixed."),
+                errors=[FieldError(field="price_column_reason", detail=_("Required."))],
+            )
+        if len(reason) > 200:
+            raise InvalidClientData(
+                _("The reason is too long."),
+                errors=[FieldError(field="price_column_reason", detail=_("At most 200 characters."))],
+            )
+    client.price_column, client.price_column_reason = column, reason
+    return _record(client, "price_column", old, (column, reason), actor, note)
 
 
 def _language(code) -> str:

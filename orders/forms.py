@@ -3,6 +3,7 @@ form only checks the shape of a field, and a service's refusal is shown as it wo
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -20,6 +21,7 @@ from calldesk.screen_input import (
 )
 from calldesk.validation import MAX_ID
 from orders.models import Fulfilment, Offer, Order, PaymentForm
+from orders.rules import next_working_day
 
 QUANTITY_ERRORS = {
     "required": _("Enter a quantity."),
@@ -135,10 +137,13 @@ class TermsForm(DeskForm):
             }
         )
 
-    def delivery(self) -> dict:
+    def delivery(self, *, today: date) -> dict:
+        """The delivery terms sent; the Next working day button (Alt+N) sends the working day
+        after `today` as the date, whatever the date box holds (III.12)."""
         data = self.cleaned_data
+        wants_next = bool(self.data.get("next_working_day"))
         return {
-            "date": data["delivery_date"],
+            "date": next_working_day(today) if wants_next else data["delivery_date"],
             "window": data["delivery_window"],
             "receiver_name": data["receiver_name"],
             "receiver_phone": data["receiver_phone"],

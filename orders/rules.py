@@ -57,12 +57,35 @@ class ColumnChoice:
     reason: str
 
 
+@dataclass(frozen=True)
+class FixedColumn:
+    """A column fixed for one client (a key or contract client's own), with the reason given."""
+
+    code: str
+    name: str
+    reason: str
+
+
 def choose_column(
-    *, rules: list[ColumnRule], client_type_code: str, client_type_name: str, base_subtotal: Decimal, on: date
+    *,
+    rules: list[ColumnRule],
+    client_type_code: str,
+    client_type_name: str,
+    base_subtotal: Decimal,
+    on: date,
+    fixed: FixedColumn | None = None,
 ) -> ColumnChoice:
-    """Among the rules active on `on` whose client types include the client's type (or are empty)
-    and whose minimum subtotal at base prices is reached, the one with the highest priority; ties
-    go to the larger discount. None fits: `base`."""
+    """A column fixed for the client wins over every rule of its type (III.10: key and contract
+    clients have their own), whatever the subtotal. Otherwise, among the rules active on `on`
+    whose client types include the client's type (or are empty) and whose minimum subtotal at base
+    prices is reached, the one with the highest priority; ties go to the larger discount. None
+    fits: `base`."""
+    if fixed is not None:
+        return ColumnChoice(
+            fixed.code,
+            _("%(column)s: fixed for this client (%(reason)s)")
+            % {"column": fixed.name, "reason": fixed.reason},
+        )
     fitting = [
         rule
         for rule in rules
@@ -89,6 +112,27 @@ def choose_column(
     else:
         reason = _("%(column)s: %(who)s") % {"column": best.column_name, "who": who}
     return ColumnChoice(best.column_code, reason)
+
+
+# --- III.12: where and to whom, prefilled ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An address with the person to hand the goods to there (and their phone)."""
+
+    address: str
+    receiver_name: str
+    receiver_phone: str
+
+
+def delivery_prefill(*, last_order: Delivery | None, default: Delivery | None) -> Delivery:
+    """III.12: a new order goes where the client's last confirmed order went, to the same
+    receiver; a client with no such order, to its default delivery address and the contact
+    authorised to receive goods there (`default`); else nowhere yet (the operator agrees it)."""
+    if last_order is not None and (last_order.address or last_order.receiver_name):
+        return last_order
+    return default or Delivery("", "", "")
 
 
 # --- What stands between a draft and its confirmation --------------------------------------------

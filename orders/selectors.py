@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,7 @@ from calldesk.screen_input import local_number
 from calldesk.search import words_match
 from clients.exceptions import ClientNotFound
 from clients.models import Client
-from clients.selectors import debt_of
+from clients.selectors import DeliveryChoice, debt_of, delivery_choices
 from orders.exceptions import OrderNotFound
 from orders.models import (
     DiscountRule,
@@ -55,8 +56,11 @@ from orders.rules import (
     BASE,
     ColumnChoice,
     ColumnRule,
+    Delivery,
     DraftFacts,
+    FixedColumn,
     choose_column,
+    delivery_prefill,
     missing_for_confirmation,
     missing_in_words,
     price_in_column,
@@ -183,7 +187,19 @@ def column_rules(*, on: date) -> list[ColumnRule]:
 
 
 def column_for_client(*, client: Client, base_subtotal: Decimal = Decimal("0.00"), on: date) -> ColumnChoice:
-    """The price column that applies to `client` for an order of `base_subtotal` (III.10)."""
+    """The price column that applies to `client` for an order of `base_subtotal` (III.10). A
+    client with a fixed column reads no discount rule: one query for the column (none when it is
+    loaded with the client), where the rules take two."""
+    if client.price_column_id is not None:
+        column = client.price_column
+        return choose_column(
+            rules=[],
+            client_type_code="",
+            client_type_name="",
+            base_subtotal=base_subtotal,
+            on=on,
+            fixed=FixedColumn(code=column.code, name=str(column), reason=client.price_column_reason),
+        )
     return choose_column(
         rules=column_rules(on=on),
         client_type_code=client.type.code,
@@ -191,6 +207,27 @@ def column_for_client(*, client: Client, base_subtotal: Decimal = Decimal("0.00"
         base_subtotal=base_subtotal,
         on=on,
     )
+
+
+# --- Where a new order goes (III.12) ---------------------------------------------------------------
+
+
+def delivery_prefill_for(*, client_id: int) -> Delivery:
+    """The address and receiver a new draft starts with (`orders.rules.delivery_prefill`): those
+    of the client's last confirmed order (never a cancelled one), else its default address and
+    the contact authorised to receive goods there. One query, two for a client with no order."""
+    last = (
+        Order.objects.filter(client_id=client_id, status__in=Order.Status.SOLD)
+        .order_by("-confirmed_at", "-id")
+        .values_list("delivery_address", "receiver_name", "receiver_phone")
+        .first()
+    )
+    if last is not None and (last[0] or last[1]):
+        return delivery_prefill(last_order=Delivery(*last), default=None)
+    choices = delivery_choices(client_id=client_id)
+    first = choices[0] if choices else None
+    default = Delivery(first.address, first.receiver_name, first.receiver_phone) if first else None
+    return delivery_prefill(last_order=None, default=default)
 
 
 # --- A draft and what it still needs ------------------------------------------------------------
@@ -580,6 +617,15 @@ class OrderScreen:
     state: DraftState | None  # None once the order is no longer a draft
     offers: list[OfferRow]
 
+    @cached_property
+    def delivery_choices(self) -> list[DeliveryChoice]:
+        """The client's addresses with their authorised receivers, for a draft's delivery step
+        to pick from (III.12). One query, read only where the delivery step is drawn (not by
+        the panel a new line redraws)."""
+        if self.state is None:
+            return []
+        return delivery_choices(client_id=self.order.client_id)
+
     @property
     def room(self) -> Decimal | None:
         """What the client may still order on credit after this order (III.9), if anything."""
@@ -595,7 +641,8 @@ class OrderScreen:
 def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen:
     """Everything the order screen shows: the order with its lines and offers, and for a draft
     what still stands before confirmation and what to offer. Raises OrderNotFound.
-    Three queries for a confirmed order; twelve for a draft, however many lines it has."""
+    Three queries for a confirmed order; twelve for a draft, however many lines it has, and one
+    more where the delivery step is drawn (`OrderScreen.delivery_choices`)."""
     on = on or timezone.localdate()
     order = order_with_lines(order_id=order_id, actor=actor)
     for line in order.lines.all():

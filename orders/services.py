@@ -56,7 +56,14 @@ from orders.models import (
     Special,
 )
 from orders.rules import ZERO, line_total
-from orders.selectors import base_price, column_for_client, draft_state, order_facts, price_at
+from orders.selectors import (
+    base_price,
+    column_for_client,
+    delivery_prefill_for,
+    draft_state,
+    order_facts,
+    price_at,
+)
 from reports.refresh import refresh_after_commit
 from staff.models import User
 from staff.permissions import (
@@ -146,9 +153,11 @@ def _record_change(order: Order, field: str, old: str, new: str, *, actor: User,
 
 @transaction.atomic
 def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order:
-    """Open a draft for a client. An operator may not start one for a key client or a client with
-    no manager (III.3), nor for a client whose debt blocks orders (III.5); managers, heads and
-    finance may start a draft for a blocked client, which only an exception lets confirm."""
+    """Open a draft for a client, its address and receiver prefilled as the client's last
+    confirmed order had them, else its default address and authorised receiver (III.12). An
+    operator may not start one for a key client or a client with no manager (III.3), nor for a
+    client whose debt blocks orders (III.5); managers, heads and finance may start a draft for a
+    blocked client, which only an exception lets confirm."""
     if not has_role(actor, TAKING_ROLES):
         raise Forbidden()
     on = on or timezone.localdate()
@@ -174,12 +183,16 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
 
             raise ClientHasDebt(debt_sentence(debt, currency=settings.CURRENCY))
     choice = column_for_client(client=client, base_subtotal=ZERO, on=on)
+    delivery = delivery_prefill_for(client_id=client.pk)  # III.12: where and to whom, as last time
     return Order.objects.create(
         client=client,
         taken_by=actor,
         created_at=timezone.now(),
         column=PriceColumn.objects.get(code=choice.code),
         column_reason=choice.reason,
+        delivery_address=delivery.address,
+        receiver_name=delivery.receiver_name,
+        receiver_phone=delivery.receiver_phone,
     )
 
 

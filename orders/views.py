@@ -234,7 +234,12 @@ def terms(request: HttpRequest, order_id: int) -> HttpResponse:
             request, order_id, partial="terms-saved", error=form.first_error(), terms_form=form, focus=""
         )
     try:
-        set_terms(actor=request.user, order_id=order_id, delivery=form.delivery(), regional=form.regional())
+        set_terms(
+            actor=request.user,
+            order_id=order_id,
+            delivery=form.delivery(today=timezone.localdate()),
+            regional=form.regional(),
+        )
     except DeskError as exc:
         return _after_post(
             request, order_id, partial="terms-saved", error=_shown(exc), terms_form=form, focus=""

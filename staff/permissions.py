@@ -187,7 +187,8 @@ def is_head_of(actor: Person, *, client_department_id: int | None) -> bool:
     )
 
 
-CLIENT_FIELDS_OF_HEADS = frozenset({"type", "manager"})  # III.2, III.15
+# III.2, III.15; and a client's own price column, which, like its type, decides its prices (III.10)
+CLIENT_FIELDS_OF_HEADS = frozenset({"type", "manager", "price_column", "price_column_reason"})
 CLIENT_FIELDS_OF_FINANCE = frozenset({"credit_limit", "payment_terms_days"})  # III.5, III.9
 CLIENT_FIELDS_OF_THEIR_PEOPLE = frozenset({"name", "region", "address", "phones", "language"})
 CLIENT_FIELDS = CLIENT_FIELDS_OF_HEADS | CLIENT_FIELDS_OF_FINANCE | CLIENT_FIELDS_OF_THEIR_PEOPLE
@@ -196,7 +197,8 @@ CLIENT_FIELDS = CLIENT_FIELDS_OF_HEADS | CLIENT_FIELDS_OF_FINANCE | CLIENT_FIELD
 def may_change_client(
     actor: Person, field: str, *, client_manager_id: int | None, client_department_id: int | None
 ) -> bool:
-    """Who changes which field of a client: type and manager, the head of its department;
+    """Who changes which field of a client: type, manager and a fixed price column, the head of
+    its department;
     credit limit and payment terms, finance; name, region, address, phones and the language of
     what it receives, its manager or the head of its department. Admins all."""
     if actor.role == ADMIN:

@@ -79,4 +79,22 @@
       pick(button.getAttribute("data-sku"));
     }
   });
+
+  // The delivery step's pick (III.12, Alt+A): an address with a person authorised to receive
+  // goods there fills the address, receiver and phone boxes; Save terms (Enter) keeps them.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select || select.id !== "delivery-choice") return;
+    var option = select.options[select.selectedIndex];
+    if (!option || !option.value) return;
+    var fields = {
+      id_delivery_address: option.getAttribute("data-address"),
+      id_receiver_name: option.getAttribute("data-receiver"),
+      id_receiver_phone: option.getAttribute("data-phone"),
+    };
+    Object.keys(fields).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) input.value = fields[id] || "";
+    });
+  });
 })();

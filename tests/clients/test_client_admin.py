@@ -25,7 +25,7 @@ def form_data(client, **changes) -> dict:
         "language": client.language,
         "joined_on": client.joined_on.isoformat(),
     }
-    for prefix in ("phones", "contacts", "changes"):
+    for prefix in ("phones", "contacts", "delivery_addresses", "changes"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
     return data

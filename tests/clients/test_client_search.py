@@ -105,7 +105,7 @@ def test_a_client_added_in_admin_is_found(client, staff_of):
         "joined_on": "2026-11-20",
         "language": "ru",
     }
-    for prefix in ("phones", "contacts", "changes"):
+    for prefix in ("phones", "contacts", "delivery_addresses", "changes"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = client.post(reverse("admin:clients_client_add"), data)
     assert response.status_code == 302
