@@ -196,6 +196,8 @@ CLIENT_FIELDS = [
     "credit_limit",
     "payment_terms_days",
     "language",
+    "email",
+    "order_form_by_email",
     "joined_on",
     "price_column",
     "price_column_reason",
@@ -223,6 +225,8 @@ class ClientAdminForm(forms.ModelForm):
         # III.10: a fixed column needs its reason (the service's rule, said on the field here)
         if data.get("price_column") is not None and not (data.get("price_column_reason") or "").strip():
             self.add_error("price_column_reason", gettext("Say why the client's price column is fixed."))
+        if data.get("order_form_by_email") and not data.get("email"):
+            self.add_error("email", gettext("Order forms go by e-mail: give the client's e-mail."))
         return data
 
 
@@ -237,6 +241,8 @@ CLIENT_FIELDS = [
     "credit_limit",
     "payment_terms_days",
     "language",
+    "email",
+    "order_form_by_email",
     "joined_on",
     "price_column",
     "price_column_reason",
@@ -250,6 +256,8 @@ SERVICE_FIELDS = [
     "credit_limit",
     "payment_terms_days",
     "language",
+    "email",
+    "order_form_by_email",
     "price_column",
     "price_column_reason",
 ]

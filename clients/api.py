@@ -121,6 +121,10 @@ class ClientPatch(Schema):
     address: str | None = Field(default=None, max_length=300)
     language: str | None = None
     phones: list[str] | None = None
+    email: str | None = Field(default=None, max_length=254, description='The client\'s e-mail; "": none.')
+    order_form_by_email: bool | None = Field(
+        default=None, description="Send the order form of every confirmed order to `email`."
+    )
     price_column: str | None = Field(
         default=None,
         max_length=32,
@@ -151,6 +155,10 @@ class ClientOut(Schema):
     credit_limit: Money | None = Field(description='null: no limit set; "0.00": no credit.')
     payment_terms_days: int
     language: str = Field(description="Of the documents and e-mails it receives: en, ru, ro.")
+    email: str = Field(default="", description="Where its order forms and documents go.")
+    order_form_by_email: bool = Field(
+        default=False, description="The order form of every confirmed order goes to `email`."
+    )
     price_column: str | None = Field(
         default=None, description="The price column fixed for this client (III.10); null: its type's rules."
     )
@@ -206,6 +214,8 @@ def client_out(client: Client) -> dict:
         "credit_limit": money(client.credit_limit),
         "payment_terms_days": client.payment_terms_days,
         "language": client.language,
+        "email": client.email,
+        "order_form_by_email": client.order_form_by_email,
         "price_column": client.price_column.code if client.price_column_id else None,
         "price_column_reason": client.price_column_reason,
     }

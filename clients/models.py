@@ -120,6 +120,14 @@ class Client(models.Model):
         default=CLIENT_DEFAULT_LANGUAGE,
         help_text=_("The language of the documents and e-mails the client receives (II.2, III.18)."),
     )
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("Where the client's order forms and documents go.")
+    )
+    order_form_by_email = models.BooleanField(
+        _("order form by e-mail"),
+        default=False,
+        help_text=_("Send the client the order form of every confirmed order (DOMAIN.md, “Around the job”)."),
+    )
     joined_on = models.DateField(_("joined on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_order_on = models.DateField(

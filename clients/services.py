@@ -251,7 +251,8 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
 
     `changes` keys: name, type (code), manager (username or None), credit_limit, payment_terms_days,
     region, address, language (a code of settings.LANGUAGES), phones (the full list),
-    price_column (a column's code; null or "" frees it) and price_column_reason (III.10). Raises
+    price_column (a column's code; null or "" frees it) and price_column_reason (III.10), email and
+    order_form_by_email (the order form goes to that e-mail on every confirmation). Raises
     ClientNotFound, Forbidden, InvalidClientData, DuplicateClient; on any error nothing is written.
     """
     client = (
@@ -321,6 +322,15 @@ def update_client(*, actor: User, client_id: int, changes: dict, note: str = "")
             setattr(client, field, value)
     if "language" in changes:
         client.language = _language(changes["language"])
+    if "email" in changes:
+        client.email = _email(changes["email"])
+    if "order_form_by_email" in changes:
+        client.order_form_by_email = bool(changes["order_form_by_email"])
+    if client.order_form_by_email and not client.email:
+        raise InvalidClientData(
+            _("Order forms go by e-mail: give the client's e-mail."),
+            errors=[FieldError(field="email", detail=_("Required to send order forms."))],
+        )
     if "price_column" in changes or "price_column_reason" in changes:
         history.append(_fix_column(client, changes, actor, note))
     client.set_search_text()  # the name the desk's search reads (III.1)
@@ -370,6 +380,23 @@ def _fix_column(client: Client, changes: dict, actor: User, note: str) -> Client
             )
     client.price_column, client.price_column_reason = column, reason
     return _record(client, "price_column", old, (column, reason), actor, note)
+
+
+def _email(value) -> str:
+    """A client's e-mail, or "" for none."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = str(value or "").strip()
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError:
+        raise InvalidClientData(
+            _("%(email)s is not an e-mail address.") % {"email": email[:80]},
+            errors=[FieldError(field="email", detail=_("Enter a valid e-mail address."))],
+        ) from None
+    return email
 
 
 def _language(code) -> str:

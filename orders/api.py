@@ -208,19 +208,31 @@ class OrderLineChangeOut(OrderHeadOut):
 
 class OrderExportLineOut(Schema):
     sku: str
+    name: str
+    unit: str
     quantity: Quantity
     unit_price: Money
+    total: Money
 
 
 class OrderExportOut(Schema):
+    """An order as the warehouse ships it: who, where, to whom, when, on what terms, and what."""
+
     id: int
     number: str | None
     status: OrderStatus
     client: int
     client_tax_id: str
+    client_name: str
     confirmed_at: DateTimeText | None
+    column: OrderColumnOut
+    subtotal: Money = Field(description="At base prices.")
     total: Money
-    delivery_date: DateText | None
+    delivery_date: DateText | None = Field(description="The same as delivery.date (kept for version 1).")
+    delivery: OrderDeliveryOut = Field(description="Date, time window, receiver, phone and address (III.12).")
+    regional: OrderRegionalOut = Field(description="Payment form and pick-up or shipping (III.13).")
+    notes: str
+    cancel_reason: str = Field(description="Why it was cancelled; empty otherwise.")
     lines: list[OrderExportLineOut]
 
 
@@ -240,6 +252,26 @@ def _line_out(line) -> dict:
     }
 
 
+def _delivery_out(order: Order) -> dict:
+    return {
+        "date": order.delivery_date.isoformat() if order.delivery_date else None,
+        "window": order.delivery_window,
+        "receiver_name": order.receiver_name,
+        "receiver_phone": order.receiver_phone,
+        "address": order.delivery_address,
+    }
+
+
+def _regional_out(order: Order) -> dict:
+    return {
+        "payment_form": order.payment_form,
+        "fulfilment": order.fulfilment,
+        "pickup_at": order.pickup_at.isoformat() if order.pickup_at else None,
+        "shipping_address": order.shipping_address,
+        "carrier": order.carrier,
+    }
+
+
 def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
     """Everything API.md reads of an order but its lines, with what still stands before
     confirmation. Two queries for a draft (its state: debt, counts), none otherwise."""
@@ -254,20 +286,8 @@ def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
         "offers_required": offers_required(),
         "offers_made": offers_made,
         "missing": [],
-        "delivery": {
-            "date": order.delivery_date.isoformat() if order.delivery_date else None,
-            "window": order.delivery_window,
-            "receiver_name": order.receiver_name,
-            "receiver_phone": order.receiver_phone,
-            "address": order.delivery_address,
-        },
-        "regional": {
-            "payment_form": order.payment_form,
-            "fulfilment": order.fulfilment,
-            "pickup_at": order.pickup_at.isoformat() if order.pickup_at else None,
-            "shipping_address": order.shipping_address,
-            "carrier": order.carrier,
-        },
+        "delivery": _delivery_out(order),
+        "regional": _regional_out(order),
         "notes": order.notes,
         "exception": None
         if not order.has_exception()
@@ -460,14 +480,24 @@ def list_orders(
                 "status": o.status,
                 "client": o.client_id,
                 "client_tax_id": o.client.tax_id,
+                "client_name": o.client.name,
                 "confirmed_at": o.confirmed_at.isoformat() if o.confirmed_at else None,
+                "column": {"code": o.column.code if o.column else "base", "reason": o.column_reason},
+                "subtotal": money(o.base_subtotal),
                 "total": money(o.total),
                 "delivery_date": o.delivery_date.isoformat() if o.delivery_date else None,
+                "delivery": _delivery_out(o),
+                "regional": _regional_out(o),
+                "notes": o.notes,
+                "cancel_reason": o.cancel_reason,
                 "lines": [
                     {
                         "sku": ln.product.sku,
+                        "name": ln.product.name,
+                        "unit": ln.product.unit,
                         "quantity": quantity_out(ln.quantity),
                         "unit_price": money(ln.unit_price),
+                        "total": money(ln.total),
                     }
                     for ln in o.lines.all()
                 ],

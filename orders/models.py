@@ -557,3 +557,35 @@ class TypeFavourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_type_id}: {self.product_id} ({self.orders})"
+
+
+class OrderFormMail(models.Model):
+    """The order form of a confirmed order, to e-mail to the client (DOMAIN.md, “Around the job”:
+    the client, the address, what was agreed and the date), in the client's language.
+
+    Written in the confirmation's transaction, so it is never lost: a task sends it after the
+    commit, and the sweep (beat, every minute) sends whatever a down broker or a failed e-mail
+    left unsent. Sending locks the row and checks `sent_at` first, so it goes out once."""
+
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="form_mail"
+    )
+    email = models.EmailField(_("e-mail"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("order form e-mail")
+        verbose_name_plural = _("order form e-mails")
+        indexes = [
+            models.Index(fields=["requested_at"], name="orderform_unsent", condition=Q(sent_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.email}"

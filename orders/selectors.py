@@ -309,7 +309,9 @@ def order_with_lines(*, order_id: int, actor) -> Order:
     """An order the actor may see, with client, column, lines (and their products) and offers.
     Three queries. Raises OrderNotFound, also for an order the actor may not see (III.26)."""
     order = (
-        Order.objects.select_related("client__type", "client__manager", "column", "taken_by", "exception_by")
+        Order.objects.select_related(
+            "client__type", "client__manager", "column", "taken_by", "exception_by", "form_mail"
+        )
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id")),
             Prefetch("offers", queryset=Offer.objects.select_related("product").order_by("offered_at", "id")),

@@ -552,12 +552,17 @@ def _next_number(year: int) -> str:
 
 
 @transaction.atomic
-def confirm_order(*, actor: User, order_id: int) -> Order:
+def confirm_order(
+    *, actor: User, order_id: int, send_form: bool | None = None, form_email: str = ""
+) -> Order:
     """Confirm a draft in one transaction with the client's row locked, so two confirmations for
     one client never together pass its credit limit. Checks, in this order: operator_may_not_take,
     client_has_debt, no_lines, too_few_offers, delivery_incomplete, regional_terms_incomplete,
     over_credit_limit; raises the first that fails. Confirming an order already confirmed returns
-    it unchanged (a double click makes one order). Tells the client's manager (III.14)."""
+    it unchanged (a double click makes one order). Tells the client's manager (III.14), and sends
+    the client the order form when `send_form` (to `form_email`, else the client's e-mail) or, not
+    said (None), when the client's card asks for it (`orders.order_form.form_recipient`; a
+    missing or bad e-mail is InvalidInput, and nothing is confirmed)."""
     # The client's row first (the lock order above), found through the order in the same statement.
     client_of_order = Order.objects.filter(pk=order_id).order_by().values("client_id")[:1]
     client = Client.objects.select_for_update().filter(pk=Subquery(client_of_order)).order_by()
@@ -584,6 +589,9 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
                 debt_sentence(debt_of(client_id=order.client_id, on=today), currency=settings.CURRENCY)
             )
         raise error(state.missing_words[0])  # the screen's words (orders.rules.MISSING_WORDS)
+    from orders.order_form import form_recipient
+
+    recipient = form_recipient(client=order.client, asked=send_form, email=form_email)
     now = timezone.now()
     # The client's last order day, for the nightly dormant list (III.16); its row is locked.
     Client.objects.filter(pk=order.client_id).update(last_order_on=timezone.localtime(now).date())
@@ -596,6 +604,10 @@ def confirm_order(*, actor: User, order_id: int) -> Order:
     order.status_changed_at = now
     order.save(update_fields=["number", "status", "confirmed_at", "status_changed_at"])
     _tell_manager(order)
+    if recipient:  # the order form, in this transaction: never lost (orders.order_form)
+        from orders.order_form import queue_order_form
+
+        queue_order_form(order=order, email=recipient, actor=actor)
     live.publish(live.BOARD, live.BOARD_CHANGED)  # today's orders on the live board (section VI)
     refresh_after_commit(day=timezone.localdate(now))  # today's figures follow it (III.25)
     return order

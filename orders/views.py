@@ -249,9 +249,15 @@ def terms(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_POST
 def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
-    """Confirm the draft (API.md's checks, in order); the confirmed order is shown with its number."""
+    """Confirm the draft (API.md's checks, in order), and send the client its order form when the
+    operator ticks it; the confirmed order is shown with its number."""
     try:
-        confirm_order(actor=request.user, order_id=order_id)
+        confirm_order(
+            actor=request.user,
+            order_id=order_id,
+            send_form=bool(request.POST.get("send_form")),  # the screen always shows the choice
+            form_email=request.POST.get("form_email", "")[:254],
+        )
     except DeskError as exc:
         return _after_post(request, order_id, error=_shown(exc), focus="")
     if request.htmx:

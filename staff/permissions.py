@@ -190,7 +190,9 @@ def is_head_of(actor: Person, *, client_department_id: int | None) -> bool:
 # III.2, III.15; and a client's own price column, which, like its type, decides its prices (III.10)
 CLIENT_FIELDS_OF_HEADS = frozenset({"type", "manager", "price_column", "price_column_reason"})
 CLIENT_FIELDS_OF_FINANCE = frozenset({"credit_limit", "payment_terms_days"})  # III.5, III.9
-CLIENT_FIELDS_OF_THEIR_PEOPLE = frozenset({"name", "region", "address", "phones", "language"})
+CLIENT_FIELDS_OF_THEIR_PEOPLE = frozenset(
+    {"name", "region", "address", "phones", "language", "email", "order_form_by_email"}
+)
 CLIENT_FIELDS = CLIENT_FIELDS_OF_HEADS | CLIENT_FIELDS_OF_FINANCE | CLIENT_FIELDS_OF_THEIR_PEOPLE
 
 
@@ -199,8 +201,9 @@ def may_change_client(
 ) -> bool:
     """Who changes which field of a client: type, manager and a fixed price column, the head of
     its department;
-    credit limit and payment terms, finance; name, region, address, phones and the language of
-    what it receives, its manager or the head of its department. Admins all."""
+    credit limit and payment terms, finance; name, region, address, phones, e-mail, the language
+    of what it receives and whether it gets order forms, its manager or the head of its
+    department. Admins all."""
     if actor.role == ADMIN:
         return True
     if field in CLIENT_FIELDS_OF_FINANCE:

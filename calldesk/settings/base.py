@@ -244,6 +244,9 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: send the documents clients asked for by e-mail (III.18) that a broker down at
     # commit time, or a failed e-mail, left unsent. A client waits a minute more, never forever.
     "reference-sweep": {"task": "calls.tasks.send_pending_references_task", "schedule": 60.0},
+    # Every minute: send the order forms clients get on confirmation (DOMAIN.md, "Around the
+    # job") that a broker down at commit time, or a failed e-mail, left unsent.
+    "order-form-sweep": {"task": "orders.tasks.send_pending_order_forms_task", "schedule": 60.0},
 }
 
 # The push channel to the browser (calldesk.live; django-eventstream): Server-Sent Events, one

@@ -19,7 +19,8 @@ def test_export_lists_confirmed_orders_with_lines_in_constant_queries(
     warehouse = User.objects.get(pk=warehouse.pk)  # no cached permissions
     for n in range(3):
         order = OrderFactory(client=shop, number=f"2026-{n + 1:06d}")
-        OrderLineFactory(order=order, product=ProductFactory(sku=f"S{n}"), quantity=Decimal("2.5"))
+        product = ProductFactory(sku=f"S{n}", name=f"Квас хлебный {n}", unit="бут")
+        OrderLineFactory(order=order, product=product, quantity=Decimal("2.5"))
     OrderFactory(client=shop, status="draft", number=None, confirmed_at=None)
     http = api(warehouse)
     http.get("/api/v1/orders")  # stamps the token's last use
@@ -28,7 +29,16 @@ def test_export_lists_confirmed_orders_with_lines_in_constant_queries(
         body = http.get("/api/v1/orders", {"status": "confirmed", "client": shop.pk}).json()
     assert body["count"] == 3
     assert [o["number"] for o in body["items"]] == ["2026-000003", "2026-000002", "2026-000001"]
-    assert body["items"][0]["lines"] == [{"sku": "S2", "quantity": "2.500", "unit_price": "10.00"}]
+    assert body["items"][0]["lines"] == [
+        {
+            "sku": "S2",
+            "name": "Квас хлебный 2",
+            "unit": "бут",
+            "quantity": "2.500",
+            "unit_price": "10.00",
+            "total": "25.00",
+        }
+    ]
     assert body["items"][0]["client_tax_id"] == shop.tax_id
 
 
