@@ -185,6 +185,7 @@ API: dict[str, Rule] = {
     "GET /call-tasks": allow(*OUTBOUND_ROLES),
     "POST /call-tasks/{task_id}/result": allow(*OUTBOUND_ROLES),
     "GET /reports/operators": allow(*RESULT_READERS, why="an operator: their own row"),
+    "PUT /stock": allow(perms=[WAREHOUSE], why="the warehouse system reports its stock (III.12)"),
 }
 
 

@@ -30,6 +30,7 @@ from orders.api_catalog import router as catalog_router
 from outbound.api import router as outbound_router
 from reports.api import router as reports_router
 from staff.services import authenticate_api_token
+from warehouse.api import router as warehouse_router
 
 
 class BearerToken(HttpBearer):
@@ -146,6 +147,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", calls_router)
 api.add_router("/", outbound_router)
 api.add_router("/", reports_router)
+api.add_router("/", warehouse_router)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -87,6 +87,7 @@ def _seed(
     outbound.seed_task_attempts(desk_rng, operators=desk_operators)
     days_built = reports.seed_reports(today=today)
     orders.seed_type_favourites(today=today)
+    seed_stock(seed=seed)
 
     return SeedReport(
         created=True,
@@ -105,3 +106,26 @@ def _seed(
             "days of reports": days_built,
         },
     )
+
+
+def seed_stock(*, seed: int) -> None:
+    """What the warehouse `main` has of each product (III.12), as its system would have reported
+    it: mostly plenty, one product in twenty sold out, a few down to their last units. Drawn apart
+    from the rest of the data set, so its rows stay the same for the same seed. Every demo order
+    is shipped by `main`, so its open orders reserve some of it."""
+    from decimal import Decimal
+
+    from orders.models import Order, Product
+    from warehouse.models import Stock, Warehouse
+
+    main = Warehouse.objects.filter(code="main").first()
+    if main is None:
+        return
+    Order.objects.filter(warehouse__isnull=True).update(warehouse=main)
+    rng = random.Random(seed + 18)  # nosec B311  # noqa: S311 - demo data, not secrets
+    rows = []
+    for product_id in Product.objects.order_by("pk").values_list("pk", flat=True):
+        draw = rng.random()
+        quantity = 0 if draw < 0.05 else rng.randint(1, 12) if draw < 0.15 else rng.randint(100, 2000)
+        rows.append(Stock(warehouse=main, product_id=product_id, quantity=Decimal(quantity)))
+    Stock.objects.bulk_create(rows, batch_size=1000)

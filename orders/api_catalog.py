@@ -18,7 +18,7 @@ from ninja import Body, Field, Router, Schema, Status
 from pydantic import BeforeValidator
 
 from calldesk.pagination import page_bounds
-from calldesk.schemas import Money, error_responses
+from calldesk.schemas import Money, Quantity, error_responses
 from orders.models import DiscountRule, Source, Special
 from orders.pricelist import upsert_price_list
 from orders.promotions import create_discount_rule, create_special
@@ -79,10 +79,16 @@ class ProductOut(Schema):
     new_until: date | None
     price: Money | None = Field(description="In the column that applies to the client today, else base.")
     column: str | None = Field(description="The column the price is from.")
+    available: Quantity | None = Field(
+        description="What the list's warehouse has available (III.12): its stock less what confirmed "
+        "orders not yet delivered or cancelled reserve, never below 0; null when the warehouse never "
+        "reported the product (not limited)."
+    )
 
 
 class ProductList(Schema):
     count: int
+    warehouse: str | None = Field(description="The code of the warehouse `available` is of.")
     items: list[ProductOut]
 
 
@@ -188,11 +194,15 @@ def list_products(
     active: bool | None = None,
     limit: int = 50,
     offset: int = 0,
+    warehouse: str = "",
 ):
     """Products by name (search: every word, in any order, part of the SKU or name, whatever the
     case, ё or punctuation; SKU digits alone find the SKU), with the price of the column
     that applies to `client` today (III.10; without a client, the base price). `column` names
-    the column each price is from: a product with no price in the client's column shows base."""
+    the column each price is from: a product with no price in the client's column shows base.
+    `available` is of the `warehouse` given (its code; 404 for an unknown one), else of the
+    warehouse serving `client`'s region, else of the default warehouse (`main`); the answer's
+    `warehouse` names it."""
     start, end = page_bounds(limit, offset)
     page = catalog_page(
         on=timezone.localdate(),
@@ -201,9 +211,11 @@ def list_products(
         active=active,
         limit=end - start,
         offset=start,
+        warehouse=warehouse.strip() or None,
     )
     return {
         "count": page.count,
+        "warehouse": page.warehouse,
         "items": [
             {
                 "sku": item.sku,
@@ -215,6 +227,7 @@ def list_products(
                 "new_until": item.new_until,
                 "price": money(item.price),
                 "column": item.column,
+                "available": None if item.available is None else f"{item.available:.3f}",
             }
             for item in page.items
         ],

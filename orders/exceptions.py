@@ -73,6 +73,13 @@ class ProductUnavailable(OrderRuleError):
     default_detail = _("The product is not available.")
 
 
+class InsufficientStock(OrderRuleError):
+    """A line beyond what the order's warehouse has available (III.12); `detail` says how much is."""
+
+    code = "insufficient_stock"
+    default_detail = _("Not enough in stock.")
+
+
 class InvalidStatusChange(OrderRuleError):
     code = "invalid_status_change"
     default_detail = _("The order cannot move to that status.")

@@ -345,6 +345,16 @@ class Order(models.Model):
         _("subtotal at base prices"), max_digits=14, decimal_places=2, default=Decimal("0.00")
     )
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    # The warehouse that serves the client's region and ships the order: what it has in stock
+    # limits the lines, and while confirmed and not delivered the order reserves it (III.12).
+    warehouse = models.ForeignKey(
+        "warehouse.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
     # Delivery (III.12)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     delivery_window = models.CharField(_("time window"), max_length=40, blank=True)

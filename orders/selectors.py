@@ -74,6 +74,8 @@ from staff.permissions import (
     order_reach,
     tracks_every_reachable_order,
 )
+from warehouse.rules import shown_available
+from warehouse.stock import available_of, stock_annotations
 
 
 def _where(reach: OrderReach) -> Q:
@@ -310,10 +312,22 @@ def order_with_lines(*, order_id: int, actor) -> Order:
     Three queries. Raises OrderNotFound, also for an order the actor may not see (III.26)."""
     order = (
         Order.objects.select_related(
-            "client__type", "client__manager", "column", "taken_by", "exception_by", "form_mail"
+            "client__type",
+            "client__manager",
+            "column",
+            "taken_by",
+            "exception_by",
+            "form_mail",
+            "warehouse",
         )
         .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id")),
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("product")
+                # what the order's warehouse has available of each line's product (III.12)
+                .annotate(**stock_annotations(OuterRef("order__warehouse_id"), OuterRef("product_id")))
+                .order_by("id"),
+            ),
             Prefetch("offers", queryset=Offer.objects.select_related("product").order_by("offered_at", "id")),
         )
         .filter(pk=order_id)
@@ -341,7 +355,8 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
     """What to offer on this order: new products, the specials for the client's type, the
     client's traditional products with their usual quantity (its type's when it has no history),
     and assortment advice (what clients of its type buy that it does not). Never a product already
-    in the order or already offered on it. A fixed number of queries (six)."""
+    in the order or already offered on it, nor one its warehouse has none of (III.12). A fixed
+    number of queries (six; seven when the order has a warehouse: what it has available of them)."""
     client = order.client
     taken = set(OrderLine.objects.filter(order=order).values_list("product_id", flat=True))
     taken |= set(Offer.objects.filter(order=order).values_list("product_id", flat=True))
@@ -350,12 +365,12 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
     seen: set[int] = set(taken)
 
     def keep(product_id: int) -> bool:
-        if product_id in seen:
+        if product_id in seen or product_id in sold_out:
             return False
         seen.add(product_id)
         return True
 
-    specials = (
+    specials = list(
         Special.objects.filter(valid_from__lte=on, valid_to__gte=on, product__active=True)
         .filter(Q(client_types__isnull=True) | Q(client_types=client.type_id))
         .exclude(product_id__in=taken)
@@ -363,26 +378,11 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
         .distinct()
         .order_by("valid_to", "id")[: limit_each * 2]
     )
-    for special in specials:
-        if keep(special.product_id) and sum(s.reason == "special" for s in result) < limit_each:
-            note = special.note
-            if special.special_price is not None:
-                note += " " + _("Special price %(price)s.") % {"price": format_money(special.special_price)}
-            result.append(
-                Suggestion(special.product.sku, special.product.name, "special", note, None, special.pk)
-            )
-
-    new_products = (
+    new_products = list(
         Product.objects.filter(active=True, new_until__gte=on)
         .exclude(pk__in=taken)
-        .order_by("-new_until", "name")
-    )[: limit_each * 2]
-    for product in new_products:
-        new_until = product.new_until  # always set here (the filter above); None only to the type
-        if new_until is not None and keep(product.pk) and sum(s.reason == "new" for s in result) < limit_each:
-            note = _("New until %(date)s.") % {"date": date_format(new_until, "SHORT_DATE_FORMAT")}
-            result.append(Suggestion(product.sku, product.name, "new", note, None))
-
+        .order_by("-new_until", "name")[: limit_each * 2]
+    )
     own = _top_products(
         OrderLine.objects.filter(order__client=client), year_ago, exclude=taken, limit=limit_each * 3
     )
@@ -401,6 +401,27 @@ def suggestions_for(*, order: Order, on: date, limit_each: int = 3) -> list[Sugg
         .select_related("product")
         .order_by("rank")[: limit_each * 4]
     ]
+    # III.12: nothing the order's warehouse has none of (a product it never reported is offered).
+    candidates = {special.product_id for special in specials} | {product.pk for product in new_products}
+    candidates |= {row["product_id"] for row in own} | {row["product_id"] for row in by_type}
+    available = available_of(warehouse_id=order.warehouse_id, product_ids=candidates)
+    sold_out = {product_id for product_id, quantity in available.items() if quantity <= 0}
+
+    for special in specials:
+        if keep(special.product_id) and sum(s.reason == "special" for s in result) < limit_each:
+            note = special.note
+            if special.special_price is not None:
+                note += " " + _("Special price %(price)s.") % {"price": format_money(special.special_price)}
+            result.append(
+                Suggestion(special.product.sku, special.product.name, "special", note, None, special.pk)
+            )
+
+    for product in new_products:
+        new_until = product.new_until  # always set here (the filter above); None only to the type
+        if new_until is not None and keep(product.pk) and sum(s.reason == "new" for s in result) < limit_each:
+            note = _("New until %(date)s.") % {"date": date_format(new_until, "SHORT_DATE_FORMAT")}
+            result.append(Suggestion(product.sku, product.name, "new", note, None))
+
     traditional = own or by_type
     for row in traditional:
         if keep(row["product_id"]) and sum(s.reason == "traditional" for s in result) < limit_each:
@@ -476,6 +497,7 @@ class CatalogItem:
     new_until: date | None
     price: Decimal | None
     column: str | None  # the column the price is from: the client's, or base when it has none there
+    available: Decimal | None = None  # in the page's warehouse (III.12); None: not limited
 
 
 @dataclass(frozen=True)
@@ -483,6 +505,7 @@ class CatalogPage:
     count: int
     column: str  # the column that applies to the client now (base without a client)
     items: list[CatalogItem]
+    warehouse: str | None = None  # the code of the warehouse `available` is of
 
 
 def catalog_page(
@@ -493,21 +516,35 @@ def catalog_page(
     active: bool | None = None,
     limit: int = 50,
     offset: int = 0,
+    warehouse: str | None = None,
 ) -> CatalogPage:
     """Products with the price of the column that applies to the client on `on` (III.10; base
     without a client), by name. A product with no price in that column shows its base price.
-    Raises ClientNotFound. Queries: the client and its rules (3), the count, the page, its prices."""
+    Each with what is available in `warehouse` (a code), else in the client's warehouse, else in
+    the default one (III.12). Raises ClientNotFound, NotFound (no such warehouse). Queries: the
+    client and its rules (3), the warehouse, the count, the page, its prices."""
+    from calldesk.errors import NotFound
+    from warehouse.stock import warehouse_by_code, warehouse_for_region
+
     column_code = BASE
+    client = None
     if client_id is not None:
         client = Client.objects.select_related("type").filter(pk=client_id).first()
         if client is None:
             raise ClientNotFound()
         column_code = column_for_client(client=client, on=on).code
+    if warehouse:
+        place = warehouse_by_code(warehouse)
+        if place is None:
+            raise NotFound(_("No warehouse %(code)s.") % {"code": warehouse})
+    else:
+        place = warehouse_for_region(client.region if client is not None else "")
     products = products_matching(search)
     if active is not None:
         products = products.filter(active=active)
     count = products.count()
-    page = products.order_by("name", "id").prefetch_related(
+    page = products.order_by("name", "id").annotate(**stock_annotations(place.pk if place else 0))
+    page = page.prefetch_related(
         Prefetch(
             "prices",
             queryset=Price.objects.filter(column__code__in={BASE, column_code}).select_related("column"),
@@ -530,9 +567,10 @@ def catalog_page(
                 new_until=product.new_until,
                 price=amount,
                 column=code,
+                available=shown_available(product.stock, product.reserved),  # type: ignore[attr-defined]
             )
         )
-    return CatalogPage(count=count, column=column_code, items=items)
+    return CatalogPage(count=count, column=column_code, items=items, warehouse=place.code if place else None)
 
 
 # --- The order-taking screen (III.7, III.12): fixed query counts, whatever the size of the order ---------
@@ -575,20 +613,28 @@ class ProductMatch:
     unit: str
     pack: int
     price: Decimal | None  # at the order's column (its base price when the column has none)
+    available: Decimal | None = None  # in the order's warehouse (III.12); None: not limited
 
 
 def product_matches(*, order_id: int, actor, term: str, limit: int = SEARCH_LIMIT) -> list[ProductMatch]:
     """Up to `limit` active products matching `term` by SKU or name, each with its price at the
     order's current column. Two queries: the order's column (OrderNotFound for an order the
     actor may not see: its column is the client's discount, III.26), the products."""
-    order = visible_orders(actor).filter(pk=order_id).values("column_id").first()
+    order = visible_orders(actor).filter(pk=order_id).values("column_id", "warehouse_id").first()
     if order is None:
         raise OrderNotFound()
     term = term.strip()
     if not term:
         return []
-    products = _matching(term).filter(active=True).annotate(price=price_at(order["column_id"]))[:limit]
-    return [ProductMatch(p.sku, p.name, p.unit, p.pack, p.price) for p in products]
+    products = (
+        _matching(term)
+        .filter(active=True)
+        .annotate(price=price_at(order["column_id"]), **stock_annotations(order["warehouse_id"] or 0))[:limit]
+    )
+    return [
+        ProductMatch(p.sku, p.name, p.unit, p.pack, p.price, shown_available(p.stock, p.reserved))  # type: ignore[attr-defined]
+        for p in products
+    ]
 
 
 def sku_for_entry(text: str) -> str:
@@ -649,6 +695,7 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
     order = order_with_lines(order_id=order_id, actor=actor)
     for line in order.lines.all():
         line.quantity_text = plain_quantity(line.quantity)  # type: ignore[attr-defined]  # for the template
+        line.available = shown_available(line.stock, line.reserved)  # type: ignore[attr-defined]
     if not order.is_editable():
         return OrderScreen(order=order, state=None, offers=[])
     state = draft_state(order=order, actor=actor, on=on)

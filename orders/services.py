@@ -35,6 +35,7 @@ from messaging.services import queue_notice
 from orders.exceptions import (
     RULE_ERRORS,
     ClientHasDebt,
+    InsufficientStock,
     InvalidStatusChange,
     OperatorMayNotTake,
     OrderNotEditable,
@@ -62,6 +63,7 @@ from orders.selectors import (
     delivery_prefill_for,
     draft_state,
     order_facts,
+    plain_quantity,
     price_at,
 )
 from reports.refresh import refresh_after_commit
@@ -77,6 +79,14 @@ from staff.permissions import (
     may_see_order,
     may_start_order_for,
     may_work_on_order,
+)
+from warehouse.rules import beyond_stock, shown_available
+from warehouse.stock import (
+    available_of,
+    backorders_allowed,
+    check_and_lock,
+    stock_annotations,
+    warehouse_for_region,
 )
 
 QUANTITY_PLACES = Decimal("0.001")
@@ -186,6 +196,7 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
     delivery = delivery_prefill_for(client_id=client.pk)  # III.12: where and to whom, as last time
     return Order.objects.create(
         client=client,
+        warehouse=warehouse_for_region(client.region),  # its stock limits the lines (III.12)
         taken_by=actor,
         created_at=timezone.now(),
         column=PriceColumn.objects.get(code=choice.code),
@@ -199,31 +210,41 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
 # --- Lines -----------------------------------------------------------------------------------------
 
 
-def _product_prices(sku: str, column_id: int | None = None) -> QuerySet:
+def _product_prices(sku: str, warehouse_id: int, column_id: int | None = None) -> QuerySet:
     return (
         Product.objects.filter(sku=sku)
-        .annotate(base_amount=base_price(), column_amount=price_at(column_id))
+        .annotate(
+            base_amount=base_price(), column_amount=price_at(column_id), **stock_annotations(warehouse_id)
+        )
         .order_by("pk")
-        .values(*columns(Product), "base_amount", "column_amount")[:1]
+        .values(*columns(Product), "base_amount", "column_amount", "stock", "reserved")[:1]
     )
 
 
-# Each added line reads its product and prices: compiled once (calldesk.prepared), with a column
-# and (an order without one yet) without.
-PRODUCT_AT_COLUMN = Prepared(_product_prices, sku="prepared:no-such-sku", column_id=-190102036)
-PRODUCT_AT_BASE = Prepared(_product_prices, sku="prepared:no-such-sku")
+# Each added line reads its product, prices and stock in its order's warehouse (III.12): compiled
+# once (calldesk.prepared), with a column and (an order without one yet) without.
+PRODUCT_AT_COLUMN = Prepared(
+    _product_prices, sku="prepared:no-such-sku", warehouse_id=-190102037, column_id=-190102036
+)
+PRODUCT_AT_BASE = Prepared(_product_prices, sku="prepared:no-such-sku", warehouse_id=-190102037)
+NO_WAREHOUSE = 0  # no warehouse has this id: the product's stock is not known, so not limited
 
 
-def _product_with_prices(*, sku: str, column_id: int | None) -> tuple[Product, Decimal, Decimal]:
-    """The product, its base price and its price at the order's column (else base). One query."""
+def _product_with_prices(
+    *, sku: str, column_id: int | None, warehouse_id: int | None = None
+) -> tuple[Product, Decimal, Decimal]:
+    """The product, its base price and its price at the order's column (else base), and as
+    `product.available` what its warehouse has available (None: not limited). One query."""
+    warehouse_id = NO_WAREHOUSE if warehouse_id is None else warehouse_id
     if column_id is not None:
-        rows = PRODUCT_AT_COLUMN.run(sku=sku, column_id=column_id)
+        rows = PRODUCT_AT_COLUMN.run(sku=sku, column_id=column_id, warehouse_id=warehouse_id)
     else:
-        rows = PRODUCT_AT_BASE.run(sku=sku)
+        rows = PRODUCT_AT_BASE.run(sku=sku, warehouse_id=warehouse_id)
     product = None
     if rows:
         product = model_from_row(Product, rows[0])
         product.base_amount, product.column_amount = rows[0]["base_amount"], rows[0]["column_amount"]
+        product.available = shown_available(rows[0]["stock"], rows[0]["reserved"])
     if product is None:
         raise ProductNotFound(
             _("No product with SKU %(sku)s.") % {"sku": sku},
@@ -258,6 +279,19 @@ def _reprice(order: Order, *, on: date) -> bool:
     return repriced
 
 
+def _check_stock(product: Product, *, old: Decimal, new: Decimal, available: Decimal | None) -> None:
+    """III.12: a line raised beyond what its warehouse has available is refused, saying how much
+    is, unless backorders are allowed (warehouse.rules.beyond_stock)."""
+    if beyond_stock(old=old, new=new, available=available, backorders=backorders_allowed()):
+        raise InsufficientStock(
+            _("Only %(available)s %(unit)s of %(product)s are available.")
+            % {"available": plain_quantity(available), "unit": product.unit, "product": product.name},
+            errors=[
+                FieldError(field="quantity", detail=_("Available: %(n)s") % {"n": plain_quantity(available)})
+            ],
+        )
+
+
 @dataclass(frozen=True)
 class LineChange:
     order: Order
@@ -271,7 +305,9 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
     order; the cost does not grow with the number of lines."""
     quantity = parse_quantity(quantity)
     order = _locked_draft(order_id, actor)
-    product, base_amount, column_amount = _product_with_prices(sku=sku, column_id=order.column_id)
+    product, base_amount, column_amount = _product_with_prices(
+        sku=sku, column_id=order.column_id, warehouse_id=order.warehouse_id
+    )
     if special_id is not None:
         special_price = Special.objects.filter(pk=special_id).values_list("special_price", flat=True).first()
         if special_price is not None:
@@ -288,6 +324,8 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
             line.special_id = special_id
         elif line.special_id is not None:
             column_amount = line.unit_price  # the line keeps its special price
+    available = product.available  # type: ignore[attr-defined]  # with its prices, in the same query
+    _check_stock(product, old=line.quantity, new=line.quantity + quantity, available=available)
     line.quantity += quantity
     line.unit_price = column_amount
     line.total = line_total(line.quantity, line.unit_price)
@@ -304,9 +342,12 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
 def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineChange:
     quantity = parse_quantity(quantity)
     order = _locked_draft(order_id, actor)
-    line = OrderLine.objects.filter(order=order, pk=line_id).first()
+    line = OrderLine.objects.filter(order=order, pk=line_id).select_related("product").first()
     if line is None:
         raise OrderNotFound(_("No such line in this order."))
+    if quantity > line.quantity and not backorders_allowed():
+        available = available_of(warehouse_id=order.warehouse_id, product_ids=[line.product_id])
+        _check_stock(line.product, old=line.quantity, new=quantity, available=available.get(line.product_id))
     old_total, old_base = line.total, line_total(line.quantity, line.base_price)
     line.quantity = quantity
     line.total = line_total(line.quantity, line.unit_price)
@@ -592,6 +633,29 @@ def confirm_order(
     from orders.order_form import form_recipient
 
     recipient = form_recipient(client=order.client, asked=send_form, email=form_email)
+    # III.12: the stock again, its rows locked to the commit, so that two operators selling the
+    # last units never both confirm them.
+    shortages = check_and_lock(order)
+    if shortages:
+        raise InsufficientStock(
+            " ".join(
+                _("Only %(available)s of %(product)s are available; the order has %(wanted)s.")
+                % {
+                    "available": plain_quantity(s.available),
+                    "product": s.name,
+                    "wanted": plain_quantity(s.wanted),
+                }
+                for s in shortages
+            ),
+            errors=[
+                FieldError(
+                    field="lines",
+                    detail=_("%(product)s: available %(n)s")
+                    % {"product": s.name, "n": plain_quantity(s.available)},
+                )
+                for s in shortages
+            ],
+        )
     now = timezone.now()
     # The client's last order day, for the nightly dormant list (III.16); its row is locked.
     Client.objects.filter(pk=order.client_id).update(last_order_on=timezone.localtime(now).date())

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "calls",
     "outbound",
     "reports",
+    "warehouse",
     "demo",
 ]
 
@@ -280,6 +281,11 @@ CALL_TASK_MAX_ATTEMPTS = 3
 
 # III.7: an order is not confirmed before this many extra items were offered.
 ORDER_OFFERS_REQUIRED = 3
+
+# III.12: stock. An order line may go beyond what its warehouse has available only when this
+# allows backorders; a client's region with no warehouse of its own is served by this one.
+CALLDESK_ALLOW_BACKORDERS = False
+CALLDESK_DEFAULT_WAREHOUSE = "main"
 
 # How old the last worker heartbeat may be before /health calls the worker stale.
 WORKER_HEARTBEAT_STALE_SECONDS = 180

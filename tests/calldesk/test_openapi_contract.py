@@ -91,6 +91,9 @@ AREAS: dict[str, set[tuple[str, str]]] = {
     "reports": {
         ("GET", "/reports/operators"),
     },
+    "warehouse": {
+        ("PUT", "/stock"),
+    },
 }
 
 
@@ -874,3 +877,33 @@ def test_report_bodies(desk, contract):
     )
     contract.call(desk.http["commercial"], "GET", "/reports/operators", 403)
     contract.assert_called("reports")
+
+
+def test_warehouse_bodies(desk, contract):
+    """PUT /stock (III.12): the admin's report is counted; a bad row is a 400 naming its row."""
+    from warehouse.models import Warehouse
+
+    Warehouse.objects.create(code="podolsk", name="Склад Подольск")
+    stored = contract.call(
+        desk.http["admin"],
+        "PUT",
+        "/stock",
+        200,
+        body=[
+            {"sku": "KV-015", "warehouse": "main", "quantity": 120},
+            {"sku": "CH-150", "warehouse": "Склад Подольск", "quantity": "36.500"},
+        ],
+    )
+    assert stored == {"created": 2, "updated": 0}
+    refused = contract.call(
+        desk.http["admin"],
+        "PUT",
+        "/stock",
+        400,
+        body=[{"sku": "KV-015", "warehouse": "main", "quantity": -1}],
+    )
+    assert [(error["row"], error["field"]) for error in refused["errors"]] == [(0, "quantity")]
+    contract.call(desk.http["operator"], "PUT", "/stock", 403, body=[])
+    products = contract.call(desk.http["operator"], "GET", "/products", 200, query={"search": "квас"})
+    assert (products["warehouse"], [item["available"] for item in products["items"]]) == ("main", ["120.000"])
+    contract.assert_called("warehouse")

@@ -116,6 +116,7 @@ def test_products_show_the_column_price_for_a_client_whose_type_has_a_rule(api, 
     assert response.status_code == 200
     assert response.json() == {
         "count": 2,
+        "warehouse": "main",  # the default warehouse serves the client's region (III.12)
         "items": [
             {
                 "sku": "COLA",
@@ -127,6 +128,7 @@ def test_products_show_the_column_price_for_a_client_whose_type_has_a_rule(api, 
                 "new_until": None,
                 "price": "45.50",
                 "column": "column_3",
+                "available": None,  # the warehouse never reported it: not limited
             },
             {
                 "sku": "TEA",
@@ -138,6 +140,7 @@ def test_products_show_the_column_price_for_a_client_whose_type_has_a_rule(api, 
                 "new_until": "2027-01-31",
                 "price": "12.00",
                 "column": "base",
+                "available": None,
             },
         ],
     }
@@ -200,8 +203,9 @@ def test_products_list_runs_in_a_constant_number_of_queries(count, api, operator
     http = api(operator)
     http.get("/api/v1/products")  # the token's first use is recorded once
 
-    # token and user, client with type, rules, their client types, count, page, prices
-    with django_assert_num_queries(7):
+    # token and user, client with type, rules, their client types, the client's warehouse (III.12),
+    # count, page (with its stock), prices
+    with django_assert_num_queries(8):
         response = http.get("/api/v1/products", {"client": shop.pk})
 
     assert len(response.json()["items"]) == count

@@ -66,13 +66,14 @@ def test_suggestions_and_confirm_are_the_same_queries_on_a_short_and_a_long_orde
 ):
     order_id = long_order(http, shop, lines)
     rebuild_type_favourites(on=timezone.localdate())
-    with django_assert_num_queries(10):  # the token and role, the order with its lines, the suggestions
+    # the token and role, the order with its lines, the suggestions (none: so no stock to read)
+    with django_assert_num_queries(10):
         assert http.get(f"/api/v1/orders/{order_id}/suggestions").status_code == 200
     offer_three(http, order_id)
     http.patch(f"/api/v1/orders/{order_id}", ready_terms(), content_type=JSON)
-    # the idempotency key, the locks, every rule of the confirm, the number, the manager's
-    # notice in the outbox, and the answer
-    with django_assert_num_queries(22):
+    # the idempotency key, the locks, every rule of the confirm, the stock rows locked (III.12),
+    # the number, the manager's notice in the outbox, and the answer
+    with django_assert_num_queries(23):
         confirmed = http.post(
             f"/api/v1/orders/{order_id}/confirm", headers={"Idempotency-Key": str(uuid.uuid4())}
         )

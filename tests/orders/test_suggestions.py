@@ -97,8 +97,9 @@ def test_suggestions_run_in_constant_queries(
     order = start_order(actor=operator, client_id=shop.pk)
     for sku in ["COLA", "KVASS", "CHIPS", "MILK"][:lines]:
         add_line(actor=operator, order_id=order.pk, sku=sku, quantity="1")
-    # lines, offers, specials, new products, the client's history, its type's
-    with django_assert_num_queries(6):
+    # lines, offers, specials, new products, the client's history, its type's, and what the
+    # order's warehouse (`main`) has available of them (III.12)
+    with django_assert_num_queries(7):
         suggestions_for(order=order, on=timezone.localdate())
 
 
