@@ -312,6 +312,7 @@ def api_operations() -> list[tuple[str, str]]:
 SCHEMA = "schema"  # the strategy is derived from the operation's OpenAPI description
 ROWS_RECEIVABLE = "rows:receivable"
 ROWS_PRICE_LIST = "rows:price-list"
+ROWS_STOCK = "rows:stock"
 
 # Each operation and how its input is built. A new operation fails the coverage test until it is
 # named here (and a loosely typed body gets a row strategy of its own).
@@ -354,9 +355,19 @@ API_STRATEGIES: dict[tuple[str, str], str] = {
     ("GET", "/call-tasks"): SCHEMA,
     ("POST", "/call-tasks/{task_id}/result"): SCHEMA,
     ("GET", "/reports/operators"): SCHEMA,
+    ("PUT", "/stock"): ROWS_STOCK,
 }
 
 ROW_SCHEMAS = {
+    ROWS_STOCK: {
+        "type": "object",
+        "required": ["sku", "warehouse", "quantity"],
+        "properties": {
+            "sku": {"type": "string"},
+            "warehouse": {"type": "string"},
+            "quantity": {"type": "string"},
+        },
+    },
     ROWS_RECEIVABLE: {
         "type": "object",
         "required": ["document", "client_tax_id", "issued_on", "due_on", "amount"],
