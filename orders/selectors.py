@@ -192,8 +192,8 @@ def column_for_client(*, client: Client, base_subtotal: Decimal = Decimal("0.00"
     """The price column that applies to `client` for an order of `base_subtotal` (III.10). A
     client with a fixed column reads no discount rule: one query for the column (none when it is
     loaded with the client), where the rules take two."""
-    if client.price_column_id is not None:
-        column = client.price_column
+    column = client.price_column if client.price_column_id is not None else None
+    if column is not None:
         return choose_column(
             rules=[],
             client_type_code="",
