@@ -50,7 +50,7 @@ from calls.models import Call
 from calls.services import register_call
 from clients.models import Client
 from clients.selectors import debt_of
-from orders.models import ConfirmRequest, Order, Product
+from orders.models import ConfirmRequest, Order, OrderLine, Product
 from orders.rules import next_working_day
 from orders.services import add_line, record_offer, set_terms, start_order
 from outbound.models import CallList
@@ -177,7 +177,9 @@ def open_drafts(c: Cast, count: int, lines: int, rng: random.Random) -> list[int
 
 
 def ready_to_confirm(c: Cast, order_id: int, rng: random.Random) -> None:
-    for sku in rng.sample(c.skus, 3):
+    # III.7: an offer is of a product not on the order (already_in_order otherwise)
+    on_order = set(OrderLine.objects.filter(order_id=order_id).values_list("product__sku", flat=True))
+    for sku in rng.sample([sku for sku in c.skus if sku not in on_order], 3):
         record_offer(actor=c.operator, order_id=order_id, sku=sku, outcome="declined", reason="bench")
     set_terms(
         actor=c.operator,
@@ -566,7 +568,10 @@ def measure_load(c: Cast) -> list[Figure]:
                     )
                     with lock:
                         created.append(order["id"])
-                    for sku in mine.sample(c.skus, 5):
+                    # five lines and three offers of eight different products: an offer is of a
+                    # product not on the order (III.7, already_in_order otherwise)
+                    picked = mine.sample(c.skus, 8)
+                    for sku in picked[:5]:
                         step(
                             "add a line",
                             "POST",
@@ -574,7 +579,7 @@ def measure_load(c: Cast) -> list[Figure]:
                             {"sku": sku, "quantity": "2"},
                         )
                     step("suggestions", "GET", f"/api/v1/orders/{order['id']}/suggestions")
-                    for sku in mine.sample(c.skus, 3):
+                    for sku in picked[5:]:
                         step(
                             "offer",
                             "POST",

@@ -5,7 +5,7 @@ their code and words from `orders.rules` (`Missing`, `MISSING_WORDS`), as the or
 from django.utils.translation import gettext_lazy as _
 
 from calldesk.errors import DeskError, InvalidInput, NotFound
-from orders.rules import MISSING_WORDS, Missing
+from orders.rules import ALREADY_IN_ORDER, MISSING_WORDS, Missing
 
 
 class InvalidPriceList(InvalidInput):
@@ -78,6 +78,16 @@ class InsufficientStock(OrderRuleError):
 
     code = "insufficient_stock"
     default_detail = _("Not enough in stock.")
+
+
+class AlreadyInOrder(OrderRuleError):
+    """III.7: an offer of a product the order already has does not count (`rules.offer_refusal`)."""
+
+    code = ALREADY_IN_ORDER
+    default_detail = _(
+        "This product is already on the order: an offer is of something beyond what the client has "
+        "ordered (III.7)."
+    )
 
 
 class InvalidStatusChange(OrderRuleError):

@@ -135,6 +135,30 @@ def delivery_prefill(*, last_order: Delivery | None, default: Delivery | None) -
     return default or Delivery("", "", "")
 
 
+# --- III.7: what counts as an offer -----------------------------------------------------------------
+
+ALREADY_IN_ORDER = "already_in_order"
+
+
+def offer_refusal(*, on_order: bool, offered_before: bool) -> str | None:
+    """III.7: an offer is of an item beyond what the client has already ordered, so it counts only
+    for a product not on the order when it is offered. An offer made before (which, accepted, put
+    the product on the order) may be recorded again. The code of the refusal, or None. Every door
+    that records an offer (the screen, the API) asks this through `orders.services.record_offer`."""
+    if on_order and not offered_before:
+        return ALREADY_IN_ORDER
+    return None
+
+
+def hand_added_is_accepted_offer(*, suggested: bool, offer_outcome: str | None) -> bool:
+    """III.7: a product the operator adds by hand (not through the offer's buttons) counts as an
+    accepted offer when it was suggested for the order and not offered yet, or when the client
+    had declined it and takes it after all. A product the client asked for itself never does."""
+    if offer_outcome is None:
+        return suggested
+    return offer_outcome == "declined"
+
+
 # --- What stands between a draft and its confirmation --------------------------------------------
 
 

@@ -14,12 +14,12 @@ door (III.14, III.26). The confirmation itself is on the order (`confirmed_at`, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -34,6 +34,7 @@ from clients.selectors import debt_of
 from messaging.services import queue_notice
 from orders.exceptions import (
     RULE_ERRORS,
+    AlreadyInOrder,
     ClientHasDebt,
     InsufficientStock,
     InvalidStatusChange,
@@ -55,8 +56,9 @@ from orders.models import (
     PriceColumn,
     Product,
     Special,
+    TypeFavourite,
 )
-from orders.rules import ZERO, line_total
+from orders.rules import ZERO, hand_added_is_accepted_offer, line_total, offer_refusal
 from orders.selectors import (
     base_price,
     column_for_client,
@@ -65,6 +67,7 @@ from orders.selectors import (
     order_facts,
     plain_quantity,
     price_at,
+    suggestions_for,
 )
 from reports.refresh import refresh_after_commit
 from staff.models import User
@@ -299,10 +302,78 @@ class LineChange:
     repriced: bool = False  # the column changed: every line has a new price (III.10)
 
 
+def _offer_of_hand_added(*, actor: User, order: Order, product: Product, quantity: Decimal, on: date) -> None:
+    """III.7: a product added by hand that was suggested for the order (or declined, and taken
+    after all) counts as an accepted offer (`rules.hand_added_is_accepted_offer`). Called before
+    the new line is saved, so the suggestions are those the operator saw. One query for a product
+    none of the suggestions could name (a special for the client's type, new, a favourite of its
+    type, bought by the client in the year); the suggestions' seven more for one they could."""
+    client = order.client
+    facts = (
+        Product.objects.filter(pk=product.pk)
+        .annotate(
+            offer_outcome=Subquery(
+                Offer.objects.filter(order=order, product=OuterRef("pk")).values("outcome")[:1]
+            ),
+            special=Exists(
+                Special.objects.filter(product=OuterRef("pk"), valid_from__lte=on, valid_to__gte=on).filter(
+                    Q(client_types__isnull=True) | Q(client_types=client.type_id)
+                )
+            ),
+            favourite=Exists(
+                TypeFavourite.objects.filter(client_type_id=client.type_id, product=OuterRef("pk"))
+            ),
+            bought=Exists(
+                OrderLine.objects.filter(
+                    product=OuterRef("pk"),
+                    order__client_id=client.pk,
+                    order__status__in=Order.Status.SOLD,
+                    order__confirmed_at__gte=timezone.now() - timedelta(days=365),
+                )
+            ),
+        )
+        .values("offer_outcome", "special", "favourite", "bought")
+        .get()
+    )
+    outcome = facts["offer_outcome"]
+    kind = None
+    if outcome is None and (
+        facts["special"]
+        or facts["favourite"]
+        or facts["bought"]
+        or (product.new_until is not None and product.new_until >= on)
+    ):
+        kind = next((s.reason for s in suggestions_for(order=order, on=on) if s.sku == product.sku), None)
+    if not hand_added_is_accepted_offer(suggested=kind is not None, offer_outcome=outcome):
+        return
+    if outcome is None:
+        Offer.objects.create(
+            order=order,
+            product=product,
+            kind=kind or Offer.Reason.OTHER,  # always named here: it was suggested
+            outcome=Offer.Outcome.ACCEPTED,
+            quantity=quantity,
+            offered_by=actor,
+        )
+    else:
+        Offer.objects.filter(order=order, product=product).update(
+            outcome=Offer.Outcome.ACCEPTED, quantity=quantity, reason=""
+        )
+
+
 @transaction.atomic
-def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int | None = None) -> LineChange:
+def add_line(
+    *,
+    actor: User,
+    order_id: int,
+    sku: str,
+    quantity,
+    special_id: int | None = None,
+    offered: bool = False,
+) -> LineChange:
     """Add a product to a draft (a product already in it gets the quantity added). Locks the
-    order; the cost does not grow with the number of lines."""
+    order; the cost does not grow with the number of lines. A new line added by hand (`offered`
+    false: not through an offer) of a suggested product records the accepted offer (III.7)."""
     quantity = parse_quantity(quantity)
     order = _locked_draft(order_id, actor)
     product, base_amount, column_amount = _product_with_prices(
@@ -313,6 +384,7 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
         if special_price is not None:
             column_amount = special_price
     line = OrderLine.objects.filter(order=order, product=product).first()
+    is_new = line is None
     if line is None:
         line = OrderLine(
             order=order, product=product, quantity=ZERO, base_price=base_amount, special_id=special_id
@@ -326,6 +398,10 @@ def add_line(*, actor: User, order_id: int, sku: str, quantity, special_id: int 
             column_amount = line.unit_price  # the line keeps its special price
     available = product.available  # type: ignore[attr-defined]  # with its prices, in the same query
     _check_stock(product, old=line.quantity, new=line.quantity + quantity, available=available)
+    if is_new and not offered:  # before the line is saved: the suggestions the operator saw
+        _offer_of_hand_added(
+            actor=actor, order=order, product=product, quantity=quantity, on=timezone.localdate()
+        )
     line.quantity += quantity
     line.unit_price = column_amount
     line.total = line_total(line.quantity, line.unit_price)
@@ -388,7 +464,9 @@ def record_offer(
     kind: str = "other",
 ) -> Offer:
     """Record an extra item offered; an accepted one adds its line (with `quantity`, by default
-    the pack or one). A declined one needs a reason. Offering a product again updates the offer."""
+    the pack or one). A declined one needs a reason. Offering a product again updates the offer.
+    A product already on the order, and not offered on it before, is refused with AlreadyInOrder
+    (III.7: it would not be an offer beyond what the client ordered; `rules.offer_refusal`)."""
     if outcome not in Offer.Outcome.values:
         raise InvalidInput(
             _("The outcome is accepted or declined."),
@@ -403,11 +481,26 @@ def record_offer(
             errors=[FieldError(field="reason", detail=_("Required when declined."))],
         )
     order = _locked_draft(order_id, actor)
-    product = Product.objects.filter(sku=sku).first()
+    product = (
+        Product.objects.filter(sku=sku)
+        .annotate(
+            on_order=Exists(OrderLine.objects.filter(order=order, product=OuterRef("pk"))),
+            offered_before=Exists(Offer.objects.filter(order=order, product=OuterRef("pk"))),
+        )
+        .first()
+    )
     if product is None:
         raise ProductNotFound(
             _("No product with SKU %(sku)s.") % {"sku": sku},
             errors=[FieldError(field="sku", detail=_("Unknown SKU."))],
+        )
+    if offer_refusal(on_order=product.on_order, offered_before=product.offered_before):
+        raise AlreadyInOrder(
+            _(
+                "%(product)s is already on the order: an offer is of something beyond what the "
+                "client has ordered (III.7)."
+            )
+            % {"product": product.name}
         )
     amount = parse_quantity(quantity) if quantity not in (None, "") else None
     offer, _created = Offer.objects.update_or_create(
@@ -436,6 +529,7 @@ def record_offer(
             sku=sku,
             quantity=amount or Decimal(product.pack or 1),
             special_id=special,
+            offered=True,
         )
     return offer
 

@@ -50,9 +50,9 @@ def test_adding_a_line_is_the_same_queries_on_a_short_and_a_long_order(
     http, shop, lines, django_assert_num_queries
 ):
     order_id = long_order(http, shop, lines)
-    # the token with its user and role; the service's 8 (see test_order_intake) and its
+    # the token with its user and role; the service's 9 (see test_order_intake) and its
     # savepoint pair; the answer's draft state: the client's debt, the line and offer counts
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         body = http.post(
             f"/api/v1/orders/{order_id}/lines", {"sku": "TEA", "quantity": "1"}, content_type=JSON
         )
