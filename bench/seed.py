@@ -111,7 +111,13 @@ LIMITS = [None, 0, 3_000_000, 5_000_000, 10_000_000, 20_000_000, 30_000_000, 50_
 KEY_LIMITS = [None, None, 100_000_000, 200_000_000, 500_000_000]
 TERMS = [0, 7, 14, 14, 21, 30]
 CARRIERS = ["DelLin", "PEK", "Baikal-Service", "own truck"]
-CANCEL_REASONS = ["client changed their mind", "duplicate order", "goods out of stock", "debt found late"]
+# (code, note): the codes of orders.models.CancelReason (section VI), with the words beside them
+CANCEL_REASONS = [
+    ("client_refused", "client changed their mind"),
+    ("duplicate", "duplicate order"),
+    ("out_of_stock", "goods out of stock"),
+    ("other", "debt found late"),
+]
 DECLINED = ["prices too high", "enough stock", "buys elsewhere now", "call next week", "closed for repairs"]
 TRANSFER_REASONS = ["key client: to the key-account manager", "client asks for the manager", "debt"]
 
@@ -773,11 +779,11 @@ class _Loader:
                 if rng.random() < 0.02:
                     status = "cancelled"
                     changed = self.at(day, confirmed + rng.randint(600, 10_800))
-                    reason = rng.choice(CANCEL_REASONS)
+                    code, reason = rng.choice(CANCEL_REASONS)
                 else:
                     if client.last_order is None or day > client.last_order:
                         client.last_order = day
-                    reason = ""
+                    code, reason = "", ""
                     if age <= 2:
                         status, changed = "confirmed", self.at(day, confirmed)
                     else:
@@ -798,7 +804,7 @@ class _Loader:
                     f"{self.at(day, confirmed)}\t{cents(total)}\t{day_str[delivery]}\t\t{client.id}\t"
                     f"{taken_by}\t{column_ids[column]}\t{cents(base_total)}\t{reason}\t{carrier}\t"
                     f"{self.column_reason[column]}\t{client.address}\t10:00-18:00\t\\N\t\\N\t\t{terms}\t"
-                    f"{client.contact}\t{client.contact_phone}\t{changed}\n"
+                    f"{client.contact}\t{client.contact_phone}\t{changed}\t{code}\n"
                 )
 
         self.column_reason = [
@@ -816,7 +822,7 @@ class _Loader:
             "client_id", "taken_by_id", "column_id", "base_subtotal", "cancel_reason", "carrier",
             "column_reason", "delivery_address", "delivery_window", "exception_at", "exception_by_id",
             "exception_reason", "fulfilment", "payment_form", "pickup_at", "shipping_address",
-            "receiver_name", "receiver_phone", "status_changed_at",
+            "receiver_name", "receiver_phone", "status_changed_at", "cancel_code",
         ]  # fmt: skip
         orders = copy_rows(Order._meta.db_table, cols, order_rows)
         for year, last_value in sequences.items():

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +25,7 @@ from calldesk.importing import FileImportAdmin
 from calldesk.money import format_money
 from calldesk.screen_input import LOCAL_AMOUNTS, LocalDecimalField
 from orders.models import (
+    CancelReason,
     DiscountRule,
     Order,
     OrderChange,
@@ -51,6 +53,7 @@ from orders.promotions import (
     validate_special,
 )
 from orders.rules import BASE
+from orders.services import change_status
 from staff.permissions import may_edit_price_list
 
 
@@ -476,18 +479,69 @@ class OrderChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("changed_by")
 
 
+class CancelOrdersForm(forms.Form):
+    """Why the selected orders are cancelled: a code (section VI) and a note."""
+
+    code = forms.ChoiceField(label=gettext_lazy("Why"), choices=[("", "—"), *CancelReason.choices])
+    reason = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Required for “Other”."),
+    )
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
     """Orders change only through the services (and their screens and API): read here, with
-    their history."""
+    their history. The one change made here, cancelling, goes through `change_status` with its
+    reason code like every other door."""
 
-    list_display = ["number", "client", "status", "confirmed_at", "total", "taken_by"]
-    list_filter = ["status"]
+    list_display = ["number", "client", "status", "cancel_code", "confirmed_at", "total", "taken_by"]
+    list_filter = ["status", "cancel_code"]
     list_select_related = ["client", "taken_by"]
     search_fields = ["number", "client__name"]
     raw_id_fields = ["client", "taken_by"]
     inlines = [OrderLineInline, OrderChangeInline]
     date_hierarchy = "created_at"
+    actions = ["cancel"]
+
+    @admin.action(description=gettext_lazy("Cancel the selected orders"), permissions=["view"])
+    def cancel(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        """Asks why (the code and a note) on a page of its own, then cancels each order through
+        the service, which checks who may and what may be cancelled."""
+        form = CancelOrdersForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Why are these orders cancelled?"),
+                "opts": self.opts,
+                "orders": list(queryset.select_related("client")),
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/orders/order/cancel.html", context)
+        cancelled, refused = [], []
+        for order in queryset.order_by("pk"):
+            try:
+                change_status(
+                    actor=request.user,
+                    order_id=order.pk,
+                    status=Order.Status.CANCELLED,
+                    code=form.cleaned_data["code"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DeskError as error:
+                refused.append(f"{order}: {error}")
+            else:
+                cancelled.append(str(order))
+        if cancelled:
+            self.message_user(
+                request, _("Cancelled: %(orders)s.") % {"orders": ", ".join(cancelled)}, messages.SUCCESS
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+        return None
 
 
 @admin.register(OrderChange)

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator
 from calldesk.errors import FieldError, InvalidInput
 from calldesk.pagination import page_bounds
 from calldesk.schemas import DateText, DateTimeText, Money, Quantity, error_responses, one_of
-from orders.models import Fulfilment, Order, PaymentForm
+from orders.models import CancelReason, Fulfilment, Order, PaymentForm
 from orders.selectors import (
     draft_state,
     offers_required,
@@ -106,9 +106,15 @@ class ReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
 
 
+CancelCode = one_of(*CancelReason.values)
+
+
 class StatusIn(Schema):
     status: Literal["in_fulfilment", "delivered", "cancelled"]
-    reason: str = Field(default="", max_length=300)
+    code: CancelCode | None = Field(
+        default=None, description="Why the order is cancelled: required to cancel (section VI)."
+    )
+    reason: str = Field(default="", max_length=300, description="A note; required with the code `other`.")
 
 
 SuggestionReason = one_of("new", "special", "traditional", "assortment")
@@ -167,6 +173,12 @@ class OrderExceptionOut(Schema):
     reason: str
 
 
+class OrderCancellationOut(Schema):
+    code: CancelCode
+    reason: str
+    operators_mistake: bool = Field(description="Counts as the operator's error in the reports (section VI).")
+
+
 class OrderHeadOut(Schema):
     """Everything an order reads but its lines."""
 
@@ -187,6 +199,9 @@ class OrderHeadOut(Schema):
     notes: str
     exception: OrderExceptionOut | None
     confirmed_at: DateTimeText | None
+    cancellation: OrderCancellationOut | None = Field(
+        default=None, description="A cancelled order's reason code and note; null otherwise."
+    )
     lines_count: int
     headroom: Money | None = Field(
         default=None,
@@ -297,6 +312,13 @@ def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
             "reason": order.exception_reason,
         },
         "confirmed_at": order.confirmed_at.isoformat() if order.confirmed_at else None,
+        "cancellation": None
+        if order.status != Order.Status.CANCELLED
+        else {
+            "code": order.cancel_code or CancelReason.OTHER,
+            "reason": order.cancel_reason,
+            "operators_mistake": CancelReason(order.cancel_code or CancelReason.OTHER).is_operators_mistake,
+        },
     }
     if order.is_editable():
         state = draft_state(order=order, actor=actor, on=timezone.localdate())
@@ -449,7 +471,13 @@ def post_exception(request: HttpRequest, order_id: int, payload: ReasonIn):
     "/orders/{order_id}/status", response={200: OrderOut, **error_responses(404, 409)}, exclude_unset=True
 )
 def post_status(request: HttpRequest, order_id: int, payload: StatusIn):
-    change_status(actor=request.auth, order_id=order_id, status=payload.status, reason=payload.reason)
+    change_status(
+        actor=request.auth,
+        order_id=order_id,
+        status=payload.status,
+        reason=payload.reason,
+        code=payload.code or "",
+    )
     return order_out(order_id, request.auth)
 
 

@@ -310,6 +310,28 @@ class Fulfilment(models.TextChoices):
     SHIPPING = "shipping", _("Shipping")
 
 
+class CancelReason(models.TextChoices):
+    """Why an order was cancelled (section VI: errors as the job means them). Every door that
+    cancels (the screen, the API, admin) takes one of these codes, with free text beside it."""
+
+    OUT_OF_STOCK = "out_of_stock", _("Out of stock")
+    CLIENT_REFUSED = "client_refused", _("The client refused")
+    PRICE_ERROR = "price_error", _("Price error in the price list")
+    WRONG_QUANTITY = "wrong_quantity", _("Wrong quantity taken")
+    WRONG_PRODUCT = "wrong_product", _("Wrong product taken")
+    WRONG_TERMS = "wrong_terms", _("Wrong delivery terms taken")
+    DUPLICATE = "duplicate", _("Duplicate order")
+    OTHER = "other", _("Other")
+
+    # The operator's own mistakes: only these count as the operator's errors in the reports
+    # (section VI). Stock, the client's change of mind and the price list are not the operator's.
+    OPERATORS_MISTAKES = nonmember(frozenset({"wrong_quantity", "wrong_product", "wrong_terms", "duplicate"}))
+
+    @property
+    def is_operators_mistake(self) -> bool:
+        return self.value in CancelReason.OPERATORS_MISTAKES
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -380,7 +402,10 @@ class Order(models.Model):
     )
     exception_at = models.DateTimeField(_("exception authorised at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    cancel_code = models.CharField(
+        _("cancellation reason"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    cancel_reason = models.CharField(_("cancellation note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

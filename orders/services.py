@@ -45,6 +45,7 @@ from orders.exceptions import (
     ProductUnavailable,
 )
 from orders.models import (
+    CancelReason,
     ConfirmRequest,
     Fulfilment,
     Offer,
@@ -850,12 +851,28 @@ NEXT_STATUSES: dict[str, set[str]] = {
 }
 
 
+def _cancel_code(code: str, note: str) -> str:
+    """A cancellation's reason code (section VI: `CancelReason`, whose flag says whether it is
+    the operator's own mistake); "other" needs the note to say what."""
+    if code not in CancelReason.values:
+        raise InvalidInput(
+            _("Choose why the order is cancelled."),
+            errors=[FieldError(field="code", detail=", ".join(CancelReason.values))],
+        )
+    if code == CancelReason.OTHER and not note:
+        raise InvalidInput(
+            _("Say why the order is cancelled."), errors=[FieldError(field="reason", detail=_("Required."))]
+        )
+    return code
+
+
 @transaction.atomic
-def change_status(*, actor: User, order_id: int, status: str, reason: str = "") -> Order:
-    """Move an order along: confirmed → in fulfilment → delivered, or cancelled (with a reason).
-    The client's manager, a head, an admin, or the warehouse's token (permission). Locks the
-    order; records the change (old, new status and the reason) in its history. Raises
-    OrderNotFound, Forbidden, InvalidStatusChange, InvalidInput (a cancellation without reason)."""
+def change_status(*, actor: User, order_id: int, status: str, reason: str = "", code: str = "") -> Order:
+    """Move an order along: confirmed → in fulfilment → delivered, or cancelled with a reason code
+    (`CancelReason`) and a note (required for "other"). The client's manager, a head, an admin, or
+    the warehouse's token (permission). Locks the order; records the change (old, new status, the
+    code and the note) in its history. Raises OrderNotFound, Forbidden, InvalidStatusChange,
+    InvalidInput (a cancellation without its code)."""
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("client__type")
@@ -873,16 +890,16 @@ def change_status(*, actor: User, order_id: int, status: str, reason: str = "") 
             % {"current": order.get_status_display(), "status": status}
         )
     reason = _text(reason, "reason", 300)
-    if status == Order.Status.CANCELLED and not reason:
-        raise InvalidInput(
-            _("Say why the order is cancelled."), errors=[FieldError(field="reason", detail=_("Required."))]
-        )
+    cancelling = status == Order.Status.CANCELLED
+    if cancelling:
+        order.cancel_code = _cancel_code(code, reason)
+        order.cancel_reason = reason
     old_status = order.status
     order.status = status
     order.status_changed_at = timezone.now()
-    order.cancel_reason = reason if status == Order.Status.CANCELLED else order.cancel_reason
-    order.save(update_fields=["status", "status_changed_at", "cancel_reason"])
-    _record_change(order, OrderChange.Field.STATUS, old_status, status, actor=actor, reason=reason)
+    order.save(update_fields=["status", "status_changed_at", "cancel_code", "cancel_reason"])
+    recorded = f"{code}: {reason}" if cancelling and reason else (code if cancelling else reason)
+    _record_change(order, OrderChange.Field.STATUS, old_status, status, actor=actor, reason=recorded)
     return order
 
 

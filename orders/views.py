@@ -17,7 +17,7 @@ from calldesk.access import next_url
 from calldesk.errors import DeskError
 from orders.exceptions import OrderNotFound
 from orders.forms import LineForm, LineQuantityForm, OfferForm, StartOrderForm, TermsForm
-from orders.models import Offer, Order
+from orders.models import CancelReason, Offer, Order
 from orders.rules import next_working_day
 from orders.selectors import (
     OrderScreen,
@@ -49,7 +49,13 @@ def my_orders(request: HttpRequest) -> HttpResponse:
         status = ""
     page = orders_of_manager(actor=request.user, status=status, page=request.GET.get("page", 1))
     template = "orders/my_orders.html" + ("#order-list" if request.htmx else "")
-    return render(request, template, {"page": page, "status": status, "statuses": Order.Status.choices})
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": Order.Status.choices,
+        "cancel_reasons": CancelReason.choices,
+    }
+    return render(request, template, context)
 
 
 def price_list(request: HttpRequest) -> HttpResponse:
@@ -285,6 +291,7 @@ def order_status(request: HttpRequest, order_id: int) -> HttpResponse:
             order_id=order_id,
             status=request.POST.get("status", ""),
             reason=request.POST.get("reason", ""),
+            code=request.POST.get("code", ""),
         )
     except DeskError as error:
         messages.error(request, _shown(error))

@@ -50,7 +50,9 @@ class OperatorDayOut(Schema):
     transfers: int
     dormant_called: int
     dormant_reordered: int
-    errors: int = Field(description="Orders cancelled after confirmation.")
+    errors: int = Field(
+        description="Orders cancelled after confirmation for the operator's own mistake (section VI)."
+    )
     exceptions: int = Field(description="Orders confirmed past the debt check (III.6).")
     score: Score | None = Field(description="null on a day without orders.")
 

@@ -11,7 +11,9 @@ What counts on day D (TIME_ZONE):
   started that day and wrapped up;
 - an order, on the day it was confirmed, whatever happened to it later, and its value and lines;
 - an offer (III.7), on the day it was made, on whatever order;
-- an error, on the day an order confirmed earlier was cancelled (section VI);
+- an error, on the day an order confirmed earlier was cancelled for the operator's own mistake
+  (section VI: `orders.models.CancelReason.OPERATORS_MISTAKES`; out of stock, the client's change
+  of mind or a price-list error are nobody's error at the desk);
 - a dormant client called (III.16), once per client an operator recorded a result for that day;
 - a dormant client reactivated, on the day of its first confirmed order after an operator's call
   from the dormant list within `REPORT_REACTIVATION_DAYS` before it, credited to the operator of
@@ -35,7 +37,7 @@ from django.utils import timezone
 
 from calls.models import Call
 from clients.rules import Handler
-from orders.models import Offer, Order, OrderLine
+from orders.models import CancelReason, Offer, Order, OrderLine
 from outbound.models import CallTask, TaskAttempt
 from reports.models import OperatorDay, ReportRun, SalesDay
 from reports.rules import day_score
@@ -175,6 +177,7 @@ def _gather(day: date) -> dict[Key, Figures]:
     cancelled = (
         Order.objects.filter(
             status=Order.Status.CANCELLED,
+            cancel_code__in=CancelReason.OPERATORS_MISTAKES,
             confirmed_at__isnull=False,
             status_changed_at__gte=start,
             status_changed_at__lt=end,

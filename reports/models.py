@@ -65,7 +65,9 @@ class OperatorDay(models.Model):
     dormant_called = models.PositiveIntegerField(_("dormant clients called"), default=0)
     dormant_reordered = models.PositiveIntegerField(_("dormant clients who ordered again"), default=0)
     errors = models.PositiveIntegerField(
-        _("errors"), default=0, help_text=_("Orders cancelled after confirmation (section VI).")
+        _("errors"),
+        default=0,
+        help_text=_("Orders cancelled after confirmation for the operator's own mistake (section VI)."),
     )
     exceptions = models.PositiveIntegerField(
         _("authorised exceptions"), default=0, help_text=_("Orders confirmed past the debt check (III.6).")
@@ -160,7 +162,7 @@ class SalesDay(models.Model):
     offers_made = models.PositiveIntegerField(_("offers made"), default=0)
     offers_accepted = models.PositiveIntegerField(_("offers accepted"), default=0)
     reactivated = models.PositiveIntegerField(_("dormant clients reactivated"), default=0)
-    errors = models.PositiveIntegerField(_("orders cancelled after confirmation"), default=0)
+    errors = models.PositiveIntegerField(_("orders cancelled for the operator's own mistake"), default=0)
     blocked_to_manager = models.PositiveIntegerField(
         _("orders blocked by debt, passed to the manager"), default=0
     )

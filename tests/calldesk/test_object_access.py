@@ -110,7 +110,7 @@ class Route:
     htmx: bool = False
 
 
-ORDER_BODY = {"status": "cancelled", "reason": "Клиент передумал"}
+ORDER_BODY = {"status": "cancelled", "code": "client_refused", "reason": "Клиент передумал"}
 ROUTES: dict[str, Route | str] = {
     # --- Screens, by URL name ---
     "inbox-read": Route(OWN_MESSAGE, "message"),

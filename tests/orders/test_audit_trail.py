@@ -401,15 +401,20 @@ def test_a_status_change_of_a_confirmed_order_records_who_old_new_and_reason(api
     )
     client.force_login(manager)
     cancelled = client.post(
-        reverse("orders:status", args=[confirmed.pk]), {"status": "cancelled", "reason": "Shop closed"}
+        reverse("orders:status", args=[confirmed.pk]),
+        {"status": "cancelled", "code": "client_refused", "reason": "Shop closed"},
     )
 
     assert (moved.status_code, cancelled.status_code) == (200, 302)
     confirmed.refresh_from_db()
-    assert (confirmed.status, confirmed.cancel_reason) == ("cancelled", "Shop closed")
+    assert (confirmed.status, confirmed.cancel_code, confirmed.cancel_reason) == (
+        "cancelled",
+        "client_refused",
+        "Shop closed",
+    )
     assert order_rows(confirmed) == [
         ("status", "confirmed", "in_fulfilment", "", "tpavlova"),
-        ("status", "in_fulfilment", "cancelled", "Shop closed", "tpavlova"),
+        ("status", "in_fulfilment", "cancelled", "client_refused: Shop closed", "tpavlova"),
     ]
 
 

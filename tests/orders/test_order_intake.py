@@ -455,7 +455,7 @@ def test_status_moves_along_and_cancel_needs_a_reason(api, operator, manager, ca
     assert (
         boss.post(
             f"/api/v1/orders/{order_id}/status",
-            {"status": "cancelled", "reason": "client closed"},
+            {"status": "cancelled", "code": "client_refused", "reason": "client closed"},
             content_type=JSON,
         ).json()["status"]
         == "cancelled"

@@ -76,10 +76,10 @@ def test_manager_moves_an_order_along_from_their_page(client, staff_of):
     page = client.get(reverse("orders:my-orders")).content.decode()
     assert "2026-000501: In fulfilment." in page
     assert 'value="delivered"' in page
-    client.post(url, {"status": "cancelled"})  # no reason: refused
+    client.post(url, {"status": "cancelled", "reason": "клиент передумал"})  # no code: refused
     order.refresh_from_db()
     assert order.status == "in_fulfilment"
-    assert "Say why the order is cancelled." in client.get(reverse("orders:my-orders")).content.decode()
+    assert "Choose why the order is cancelled." in client.get(reverse("orders:my-orders")).content.decode()
 
 
 def test_moving_along_never_redirects_off_the_desk(client, staff_of):

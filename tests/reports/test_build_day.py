@@ -145,8 +145,9 @@ def known_day(staff_of):
     offers(yesterday, olga, at(DAY - timedelta(days=1), 23, 49), made=3, accepted=3)
     draft = OrderFactory(taken_by=marina, client=b, status=Order.Status.DRAFT, number=None, confirmed_at=None)
     offers(draft, marina, at(DAY, 9, 35), made=2, accepted=0)
-    # Errors (section VI): Olga's order of two days ago cancelled today; Marina's confirmed and
-    # cancelled today; a draft cancelled is no error.
+    # Errors (section VI): Olga's order of two days ago cancelled today for a wrong quantity;
+    # Marina's confirmed and cancelled today as a duplicate; a draft cancelled is no error, nor
+    # is Olga's order cancelled today because the goods ran out (not the operator's mistake).
     order(
         olga,
         a,
@@ -155,8 +156,29 @@ def known_day(staff_of):
         1,
         status=Order.Status.CANCELLED,
         status_changed_at=at(DAY, 16),
+        cancel_code="wrong_quantity",
     )
-    order(marina, b, at(DAY, 10), "200.00", 1, status=Order.Status.CANCELLED, status_changed_at=at(DAY, 11))
+    order(
+        olga,
+        a,
+        at(DAY - timedelta(days=2), 11),
+        "20.00",
+        1,
+        status=Order.Status.CANCELLED,
+        status_changed_at=at(DAY, 17),
+        cancel_code="out_of_stock",
+        cancel_reason="нет на складе",
+    )
+    order(
+        marina,
+        b,
+        at(DAY, 10),
+        "200.00",
+        1,
+        status=Order.Status.CANCELLED,
+        status_changed_at=at(DAY, 11),
+        cancel_code="duplicate",
+    )
     OrderFactory(
         taken_by=marina,
         client=b,

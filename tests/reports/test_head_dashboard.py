@@ -126,7 +126,15 @@ def known_day(staff_of):
     dormant_call(olga, sleepy, at(DAY - timedelta(days=3), 12))
     order(olga, sleepy, at(DAY, 12), "150.00", 1)  # ordered again after the dormant list's call
     order(olga, shop, at(DAY, 13), "300.00", 1)  # retail
-    cancelled = order(marina, b, at(DAY - timedelta(days=2), 10), "80.00", 1, status=Order.Status.CANCELLED)
+    cancelled = order(
+        marina,
+        b,
+        at(DAY - timedelta(days=2), 10),
+        "80.00",
+        1,
+        status=Order.Status.CANCELLED,
+        cancel_code="duplicate",
+    )
     Order.objects.filter(pk=cancelled.pk).update(status_changed_at=at(DAY, 15))  # an error, on DAY
     debt_call(olga, b, at(DAY, 14), Handler.MANAGER, "oleg")
     debt_call(marina, b, at(DAY, 15), Handler.FINANCE, "fin")

@@ -176,7 +176,11 @@ def test_confirmed_orders_reserve_and_a_cancelled_one_releases(
     assert not second.lines.exists()
 
     change_status(
-        actor=first.client.manager, order_id=first.pk, status="cancelled", reason="Клиент отказался"
+        actor=first.client.manager,
+        order_id=first.pk,
+        status="cancelled",
+        code="client_refused",
+        reason="Клиент отказался",
     )
     assert available() == "10.000"  # released at once
     added = http.post(
