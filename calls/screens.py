@@ -78,6 +78,12 @@ class CallScreen:
         return next((o for o in self.orders_in_call if o.status != Order.Status.DRAFT), None)
 
     @property
+    def order_confirmed(self) -> Order | None:
+        """An order confirmed in this call and not cancelled: the call takes no second one
+        (orders.services.start_order refuses it whatever the door)."""
+        return next((o for o in self.orders_in_call if o.status in Order.Status.SOLD), None)
+
+    @property
     def focus(self) -> str:
         """Where the keyboard starts: the wrap-up once an order was taken, the search for an
         unknown caller, else the main action."""

@@ -26,6 +26,7 @@ from calldesk.money import format_money
 from calldesk.screen_input import LOCAL_AMOUNTS, LocalDecimalField
 from orders.models import (
     CancelReason,
+    DeclineReason,
     DiscountRule,
     Order,
     OrderChange,
@@ -456,6 +457,17 @@ class SpecialAdmin(ThroughServicesAdmin):
     update = staticmethod(update_special)
     deactivate_one = staticmethod(deactivate_special)
     delete_one = staticmethod(delete_special)
+
+
+@admin.register(DeclineReason)
+class DeclineReasonAdmin(admin.ModelAdmin):
+    """The short pick-list of why a client declines an offered item (III.7), in three languages."""
+
+    list_display = ["position", "code", "name", "name_ru", "name_ro", "active"]
+    list_display_links = ["code"]
+    list_editable = ["position", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "name_ru", "name_ro"]
 
 
 # --- orders: read-only ---------------------------------------------------------------------------

@@ -76,7 +76,13 @@ class OfferIn(Schema):
     sku: str = Field(min_length=1, max_length=40)
     outcome: Literal["accepted", "declined"]
     quantity: QuantityIn | None = None
-    reason: str = Field(default="", max_length=300)
+    reason: str = Field(default="", max_length=300, description="Why declined, in words.")
+    decline_reason: str | None = Field(
+        default=None,
+        max_length=32,
+        description="Why declined, as a code of the list kept in admin (has_stock, price_too_high, "
+        "not_this_time, ...); `reason` may add words.",
+    )
     kind: Literal["new", "special", "traditional", "assortment", "other"] = "other"
 
 
@@ -352,8 +358,9 @@ def line_change_out(change: LineChange, actor) -> dict:
 
 @router.post("/orders", response={201: OrderOut, **error_responses(404, 409)}, exclude_unset=True)
 def create_order(request: HttpRequest, payload: OrderIn):
-    """Start a draft (III.3, III.5)."""
-    order = start_order(actor=request.auth, client_id=payload.client)
+    """Start a draft (III.3, III.5); a call with a confirmed order takes no second (409
+    call_has_order)."""
+    order = start_order(actor=request.auth, client_id=payload.client, call_id=payload.call)
     return Status(201, order_out(order.pk, request.auth))
 
 
@@ -436,6 +443,7 @@ def post_offer(request: HttpRequest, order_id: int, payload: OfferIn):
         quantity=payload.quantity,
         reason=payload.reason,
         kind=payload.kind,
+        decline_reason=payload.decline_reason or "",
     )
     return Status(201, order_out(order_id, request.auth))
 

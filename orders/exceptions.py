@@ -90,6 +90,13 @@ class AlreadyInOrder(OrderRuleError):
     )
 
 
+class CallHasOrder(OrderRuleError):
+    """A call that has a confirmed order takes no second one: it is wrapped up (III.14)."""
+
+    code = "call_has_order"
+    default_detail = _("This call already has a confirmed order: wrap the call up.")
+
+
 class InvalidStatusChange(OrderRuleError):
     code = "invalid_status_change"
     default_detail = _("The order cannot move to that status.")

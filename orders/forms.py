@@ -56,6 +56,7 @@ class DeskForm(forms.Form):
 
 class StartOrderForm(DeskForm):
     client = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    call = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     q = forms.CharField(required=False, max_length=200)
 
 
@@ -79,6 +80,7 @@ class OfferForm(DeskForm):
     kind = forms.ChoiceField(choices=Offer.Reason.choices, required=False)
     quantity = quantity_field(required=False)
     reason = forms.CharField(max_length=300, required=False)
+    decline_reason = forms.CharField(max_length=32, required=False)
 
 
 def _text(label, max_length: int, **attrs) -> forms.CharField:

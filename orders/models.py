@@ -506,6 +506,38 @@ class OrderLine(models.Model):
         return f"{self.product_id} x {self.quantity}"
 
 
+class DeclineReason(models.Model):
+    """Why a client declines an offered item (III.7; "Around the job": the client base records
+    the reason a client refuses): a short pick-list kept in admin, in the desk's three languages.
+    The operator picks one or writes the reason in free text."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name (English)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name_ro = models.CharField(_("name (Romanian)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("reason an offer is declined")
+        verbose_name_plural = _("reasons offers are declined")
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        """The name in `language` (the active one by default), English when it has none there."""
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or "en")[:2]
+        return {"ru": self.name_ru, "ro": self.name_ro}.get(language, "") or self.name
+
+    def names(self) -> set[str]:
+        """Every name it goes by, folded, for a reason typed in words (orders.services)."""
+        return {name.casefold() for name in (self.name, self.name_ru, self.name_ro) if name}
+
+
 class Offer(models.Model):
     """An extra item offered on an order (III.7), accepted or declined with a reason."""
 
@@ -528,6 +560,14 @@ class Offer(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True, help_text=_("Why it was declined."))
+    decline_reason = models.ForeignKey(
+        DeclineReason,
+        verbose_name=_("reason from the list"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("offered by"), on_delete=models.PROTECT, related_name="+"
     )

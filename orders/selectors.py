@@ -8,7 +8,7 @@ loaded row, no query more. An order the reader may not see is missing (OrderNotF
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -42,6 +42,7 @@ from clients.models import Client
 from clients.selectors import DeliveryChoice, debt_of, delivery_choices
 from orders.exceptions import OrderNotFound
 from orders.models import (
+    DeclineReason,
     DiscountRule,
     Offer,
     Order,
@@ -328,7 +329,12 @@ def order_with_lines(*, order_id: int, actor) -> Order:
                 .annotate(**stock_annotations(OuterRef("order__warehouse_id"), OuterRef("product_id")))
                 .order_by("id"),
             ),
-            Prefetch("offers", queryset=Offer.objects.select_related("product").order_by("offered_at", "id")),
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.select_related("product", "decline_reason").order_by(
+                    "offered_at", "id"
+                ),
+            ),
         )
         .filter(pk=order_id)
         .first()
@@ -664,6 +670,10 @@ class OrderScreen:
     order: Order
     state: DraftState | None  # None once the order is no longer a draft
     offers: list[OfferRow]
+    # A draft's pick-list of why a client declines (III.7, kept in admin)
+    decline_reasons: list[DeclineReason] = field(default_factory=list)
+    # A confirmed order's call, still open, that the reader took it in: back to its wrap-up
+    wrap_up_call_id: int | None = None
 
     @cached_property
     def delivery_choices(self) -> list[DeliveryChoice]:
@@ -686,18 +696,37 @@ class OrderScreen:
         return -headroom if headroom is not None and headroom < 0 else None
 
 
+def open_call_of(order: Order, actor) -> int | None:
+    """The reader's open call with the order's client in which the order was taken (started
+    before it), if any: after confirming, one key leads back to its wrap-up (III.14). One query."""
+    from calls.models import Call
+
+    return (
+        Call.objects.filter(
+            operator_id=actor.pk,
+            client_id=order.client_id,
+            ended_at__isnull=True,
+            started_at__lte=order.created_at,
+        )
+        .order_by("-started_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen:
     """Everything the order screen shows: the order with its lines and offers, and for a draft
-    what still stands before confirmation and what to offer. Raises OrderNotFound.
-    Three queries for a confirmed order; twelve for a draft, however many lines it has, and one
-    more where the delivery step is drawn (`OrderScreen.delivery_choices`)."""
+    what still stands before confirmation and what to offer. Raises OrderNotFound. Four queries
+    for a confirmed order (with the call to go back to); twelve for a draft, however many lines
+    it has, one more where the delivery step is drawn (`OrderScreen.delivery_choices`), and one
+    more when there is something to offer (the reasons a client may decline it)."""
     on = on or timezone.localdate()
     order = order_with_lines(order_id=order_id, actor=actor)
     for line in order.lines.all():
         line.quantity_text = plain_quantity(line.quantity)  # type: ignore[attr-defined]  # for the template
         line.available = shown_available(line.stock, line.reserved)  # type: ignore[attr-defined]
     if not order.is_editable():
-        return OrderScreen(order=order, state=None, offers=[])
+        return OrderScreen(order=order, state=None, offers=[], wrap_up_call_id=open_call_of(order, actor))
     state = draft_state(order=order, actor=actor, on=on)
     suggestions = suggestions_for(order=order, on=on)
     rows = []
@@ -713,4 +742,5 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
             usual = suggestion.usual_quantity
             quantity = plain_quantity(usual) if usual else str(product.pack if product else 1)
             rows.append(OfferRow(suggestion, quantity, product.price if product else None))
-    return OrderScreen(order=order, state=state, offers=rows)
+    reasons = list(DeclineReason.objects.filter(active=True)) if rows else []
+    return OrderScreen(order=order, state=state, offers=rows, decline_reasons=reasons)

@@ -35,6 +35,7 @@ from messaging.services import queue_notice
 from orders.exceptions import (
     RULE_ERRORS,
     AlreadyInOrder,
+    CallHasOrder,
     ClientHasDebt,
     InsufficientStock,
     InvalidStatusChange,
@@ -47,6 +48,7 @@ from orders.exceptions import (
 from orders.models import (
     CancelReason,
     ConfirmRequest,
+    DeclineReason,
     Fulfilment,
     Offer,
     Order,
@@ -165,13 +167,36 @@ def _record_change(order: Order, field: str, old: str, new: str, *, actor: User,
 # --- Starting a draft ------------------------------------------------------------------------------
 
 
+def _order_confirmed_in_call(*, actor: User, client_id: int, call_id: int | None) -> str | None:
+    """The number of an order confirmed (and not cancelled) for the client in the call: the call
+    named, else the actor's open call with the client; None when there is none. One query."""
+    from calls.models import Call
+
+    calls = Call.objects.filter(client_id=client_id)
+    if call_id is not None:
+        calls = calls.filter(pk=call_id)
+    else:
+        calls = calls.filter(operator_id=actor.pk, ended_at__isnull=True)
+    started = calls.order_by("-started_at").values("started_at")[:1]
+    return (
+        Order.objects.filter(
+            client_id=client_id, status__in=Order.Status.SOLD, created_at__gte=Subquery(started)
+        )
+        .order_by("-created_at")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
-def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order:
+def start_order(*, actor: User, client_id: int, on: date | None = None, call_id: int | None = None) -> Order:
     """Open a draft for a client, its address and receiver prefilled as the client's last
     confirmed order had them, else its default address and authorised receiver (III.12). An
     operator may not start one for a key client or a client with no manager (III.3), nor for a
     client whose debt blocks orders (III.5); managers, heads and finance may start a draft for a
-    blocked client, which only an exception lets confirm."""
+    blocked client, which only an exception lets confirm. A call (`call_id`, else the actor's
+    open call with the client) that has a confirmed order takes no second one: CallHasOrder,
+    whatever the door (the call screen, the desk, the API)."""
     if not has_role(actor, TAKING_ROLES):
         raise Forbidden()
     on = on or timezone.localdate()
@@ -188,6 +213,11 @@ def start_order(*, actor: User, client_id: int, on: date | None = None) -> Order
     )
     if not allowed:
         raise Forbidden(_("This client is another manager's or another department's."))
+    number = _order_confirmed_in_call(actor=actor, client_id=client.pk, call_id=call_id)
+    if number is not None:
+        raise CallHasOrder(
+            _("This call already has a confirmed order, %(number)s: wrap the call up.") % {"number": number}
+        )
     if is_operator(actor):
         if not _may_take_for(client):
             raise OperatorMayNotTake()
@@ -453,6 +483,26 @@ def remove_line(*, actor: User, order_id: int, line_id: int) -> LineChange:
 # --- Offers (III.7) --------------------------------------------------------------------------------
 
 
+def _decline_reason(*, code: str, text: str) -> tuple[DeclineReason | None, str]:
+    """The listed reason a decline gives, and the words kept beside it: the reason of `code`
+    (400 for a code not on the active list), else the one whose name in any language `text` is
+    (then no words are kept), else none and `text`. One query."""
+    reasons = list(DeclineReason.objects.filter(active=True))
+    if code:
+        listed = next((reason for reason in reasons if reason.code == code), None)
+        if listed is None:
+            raise InvalidInput(
+                _("Unknown reason: %(code)s.") % {"code": code},
+                errors=[
+                    FieldError(field="decline_reason", detail=", ".join(reason.code for reason in reasons))
+                ],
+            )
+        return listed, text
+    folded = text.casefold()
+    listed = next((reason for reason in reasons if folded and folded in reason.names()), None)
+    return listed, "" if listed is not None else text
+
+
 @transaction.atomic
 def record_offer(
     *,
@@ -463,11 +513,14 @@ def record_offer(
     quantity=None,
     reason: str = "",
     kind: str = "other",
+    decline_reason: str = "",
 ) -> Offer:
     """Record an extra item offered; an accepted one adds its line (with `quantity`, by default
-    the pack or one). A declined one needs a reason. Offering a product again updates the offer.
-    A product already on the order, and not offered on it before, is refused with AlreadyInOrder
-    (III.7: it would not be an offer beyond what the client ordered; `rules.offer_refusal`)."""
+    the pack or one). A declined one needs a reason: a code of the admin's list (`DeclineReason`,
+    `decline_reason`), or words, which are taken as the listed reason they name. Offering a
+    product again updates the offer. A product already on the order, and not offered on it
+    before, is refused with AlreadyInOrder (III.7: it would not be an offer beyond what the
+    client ordered; `rules.offer_refusal`)."""
     if outcome not in Offer.Outcome.values:
         raise InvalidInput(
             _("The outcome is accepted or declined."),
@@ -476,11 +529,14 @@ def record_offer(
     if kind not in Offer.Reason.values:
         kind = Offer.Reason.OTHER
     reason = (reason or "").strip()
-    if outcome == Offer.Outcome.DECLINED and not reason:
-        raise InvalidInput(
-            _("Say why the client declined."),
-            errors=[FieldError(field="reason", detail=_("Required when declined."))],
-        )
+    listed = None
+    if outcome == Offer.Outcome.DECLINED:
+        listed, reason = _decline_reason(code=(decline_reason or "").strip(), text=reason)
+        if listed is None and not reason:
+            raise InvalidInput(
+                _("Say why the client declined."),
+                errors=[FieldError(field="reason", detail=_("Required when declined."))],
+            )
     order = _locked_draft(order_id, actor)
     product = (
         Product.objects.filter(sku=sku)
@@ -512,6 +568,7 @@ def record_offer(
             "kind": kind,
             "quantity": amount,
             "reason": reason if outcome == Offer.Outcome.DECLINED else "",
+            "decline_reason": listed,
             "offered_by": actor,
         },
     )

@@ -82,10 +82,13 @@ def start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form.first_error())
         return redirect("calls:desk")
+    call_id = form.cleaned_data["call"]
     try:
-        order = start_order(actor=request.user, client_id=form.cleaned_data["client"])
+        order = start_order(actor=request.user, client_id=form.cleaned_data["client"], call_id=call_id)
     except DeskError as error:
         messages.error(request, str(error))
+        if call_id is not None:
+            return redirect("calls:call", call_id=call_id)
         term = form.cleaned_data["q"]
         return redirect(reverse("calls:desk") + (f"?{urlencode({'q': term})}" if term else ""))
     return redirect("orders:order", order_id=order.pk)
@@ -221,6 +224,7 @@ def offer(request: HttpRequest, order_id: int) -> HttpResponse:
                 quantity=data["quantity"],
                 reason=data["reason"],
                 kind=data["kind"] or "other",
+                decline_reason=data["decline_reason"],
             )
         except DeskError as exc:
             error = _shown(exc)
