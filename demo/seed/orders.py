@@ -171,6 +171,11 @@ for _category, _items in RU_ITEMS.items():
         aligned(f"prices of {_item}", SIZES[_category], list(_prices))
 
 
+# The reasons the demo's cancelled orders were cancelled for (orders.models.CancelReason): the
+# client, the stock, and the operator's own mistakes, which the reports count as errors.
+DEMO_CANCEL_CODES = ("client_refused", "out_of_stock", "duplicate", "wrong_quantity")
+
+
 def ru_price(typical: int, drawn: float, low: float, high: float) -> Decimal:
     """A rouble price near `typical` (from 15% below to 15% above, as `drawn` falls between `low`
     and `high`), ending in 90 kopecks as shelf prices do: 89,90."""
@@ -385,6 +390,10 @@ def seed_order_history(
                     base_subtotal=sum((money(q * base_price[p.pk]) for p, q, _ in lines), Decimal("0.00")),
                     column_reason=reasons[column_code],
                     delivery_date=working_day(day + timedelta(days=1)),
+                    # why (section VI): in turn, so that the demo's reports count some as errors
+                    cancel_code=DEMO_CANCEL_CODES[len(orders) % len(DEMO_CANCEL_CODES)]
+                    if status == Order.Status.CANCELLED
+                    else "",
                 )
             )
             order_lines.append(lines)
