@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -62,11 +62,10 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 def calls_at_once(request: HttpRequest) -> HttpResponse:
     """The header's "open calls at once" switch (III.1): checked, a call the exchange registers
     for this person opens its screen at once; unchecked, it waits in the screen pop for Alt+R.
-    Back to the page it was sent from."""
+    Back to the page it was sent from (a path on this site; anything else goes home)."""
     set_opens_calls_at_once(user=request.user, at_once=request.POST.get("at_once") == "on")
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    safe = back.startswith("/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "/"
-    return redirect(back)
+    )
+    return HttpResponseRedirect(back if safe else "/")

@@ -639,6 +639,7 @@ SCREENS: dict[str, dict[str, list[str]]] = {
     "live-stream": {"get": ["channel", "lastEventId", "es-meta", "recover", "link"]},
     "inbox-read": {},
     "set_language": {"post": ["language", "next"]},
+    "calls-at-once": {"post": ["at_once", "next"]},
     "calls:desk": {"get": ["q", "panel"]},
     "calls:call-register": {"post": ["phone"]},
     "calls:call": {"get": ["q"]},

@@ -244,6 +244,8 @@ def test_the_header_switch_sets_whether_her_calls_open_at_once_and_goes_back(cli
 
     response = client.post("/me/calls-at-once/", {"next": "https://evil.example/"})
     assert (response.status_code, response["Location"]) == (302, "/")
+    for elsewhere in ("//evil.example/desk/", "calls:desk", "Рабочий стол"):
+        assert client.post("/me/calls-at-once/", {"next": elsewhere})["Location"] == "/"
     olga.refresh_from_db()
     assert olga.opens_calls_at_once is False
     assert client.get("/me/calls-at-once/").status_code == 405
