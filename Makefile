@@ -30,6 +30,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.runtime-i
 
 migrate: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_calendar
 
 demo: migrate
 	$(PY) manage.py seed_demo --clients $(DEMO_CLIENTS)

@@ -51,12 +51,12 @@ from calls.services import register_call
 from clients.models import Client
 from clients.selectors import debt_of
 from orders.models import ConfirmRequest, Order, OrderLine, Product
-from orders.rules import next_working_day
 from orders.services import add_line, record_offer, set_terms, start_order
 from outbound.models import CallList
 from reports.build import build_day
 from staff.models import Role, User
 from staff.services import issue_api_token
+from warehouse.calendar import next_working_day
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))

@@ -186,6 +186,7 @@ API: dict[str, Rule] = {
     "POST /call-tasks/{task_id}/result": allow(*OUTBOUND_ROLES),
     "GET /reports/operators": allow(*RESULT_READERS, why="an operator: their own row"),
     "PUT /stock": allow(perms=[WAREHOUSE], why="the warehouse system reports its stock (III.12)"),
+    "PUT /calendar": allow(why="the production calendar of delivery days (III.12)"),
 }
 
 

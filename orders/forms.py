@@ -21,7 +21,7 @@ from calldesk.screen_input import (
 )
 from calldesk.validation import MAX_ID
 from orders.models import Fulfilment, Offer, Order, PaymentForm
-from orders.rules import next_working_day
+from warehouse.calendar import next_working_day
 
 QUANTITY_ERRORS = {
     "required": _("Enter a quantity."),
@@ -139,13 +139,19 @@ class TermsForm(DeskForm):
             }
         )
 
-    def delivery(self, *, today: date) -> dict:
-        """The delivery terms sent; the Next working day button (Alt+N) sends the working day
-        after `today` as the date, whatever the date box holds (III.12)."""
+    def wants_next_working_day(self) -> bool:
+        return bool(self.data.get("next_working_day"))
+
+    def delivery(self, *, today: date, earliest: date | None = None) -> dict:
+        """The delivery terms sent; the Next working day button (Alt+N) sends the earliest
+        delivery date (`earliest`: by the production calendar and the warehouse's cut-off), else
+        the working day after `today`, whatever the date box holds (III.12)."""
         data = self.cleaned_data
-        wants_next = bool(self.data.get("next_working_day"))
+        day = (
+            (earliest or next_working_day(today)) if self.wants_next_working_day() else data["delivery_date"]
+        )
         return {
-            "date": next_working_day(today) if wants_next else data["delivery_date"],
+            "date": day,
             "window": data["delivery_window"],
             "receiver_name": data["receiver_name"],
             "receiver_phone": data["receiver_phone"],

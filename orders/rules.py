@@ -1,11 +1,12 @@
 """Pure rules of order taking: the price column (III.10), what stands between a draft and its
-confirmation (III.3, III.5, III.7, III.9, III.12, III.13), and working days. No ORM, no request."""
+confirmation (III.3, III.5, III.7, III.9, III.12, III.13). No ORM, no request. Working days are
+the production calendar's (warehouse.calendar, warehouse.rules)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -184,6 +185,10 @@ class DraftFacts:
     offers_made: int
     offers_required: int
     delivery_date: date | None
+    # III.12, from the production calendar and the warehouse's cut-off (warehouse.calendar): the
+    # first day a delivery may be agreed for, and whether the agreed date is a working day
+    earliest_delivery: date
+    delivery_day_working: bool
     receiver_name: str
     receiver_phone: str
     today: date
@@ -196,17 +201,6 @@ class DraftFacts:
     outstanding: Decimal
     open_orders: Decimal  # other orders confirmed or in fulfilment
     total: Decimal
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5
-
-
-def next_working_day(after: date) -> date:
-    day = after + timedelta(days=1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def missing_for_confirmation(facts: DraftFacts) -> list[str]:
@@ -223,7 +217,8 @@ def missing_for_confirmation(facts: DraftFacts) -> list[str]:
     delivery_ok = (
         facts.delivery_date is not None
         and facts.delivery_date > facts.today
-        and is_working_day(facts.delivery_date)
+        and facts.delivery_date >= facts.earliest_delivery
+        and facts.delivery_day_working
         and facts.receiver_name.strip()
         and facts.receiver_phone.strip()
     )

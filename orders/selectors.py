@@ -75,6 +75,7 @@ from staff.permissions import (
     order_reach,
     tracks_every_reachable_order,
 )
+from warehouse.calendar import delivery_days
 from warehouse.rules import shown_available
 from warehouse.stock import available_of, stock_annotations
 
@@ -249,10 +250,18 @@ def _count_of(model) -> Coalesce:
 
 
 def draft_facts(*, order: Order, actor, on: date) -> DraftFacts:
-    """The values `missing_for_confirmation` needs for this draft (its client and type already
-    loaded). Two queries: the client's debt, the draft's line and offer counts."""
+    """The values `missing_for_confirmation` needs for this draft (its client and type, and its
+    warehouse, already loaded). Three queries: the client's debt, the production calendar's days
+    ahead, the draft's line and offer counts."""
     client = order.client
     debt = debt_of(client_id=client.pk, on=on)
+    # III.12: the production calendar and the order's warehouse's cut-off, in one query
+    now = timezone.localtime()
+    days = delivery_days(
+        now=now if now.date() == on else datetime.combine(on, time.min),
+        cut_off=order.warehouse.cut_off if order.warehouse is not None else None,
+        agreed=order.delivery_date,
+    )
     # two counted subqueries, not a join of lines with offers: the cost follows neither
     counts = (
         Order.objects.filter(pk=order.pk)
@@ -269,6 +278,8 @@ def draft_facts(*, order: Order, actor, on: date) -> DraftFacts:
         offers_made=counts["offers_n"],
         offers_required=offers_required(),
         delivery_date=order.delivery_date,
+        earliest_delivery=days.earliest,
+        delivery_day_working=days.agreed_is_working,
         receiver_name=order.receiver_name,
         receiver_phone=order.receiver_phone,
         today=on,

@@ -145,7 +145,7 @@ def _check_may_work_on(actor: User, order: Order) -> None:
 def _locked_draft(order_id: int, actor: User) -> Order:
     order = (
         Order.objects.select_for_update(of=("self",))
-        .select_related("client__type", "column")
+        .select_related("client__type", "column", "warehouse")
         .filter(pk=order_id)
         .first()
     )
@@ -763,7 +763,7 @@ def confirm_order(
         raise OrderNotFound()
     order = (
         Order.objects.select_for_update(of=("self",))
-        .select_related("client__type", "client__manager")
+        .select_related("client__type", "client__manager", "warehouse")
         .get(pk=order_id)
     )
     _check_may_work_on(actor, order)

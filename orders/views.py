@@ -18,7 +18,6 @@ from calldesk.errors import DeskError
 from orders.exceptions import OrderNotFound
 from orders.forms import LineForm, LineQuantityForm, OfferForm, StartOrderForm, TermsForm
 from orders.models import CancelReason, Offer, Order
-from orders.rules import next_working_day
 from orders.selectors import (
     OrderScreen,
     order_screen,
@@ -39,6 +38,7 @@ from orders.services import (
     set_terms,
     start_order,
 )
+from warehouse.calendar import earliest_delivery_of, next_working_day
 
 
 def my_orders(request: HttpRequest) -> HttpResponse:
@@ -122,7 +122,10 @@ def _page_context(screen: OrderScreen, **extra) -> dict:
         "notice": "",
         "terms_notice": "",
         "focus": "search",
-        "next_working_day": next_working_day(timezone.localdate()),
+        # III.12: the earliest delivery date by the calendar and the warehouse's cut-off
+        "next_working_day": screen.state.facts.earliest_delivery
+        if screen.state is not None
+        else next_working_day(timezone.localdate()),
     }
     context.update(extra)
     return context
@@ -247,7 +250,10 @@ def terms(request: HttpRequest, order_id: int) -> HttpResponse:
         set_terms(
             actor=request.user,
             order_id=order_id,
-            delivery=form.delivery(today=timezone.localdate()),
+            delivery=form.delivery(
+                today=timezone.localdate(),
+                earliest=earliest_delivery_of(order_id) if form.wants_next_working_day() else None,
+            ),
             regional=form.regional(),
         )
     except DeskError as exc:

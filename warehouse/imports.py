@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError, InvalidInput
-from calldesk.parsing import parse_text
+from calldesk.parsing import FILE_DATE_PATTERN, parse_date, parse_text
 from calldesk.tabular import is_blank
 from orders.models import Product
 from staff.permissions import is_admin
@@ -171,4 +172,107 @@ def _write_stock(rows: list) -> ImportResult:
         Stock.objects.bulk_create(to_create)
     if to_update:
         Stock.objects.bulk_update(to_update, ["quantity", "updated_at"])
+    return ImportResult(created=len(to_create), updated=len(to_update))
+
+
+# --- PUT /calendar ------------------------------------------------------------------------------
+
+
+def parse_calendar_date(value: Any) -> date:
+    """A date as YYYY-MM-DD (API.md, "Conventions"). A Russian day-first date is refused with the
+    date it seems to mean, written as the API takes it; one that does not exist says so."""
+    if isinstance(value, str):
+        text = value.strip()
+        match = FILE_DATE_PATTERN.fullmatch(text)
+        if match is not None:
+            try:
+                meant = date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                raise ValueError(
+                    _("%(value)s is not a date. Send dates as YYYY-MM-DD.") % {"value": text[:50]}
+                ) from None
+            raise ValueError(
+                _("Send dates as YYYY-MM-DD: %(value)s is %(iso)s.")
+                % {"value": text, "iso": meant.isoformat()}
+            )
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def import_calendar(*, rows: Any, actor) -> ImportResult:
+    """Set days of the production calendar (III.12): rows `{"date", "working": bool, "note"}`. A
+    Saturday sent as working is worked (a day off moved, as Russia's calendar does); a weekday
+    sent as not working is a day off. All or nothing; only days whose values changed count as
+    updated. Raises Forbidden, InvalidRows (every bad row; nothing written)."""
+    from calldesk.errors import Forbidden
+
+    if not may_put_calendar(actor):
+        raise Forbidden()
+    try:
+        return _write_calendar(_check_rows(rows))
+    except IntegrityError as exc:
+        raise DeskError(
+            _("Another change wrote some of these days at the same time. Send it again.")
+        ) from exc
+
+
+@transaction.atomic
+def _write_calendar(rows: list) -> ImportResult:
+    errors: list[FieldError] = []
+    wanted: dict[date, tuple[int, bool, str]] = {}
+    for index, raw in enumerate(rows):
+        if not isinstance(raw, dict):
+            errors.append(FieldError("", _("Each row must be an object with date, working and note."), index))
+            continue
+        day = working = None
+        note = ""
+        if is_blank(raw.get("date")):
+            errors.append(FieldError("date", _("This field is required."), index))
+        else:
+            try:
+                day = parse_calendar_date(raw["date"])
+            except ValueError as exc:
+                errors.append(FieldError("date", str(exc), index))
+        if not isinstance(raw.get("working"), bool):
+            errors.append(FieldError("working", _("Send true (a working day) or false (a day off)."), index))
+        else:
+            working = raw["working"]
+        if not is_blank(raw.get("note")):
+            try:
+                note = parse_text(raw["note"], max_length=NOTE_MAX_LENGTH)
+            except ValueError as exc:
+                errors.append(FieldError("note", str(exc), index))
+        if day is not None and day in wanted:
+            errors.append(
+                FieldError(
+                    "date",
+                    _("%(date)s is already in row %(row)s.")
+                    % {"date": day.isoformat(), "row": wanted[day][0]},
+                    index,
+                )
+            )
+            continue
+        if day is not None and working is not None:
+            wanted[day] = (index, working, note)
+    if errors:
+        raise InvalidRows(errors=sorted(errors, key=lambda error: error.row or 0))
+
+    existing = {
+        day.date: day
+        for day in CalendarDay.objects.select_for_update().filter(date__in=list(wanted)).order_by("pk")
+    }
+    to_create, to_update = [], []
+    for day, (_index, working, note) in wanted.items():
+        found = existing.get(day)
+        if found is None:
+            to_create.append(CalendarDay(date=day, working=working, note=note))
+        elif (found.working, found.note) != (working, note):
+            found.working, found.note = working, note
+            to_update.append(found)
+    if to_create:
+        CalendarDay.objects.bulk_create(to_create)
+    if to_update:
+        CalendarDay.objects.bulk_update(to_update, ["working", "note"])
     return ImportResult(created=len(to_create), updated=len(to_update))

@@ -12,11 +12,11 @@ from playwright.sync_api import Browser, Page, expect
 from calls.services import register_call
 from clients.models import Client
 from orders.models import Order
-from orders.rules import next_working_day
 from staff.models import Department, Role, User
 from tests.browser.test_operator_journey import log_in
 from tests.browser.test_order_journey import stock_the_catalog
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type, make_staff
+from warehouse.calendar import next_working_day
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

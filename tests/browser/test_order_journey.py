@@ -11,7 +11,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from orders.favourites import rebuild_type_favourites
 from orders.models import DiscountRule, Offer, Order, PriceColumn, Special
-from orders.rules import next_working_day
 from staff.models import Role
 from tests.browser.test_operator_journey import log_in
 from tests.factories import (
@@ -24,6 +23,7 @@ from tests.factories import (
     make_staff,
     price,
 )
+from warehouse.calendar import next_working_day
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -16,7 +16,6 @@ from playwright.sync_api import Browser, Page, expect
 from calls.models import Callback
 from orders.favourites import rebuild_type_favourites
 from orders.models import Offer, Order, Special
-from orders.rules import next_working_day
 from staff.models import Role, User
 from tests.factories import (
     ClientFactory,
@@ -28,6 +27,7 @@ from tests.factories import (
     make_staff,
     price,
 )
+from warehouse.calendar import next_working_day
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

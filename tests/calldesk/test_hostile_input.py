@@ -313,6 +313,7 @@ SCHEMA = "schema"  # the strategy is derived from the operation's OpenAPI descri
 ROWS_RECEIVABLE = "rows:receivable"
 ROWS_PRICE_LIST = "rows:price-list"
 ROWS_STOCK = "rows:stock"
+ROWS_CALENDAR = "rows:calendar"
 
 # Each operation and how its input is built. A new operation fails the coverage test until it is
 # named here (and a loosely typed body gets a row strategy of its own).
@@ -356,9 +357,19 @@ API_STRATEGIES: dict[tuple[str, str], str] = {
     ("POST", "/call-tasks/{task_id}/result"): SCHEMA,
     ("GET", "/reports/operators"): SCHEMA,
     ("PUT", "/stock"): ROWS_STOCK,
+    ("PUT", "/calendar"): ROWS_CALENDAR,
 }
 
 ROW_SCHEMAS = {
+    ROWS_CALENDAR: {
+        "type": "object",
+        "required": ["date", "working"],
+        "properties": {
+            "date": {"type": "string", "format": "date"},
+            "working": {"type": "boolean"},
+            "note": {"type": "string"},
+        },
+    },
     ROWS_STOCK: {
         "type": "object",
         "required": ["sku", "warehouse", "quantity"],

@@ -93,6 +93,7 @@ AREAS: dict[str, set[tuple[str, str]]] = {
     },
     "warehouse": {
         ("PUT", "/stock"),
+        ("PUT", "/calendar"),
     },
 }
 
@@ -906,4 +907,19 @@ def test_warehouse_bodies(desk, contract):
     contract.call(desk.http["operator"], "PUT", "/stock", 403, body=[])
     products = contract.call(desk.http["operator"], "GET", "/products", 200, query={"search": "квас"})
     assert (products["warehouse"], [item["available"] for item in products["items"]]) == ("main", ["120.000"])
+    days = contract.call(
+        desk.http["admin"],
+        "PUT",
+        "/calendar",
+        200,
+        body=[{"date": "2027-06-19", "working": True, "note": "Рабочая суббота"}],
+    )
+    assert days == {"created": 1, "updated": 0}
+    refused = contract.call(
+        desk.http["admin"], "PUT", "/calendar", 400, body=[{"date": "19.06.2027", "working": True}]
+    )
+    assert refused["errors"] == [
+        {"field": "date", "row": 0, "detail": "Send dates as YYYY-MM-DD: 19.06.2027 is 2027-06-19."}
+    ]
+    contract.call(desk.http["operator"], "PUT", "/calendar", 403, body=[])
     contract.assert_called("warehouse")

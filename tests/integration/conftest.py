@@ -107,8 +107,8 @@ def ready_draft(operator, client, offered=("A", "B", "C")) -> int:
     delivery agreed (the products must exist)."""
     from django.utils import timezone
 
-    from orders.rules import next_working_day
     from orders.services import add_line, record_offer, set_terms, start_order
+    from warehouse.calendar import next_working_day
 
     order = start_order(actor=operator, client_id=client.pk)
     add_line(actor=operator, order_id=order.pk, sku="WATER", quantity="10")

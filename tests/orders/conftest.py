@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from orders.models import DiscountRule, PriceColumn
-from orders.rules import next_working_day
 from staff.models import Role
 from tests.factories import ClientFactory, ClientPhoneFactory, ProductFactory, client_type, price
+from warehouse.calendar import next_working_day
 
 
 @pytest.fixture

@@ -126,9 +126,9 @@ def test_the_stand_in_costs_two_queries_and_only_when_the_manager_is_absent(
     http = api(operator)
     http.get("/api/v1/lookup", {"phone": "+74957654321"})  # the token's first use is written once
     order_id = confirmed_ready(http, shop.pk)
-    # the 23 of the operator's path (tests/orders/test_operator_path_queries.py), the department
+    # the 24 of the operator's path (tests/orders/test_operator_path_queries.py), the department
     # with its head and deputy, and the head's notice
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         confirmed = http.post(
             f"/api/v1/orders/{order_id}/confirm", headers={"Idempotency-Key": str(uuid.uuid4())}
         )

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from clients.models import Client, Contact, DeliveryAddress
 from orders.models import Order
-from orders.rules import Delivery, delivery_prefill, next_working_day
+from orders.rules import Delivery, delivery_prefill
 from orders.services import start_order
 from tests.factories import ClientFactory, OrderFactory, client_type
+from warehouse.calendar import next_working_day
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -147,9 +148,9 @@ def test_the_delivery_step_costs_the_same_queries_for_one_address_or_six(
 
 
 # the session and the user (2); the order screen of a draft with no lines nor offers yet: the order,
-# its lines, its offers (3), the debt and the counts (2), the suggestions (5); the delivery step's
-# addresses with their receivers (1)
-QUERIES_FOR_THE_PAGE = 14
+# its lines, its offers (3), the debt, the production calendar's days ahead (III.12) and the counts
+# (3), the suggestions (5); the delivery step's addresses with their receivers (1)
+QUERIES_FOR_THE_PAGE = 15
 
 
 def test_alt_n_sets_the_next_working_day_as_the_delivery_date(client, operator, romashka):

@@ -51,8 +51,9 @@ def test_adding_a_line_is_the_same_queries_on_a_short_and_a_long_order(
 ):
     order_id = long_order(http, shop, lines)
     # the token with its user and role; the service's 9 (see test_order_intake) and its
-    # savepoint pair; the answer's draft state: the client's debt, the line and offer counts
-    with django_assert_num_queries(13):
+    # savepoint pair; the answer's draft state: the client's debt, the production calendar's days
+    # ahead (III.12), the line and offer counts
+    with django_assert_num_queries(14):
         body = http.post(
             f"/api/v1/orders/{order_id}/lines", {"sku": "TEA", "quantity": "1"}, content_type=JSON
         )
@@ -71,9 +72,10 @@ def test_suggestions_and_confirm_are_the_same_queries_on_a_short_and_a_long_orde
         assert http.get(f"/api/v1/orders/{order_id}/suggestions").status_code == 200
     offer_three(http, order_id)
     http.patch(f"/api/v1/orders/{order_id}", ready_terms(), content_type=JSON)
-    # the idempotency key, the locks, every rule of the confirm, the stock rows locked (III.12),
-    # the number, the manager's notice in the outbox, and the answer
-    with django_assert_num_queries(23):
+    # the idempotency key, the locks, every rule of the confirm (the production calendar's days
+    # among them), the stock rows locked (III.12), the number, the manager's notice in the
+    # outbox, and the answer
+    with django_assert_num_queries(24):
         confirmed = http.post(
             f"/api/v1/orders/{order_id}/confirm", headers={"Idempotency-Key": str(uuid.uuid4())}
         )

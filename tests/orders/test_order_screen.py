@@ -409,11 +409,11 @@ def test_adding_a_line_costs_the_same_queries_on_a_3_and_a_15_line_order(
 
 # session, the user with their role (2); the typed product as a SKU (1); add_line: savepoint, lock,
 # product, line, whether it was suggested (III.7), insert, column rules (2), order, release (10);
-# the screen: order, lines, offers (3), debt, counts (2), suggestions (6) and what the order's
-# warehouse has available of them (1, III.12), their packs and prices (1), the reasons a client may
-# decline them (1, III.7). The new line's stock comes with its product and prices, the lines' with
-# the lines.
-QUERIES_TO_ADD_A_LINE = 27
+# the screen: order, lines, offers (3), debt, the production calendar's days ahead, counts (3),
+# suggestions (6) and what the order's warehouse has available of them (1, III.12), their packs
+# and prices (1), the reasons a client may decline them (1, III.7). The new line's stock comes
+# with its product and prices, the lines' with the lines.
+QUERIES_TO_ADD_A_LINE = 28
 
 
 def test_the_manager_authorises_an_exception_from_the_order_screen(client, manager, catalog, shop):
