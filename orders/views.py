@@ -38,7 +38,7 @@ from orders.services import (
     set_terms,
     start_order,
 )
-from warehouse.calendar import earliest_delivery_of, next_working_day
+from warehouse.calendar import earliest_delivery_of
 
 
 def my_orders(request: HttpRequest) -> HttpResponse:
@@ -123,9 +123,8 @@ def _page_context(screen: OrderScreen, **extra) -> dict:
         "terms_notice": "",
         "focus": "search",
         # III.12: the earliest delivery date by the calendar and the warehouse's cut-off
-        "next_working_day": screen.state.facts.earliest_delivery
-        if screen.state is not None
-        else next_working_day(timezone.localdate()),
+        # (a confirmed order takes no terms: no hint, no query)
+        "next_working_day": screen.state.facts.earliest_delivery if screen.state is not None else None,
     }
     context.update(extra)
     return context

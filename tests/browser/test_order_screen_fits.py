@@ -12,11 +12,11 @@ from playwright.sync_api import Page, expect
 
 from calls.services import register_call
 from orders.models import Offer, Order
-from orders.rules import next_working_day
 from staff.models import Role
 from tests.browser.test_operator_journey import log_in
 from tests.browser.test_order_journey import stock_the_catalog
 from tests.factories import ClientFactory, ClientPhoneFactory, client_type, make_staff
+from warehouse.calendar import next_working_day
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 WIDTH, HEIGHT = 1366, 768

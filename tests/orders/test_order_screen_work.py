@@ -222,9 +222,9 @@ def test_the_draft_screen_reads_the_list_in_one_query_whatever_the_order(
     order = start_order(actor=operator, client_id=shop.pk)
     add_line(actor=operator, order_id=order.pk, sku="COLA", quantity="1")
     client.force_login(operator)
-    # session, user (2); order, lines, offers (3); debt, counts (2); suggestions (6) and what the
-    # warehouse has available of them (1), their prices (1); the client's delivery addresses (1,
-    # III.12); the reasons to decline (1)
-    with django_assert_num_queries(17):
+    # session, user (2); order, lines, offers (3); debt, the production calendar's days ahead,
+    # counts (3); suggestions (6) and what the warehouse has available of them (1), their prices
+    # (1); the client's delivery addresses (1, III.12); the reasons to decline (1)
+    with django_assert_num_queries(18):
         html = client.get(reverse("orders:order", args=[order.pk])).content.decode()
     assert 'class="card action-bar" id="order-confirm"' in html
