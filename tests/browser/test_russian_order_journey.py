@@ -203,7 +203,7 @@ def test_operator_takes_a_whole_order_in_russian(page: Page, browser: Browser, l
     # delivery: the next working day typed as dd.mm.yyyy, the window, the receiver, the phone
     delivery = next_working_day(today)
     terms = page.locator("#order-terms")
-    expect(terms).to_contain_text(f"ближайший рабочий день: {dd_mm_yyyy(delivery)}")
+    expect(terms).to_contain_text(f"ближайшая доставка: {dd_mm_yyyy(delivery)}")
     page.keyboard.press("Alt+t")
     expect(page.locator("#id_delivery_date")).to_be_focused()
     page.keyboard.type(dd_mm_yyyy(delivery))
