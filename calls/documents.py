@@ -65,6 +65,7 @@ class PriceListLine:
     name: str
     unit: str
     pack: int
+    vat_rate: int  # VAT (НДС) in per cent
     price: Decimal | None  # None: the product has no price at all (not even base)
     is_base: bool  # the client's column has no price for it: the base price is shown
 
@@ -77,6 +78,15 @@ class PriceListSheet:
     on: date
     currency: str
     lines: list[PriceListLine]
+    prices_include_vat: bool = True
+
+    @property
+    def prices_in(self) -> str:
+        """The sheet's first words: the currency, and whether the prices hold the VAT."""
+        currency = currency_symbol(currency=self.currency)
+        if self.prices_include_vat:
+            return _("Prices in %(currency)s, VAT included.") % {"currency": currency}
+        return _("Prices in %(currency)s, VAT not included.") % {"currency": currency}
 
     @property
     def title(self) -> str:
@@ -123,6 +133,7 @@ def price_list_sheet(*, client: Client | None, on: date) -> PriceListSheet:
                 name=product.name,
                 unit=product.unit,
                 pack=product.pack,
+                vat_rate=product.vat_rate,
                 price=price,
                 is_base=price_from == BASE and code != BASE,
             )
@@ -134,6 +145,7 @@ def price_list_sheet(*, client: Client | None, on: date) -> PriceListSheet:
         on=on,
         currency=settings.CURRENCY,
         lines=sorted(lines, key=_by_category_then_name),
+        prices_include_vat=settings.CALLDESK_PRICES_INCLUDE_VAT,
     )
 
 
@@ -147,7 +159,7 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
     worksheet.title = _("Price list")[:31]
     worksheet.append([sheet.title])
     worksheet["A1"].font = Font(bold=True, size=13)
-    worksheet.append([_("Prices in %(currency)s.") % {"currency": currency_symbol(currency=sheet.currency)}])
+    worksheet.append([sheet.prices_in])
     worksheet.append([])
     worksheet.append(
         [
@@ -157,6 +169,7 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
             _("Unit"),
             _("Pack"),
             _("Price, %(currency)s") % {"currency": currency_symbol(currency=sheet.currency)},
+            _("VAT, %"),
             _("Note"),
         ]
     )
@@ -173,13 +186,14 @@ def price_list_xlsx(*, client: Client | None, on: date, sheet: PriceListSheet | 
                 line.unit,
                 line.pack,
                 line.price,
+                line.vat_rate,
                 _base_note(sheet) if line.is_base else ("" if line.price is not None else _("on request")),
             ]
         )
         row = worksheet[worksheet.max_row]
         as_text(row)  # a product name such as "=Cola=" never runs in the client's spreadsheet
         row[5].number_format = money_format
-    for letter, width in zip("ABCDEFG", (22, 14, 48, 8, 8, 16, 28), strict=True):
+    for letter, width in zip("ABCDEFGH", (22, 14, 48, 8, 8, 16, 8, 28), strict=True):
         worksheet.column_dimensions[letter].width = width
     worksheet.freeze_panes = "A5"
     out = io.BytesIO()
@@ -192,12 +206,12 @@ def price_list_pdf(*, client: Client | None, on: date, sheet: PriceListSheet | N
     reuse one already read for the XLSX."""
     sheet = sheet or price_list_sheet(client=client, on=on)
     pdf = _Document(sheet.title)
-    pdf.paragraph(_("Prices in %(currency)s.") % {"currency": currency_symbol(currency=sheet.currency)})
-    headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), _("Price")]
+    pdf.paragraph(sheet.prices_in)
+    headings = [_("SKU"), _("Name"), _("Unit"), _("Pack"), _("VAT"), _("Price")]
     any_base = False
     with pdf.table(
-        col_widths=(26, 80, 20, 24, 30),  # wide enough for the Russian headings (В упаковке)
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
+        col_widths=(26, 68, 20, 24, 12, 30),  # wide enough for the Russian headings (В упаковке)
+        text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
         line_height=5,
         padding=1,
     ) as table:
@@ -209,7 +223,7 @@ def price_list_pdf(*, client: Client | None, on: date, sheet: PriceListSheet | N
                 if line.is_base:
                     price += " *"
                     any_base = True
-                _row(table, [line.sku, line.name, line.unit, str(line.pack), price])
+                _row(table, [line.sku, line.name, line.unit, str(line.pack), f"{line.vat_rate} %", price])
     if any_base:
         pdf.ln(2)
         pdf.paragraph("* " + _base_note(sheet))

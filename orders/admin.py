@@ -7,6 +7,7 @@ never edited (III.26)."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -133,6 +134,31 @@ class NewProductFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProductAdminForm(forms.ModelForm):
+    """A product as commercial management keeps it; the VAT rate is one of the desk's rates
+    (settings.CALLDESK_VAT_RATES), as the price list's doors check it (orders.rules)."""
+
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "unit", "pack", "vat_rate", "category", "active", "new_until"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vat_rate"] = forms.TypedChoiceField(
+            label=Product._meta.get_field("vat_rate").verbose_name,
+            choices=[(rate, f"{rate} %") for rate in sorted(settings.CALLDESK_VAT_RATES)],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            initial=Product._meta.get_field("vat_rate").default,
+        )
+
+    def clean_vat_rate(self) -> int:
+        """Left out of the form: the product keeps its rate (a new one gets the default)."""
+        rate = self.cleaned_data.get("vat_rate")
+        return self.instance.vat_rate if rate is None else rate
+
+
 class PriceListFileMixin(FileImportAdmin):
     """For ProductAdmin: "Import from file" and "Export" object tools and their pages."""
 
@@ -141,8 +167,8 @@ class PriceListFileMixin(FileImportAdmin):
     import_title = gettext_lazy("Import the price list from a file")
     import_help = gettext_lazy(
         "CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX, as the export writes it. The first "
-        "row names the columns: sku, name, unit, pack, category, active, new_until and one column per "
-        "price column."
+        "row names the columns: sku, name, unit, pack, category, active, new_until, vat_rate and one "
+        "column per price column."
     )
     import_template = "admin/orders/product/import.html"
 
@@ -180,7 +206,18 @@ class PriceListFileMixin(FileImportAdmin):
 
 @admin.register(Product)
 class ProductAdmin(PriceListFileMixin, admin.ModelAdmin):
-    list_display = ["sku", "name", "unit", "pack", "category", "active", "new_until", "price_list"]
+    form = ProductAdminForm
+    list_display = [
+        "sku",
+        "name",
+        "unit",
+        "pack",
+        "vat_rate",
+        "category",
+        "active",
+        "new_until",
+        "price_list",
+    ]
     list_filter = ["active", "category", NewProductFilter]
     search_fields = ["sku", "name"]
     inlines = [PriceInline, CertificateInline]
@@ -475,7 +512,7 @@ class DeclineReasonAdmin(admin.ModelAdmin):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["product", "quantity", "unit_price", "base_price", "total", "special"]
+    fields = ["product", "quantity", "unit_price", "base_price", "vat_rate", "vat", "total", "special"]
 
 
 class OrderChangeInline(ReadOnlyInline):
@@ -509,7 +546,7 @@ class OrderAdmin(ReadOnlyAdmin):
     their history. The one change made here, cancelling, goes through `change_status` with its
     reason code like every other door."""
 
-    list_display = ["number", "client", "status", "cancel_code", "confirmed_at", "total", "taken_by"]
+    list_display = ["number", "client", "status", "cancel_code", "confirmed_at", "total", "vat", "taken_by"]
     list_filter = ["status", "cancel_code"]
     list_select_related = ["client", "taken_by"]
     search_fields = ["number", "client__name"]

@@ -16,6 +16,7 @@ from calldesk.errors import FieldError, InvalidInput
 from calldesk.pagination import page_bounds
 from calldesk.schemas import DateText, DateTimeText, Money, Quantity, error_responses, one_of
 from orders.models import CancelReason, Fulfilment, Order, PaymentForm
+from orders.rules import vat_by_rate
 from orders.selectors import (
     draft_state,
     offers_required,
@@ -153,7 +154,17 @@ class OrderLineOut(Schema):
     sku: str
     name: str
     quantity: Quantity
-    unit_price: Money
+    unit_price: Money = Field(description="At list prices: with VAT when the price list quotes with VAT.")
+    net: Money = Field(description="The line without VAT.")
+    vat_rate: int = Field(description="VAT (НДС) in per cent.")
+    vat: Money = Field(description="The line's VAT, rounded half-up to the kopeck.")
+    total: Money = Field(description="With VAT: what the client pays for the line.")
+
+
+class VatRowOut(Schema):
+    rate: int = Field(description="VAT in per cent.")
+    net: Money
+    vat: Money
     total: Money
 
 
@@ -194,7 +205,9 @@ class OrderHeadOut(Schema):
     client: int
     column: OrderColumnOut
     subtotal: Money = Field(description="At base prices.")
-    total: Money
+    net: Money = Field(description="Without VAT: total - vat.")
+    vat: Money = Field(description="The sum of the lines' VAT, each rounded to the kopeck.")
+    total: Money = Field(description="With VAT: what the client pays.")
     offers_required: int
     offers_made: int
     missing: list[str] = Field(
@@ -218,6 +231,9 @@ class OrderHeadOut(Schema):
 
 class OrderOut(OrderHeadOut):
     lines: list[OrderLineOut]
+    vat_by_rate: list[VatRowOut] = Field(
+        description="Net, VAT and total per VAT rate, highest rate first (a mixed 10 %/20 % order has two)."
+    )
 
 
 class OrderLineChangeOut(OrderHeadOut):
@@ -233,7 +249,9 @@ class OrderExportLineOut(Schema):
     unit: str
     quantity: Quantity
     unit_price: Money
-    total: Money
+    vat_rate: int
+    vat: Money
+    total: Money = Field(description="With VAT.")
 
 
 class OrderExportOut(Schema):
@@ -248,6 +266,8 @@ class OrderExportOut(Schema):
     confirmed_at: DateTimeText | None
     column: OrderColumnOut
     subtotal: Money = Field(description="At base prices.")
+    net: Money
+    vat: Money
     total: Money
     delivery_date: DateText | None = Field(description="The same as delivery.date (kept for version 1).")
     delivery: OrderDeliveryOut = Field(description="Date, time window, receiver, phone and address (III.12).")
@@ -269,6 +289,9 @@ def _line_out(line) -> dict:
         "name": line.product.name,
         "quantity": quantity_out(line.quantity),
         "unit_price": money(line.unit_price),
+        "net": money(line.net),
+        "vat_rate": line.vat_rate,
+        "vat": money(line.vat),
         "total": money(line.total),
     }
 
@@ -303,6 +326,8 @@ def _order_head(order: Order, actor, *, offers_made: int | None = None) -> dict:
         "client": order.client_id,
         "column": {"code": order.column.code if order.column else "base", "reason": order.column_reason},
         "subtotal": money(order.base_subtotal),
+        "net": money(order.net),
+        "vat": money(order.vat),
         "total": money(order.total),
         "offers_required": offers_required(),
         "offers_made": offers_made,
@@ -340,8 +365,13 @@ def order_out(order_id: int, actor) -> dict:
     """The order as API.md reads it, with its lines."""
     order = order_with_lines(order_id=order_id, actor=actor)
     body = _order_head(order, actor, offers_made=len(order.offers.all()))
-    body["lines"] = [_line_out(line) for line in order.lines.all()]
+    lines = order.lines.all()
+    body["lines"] = [_line_out(line) for line in lines]
     body["lines_count"] = len(body["lines"])
+    body["vat_by_rate"] = [
+        {"rate": row.rate, "net": money(row.net), "vat": money(row.vat), "total": money(row.total)}
+        for row in vat_by_rate([(line.vat_rate, line.vat, line.total) for line in lines])
+    ]
     return body
 
 
@@ -520,6 +550,8 @@ def list_orders(
                 "confirmed_at": o.confirmed_at.isoformat() if o.confirmed_at else None,
                 "column": {"code": o.column.code if o.column else "base", "reason": o.column_reason},
                 "subtotal": money(o.base_subtotal),
+                "net": money(o.net),
+                "vat": money(o.vat),
                 "total": money(o.total),
                 "delivery_date": o.delivery_date.isoformat() if o.delivery_date else None,
                 "delivery": _delivery_out(o),
@@ -533,6 +565,8 @@ def list_orders(
                         "unit": ln.product.unit,
                         "quantity": quantity_out(ln.quantity),
                         "unit_price": money(ln.unit_price),
+                        "vat_rate": ln.vat_rate,
+                        "vat": money(ln.vat),
                         "total": money(ln.total),
                     }
                     for ln in o.lines.all()

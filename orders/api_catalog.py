@@ -35,6 +35,7 @@ ROW_EXAMPLE = {
     "category": "Soft drinks",
     "new_until": None,
     "active": True,
+    "vat_rate": 20,
     "prices": {"base": "50.00", "column_2": "48.50"},
 }
 
@@ -77,6 +78,7 @@ class ProductOut(Schema):
     category: str
     active: bool
     new_until: date | None
+    vat_rate: int = Field(description="VAT (НДС) in per cent: 0, 10 or 20.")
     price: Money | None = Field(description="In the column that applies to the client today, else base.")
     column: str | None = Field(description="The column the price is from.")
     available: Quantity | None = Field(
@@ -176,7 +178,8 @@ def put_price_list(
     payload: list[Any] = Body(..., examples=[[ROW_EXAMPLE]]),  # noqa: B008
 ):
     """Upsert products by `sku` with their prices (commercial, admin). Each row: `sku`, `name`,
-    `unit`, `pack`, `category`, `active`, `new_until` (YYYY-MM-DD or null) and `prices` by column
+    `unit`, `pack`, `category`, `active`, `new_until` (YYYY-MM-DD or null), `vat_rate` (VAT in
+    per cent, one of the desk's rates: 0, 10, 20; a new product without it: 20) and `prices` by column
     code (decimal strings, at most two places; `base` required; null removes that column's
     price; a column left out keeps its price). All or nothing: if any row is bad, nothing is
     written and the 400 lists every bad row. Counts only what changed; every changed price is
@@ -225,6 +228,7 @@ def list_products(
                 "category": item.category,
                 "active": item.active,
                 "new_until": item.new_until,
+                "vat_rate": item.vat_rate,
                 "price": money(item.price),
                 "column": item.column,
                 "available": None if item.available is None else f"{item.available:.3f}",

@@ -45,6 +45,8 @@ class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=20, default="pcs")
     pack = models.PositiveIntegerField(_("pack"), default=1, help_text=_("Units in one pack."))
+    # VAT (НДС) in per cent: one of settings.CALLDESK_VAT_RATES (orders.rules.vat_rate_problem)
+    vat_rate = models.PositiveSmallIntegerField(_("VAT rate, %"), default=20)
     category = models.CharField(_("category"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
     new_until = models.DateField(
@@ -58,6 +60,9 @@ class Product(models.Model):
         ordering = ["name"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(condition=Q(vat_rate__lte=100), name="product_vat_rate_percent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
@@ -377,6 +382,8 @@ class Order(models.Model):
         blank=True,
         related_name="orders",
     )
+    # The VAT in the total: the sum of the lines' VAT, each rounded to the kopeck
+    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     # Delivery (III.12)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     delivery_window = models.CharField(_("time window"), max_length=40, blank=True)
@@ -448,6 +455,11 @@ class Order(models.Model):
     def has_exception(self) -> bool:
         return self.exception_by_id is not None
 
+    @property
+    def net(self) -> Decimal:
+        """The order without VAT."""
+        return self.total - self.vat
+
 
 class OrderChange(ChangedBy):
     """One change of an order from its confirmation on (III.14): the status (confirmed, in
@@ -487,7 +499,11 @@ class OrderLine(models.Model):
     base_price = models.DecimalField(
         _("base price"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
+    # With VAT, what the client pays for the line; `vat` is the VAT in it at `vat_rate` (the
+    # product's when the line was written), rounded to the kopeck (orders.rules.line_money).
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    vat_rate = models.PositiveSmallIntegerField(_("VAT rate, %"), default=20)
+    vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     special = models.ForeignKey(
         Special, verbose_name=_("special"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -504,6 +520,11 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} x {self.quantity}"
+
+    @property
+    def net(self) -> Decimal:
+        """The line without VAT."""
+        return self.total - self.vat
 
 
 class DeclineReason(models.Model):

@@ -7,7 +7,7 @@ One upsert, three doors: `PUT /api/v1/price-list`, the admin's file upload and
 Every price it changes (and every single edit through `set_price` or `remove_price`) leaves a
 `PriceChange` row: who, when, old, new, and from where.
 
-A row: `{"sku", "name", "unit", "pack", "category", "active", "new_until", "prices": {"base":
+A row: `{"sku", "name", "unit", "pack", "vat_rate", "category", "active", "new_until", "prices": {"base":
 "10.00", "<column code>": "9.50"}}`. `sku`, `name` and a `base` price are required. A product
 field left out keeps its value (a new product gets the default); a price column left out keeps
 its price, and a column given as null (a blank cell in a file) removes it. `base` is never removed.
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext, gettext_lazy
@@ -33,12 +34,12 @@ from calldesk.parsing import CANONICAL, Notation, parse_money, parse_text
 from calldesk.tabular import BatchKeys, FileImport, HeaderTitles, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
-from orders.rules import BASE
+from orders.rules import BASE, vat_rate_problem
 from staff.models import User
 from staff.permissions import PRICE_LIST_ROLES, require_role
 
-PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until")
-UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until", "search_text"]
+PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until", "vat_rate")
+UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until", "vat_rate", "search_text"]
 REQUIRED_HEADER = ("sku", "name", BASE)
 # The header's titles of each product field and of the base price (any case, ё as е,
 # punctuation ignored): the code the desk exports, and what 1C and Russian Excel title a price
@@ -51,6 +52,7 @@ HEADER_TITLES = {
     "category": ["Категория", "Группа", "Группа товаров"],
     "active": ["Активен", "Активный", "Действует"],
     "new_until": ["Новинка до"],
+    "vat_rate": ["Ставка НДС", "НДС", "НДС, %", "Ставка НДС, %"],
     BASE: ["Цена", "Базовая цена", "Цена базовая"],
 }
 
@@ -246,6 +248,7 @@ def _parse_row(
         "unit": lambda value: parse_text(value, max_length=MAX_LENGTH["unit"]),
         "pack": _pack,
         "active": _boolean,
+        "vat_rate": _vat_rate,
     }
     for name, parse in parsers.items():
         if not is_blank(row.get(name)):
@@ -299,6 +302,16 @@ def _pack(value: Any) -> int:
     if not text.isdigit() or not 1 <= int(text) <= PACK_LIMIT:
         raise ValueError(_("Expected a whole number of units from 1 to %(limit)d.") % {"limit": PACK_LIMIT})
     return int(text)
+
+
+def _vat_rate(value: Any) -> int:
+    """A VAT rate in per cent, one of settings.CALLDESK_VAT_RATES ("20", 20, "20 %", "20%")."""
+    text = str(value).strip().rstrip("%").strip() if isinstance(value, str | int) else ""
+    rate = int(text) if text.isdigit() and not isinstance(value, bool) else None
+    problem = vat_rate_problem(rate, allowed=settings.CALLDESK_VAT_RATES)
+    if problem:
+        raise ValueError(problem)
+    return rate  # type: ignore[return-value]
 
 
 def _boolean(value: Any) -> bool:
@@ -409,7 +422,7 @@ def price_list_header(columns: list[PriceColumn] | None = None) -> list[str]:
 def read_price_list_file(file: BinaryIO, filename: str) -> list[dict]:
     """The data rows of a CSV or XLSX price list, as rows for `upsert_price_list`.
 
-    The first row is the header: `sku, name, unit, pack, category, active, new_until` and one
+    The first row is the header: `sku, name, unit, pack, category, active, new_until, vat_rate` and one
     column per price column, each by its code or a title 1C writes (`header_titles`; any order,
     any case; `sku`, `name` and `base` are required; a
     product field left out of the header keeps the product's value, a price column left out keeps
@@ -513,7 +526,7 @@ def export_price_list(fmt: str) -> bytes:
         by_column = {price.column_id: price.amount for price in product.prices.all()}
         rows.append(
             [product.sku, product.name, product.unit, product.pack, product.category, product.active]
-            + [product.new_until]
+            + [product.new_until, product.vat_rate]
             + [by_column.get(column.pk) for column in columns]
         )
     return table_bytes(fmt, header, rows, title=_("Price list"))

@@ -23,6 +23,67 @@ def line_total(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# --- VAT (НДС) -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineMoney:
+    """A line's money as a Russian invoice (счёт-фактура) shows it: without VAT, the VAT at the
+    line's rate, and with VAT (what the client pays)."""
+
+    net: Decimal
+    vat: Decimal
+    total: Decimal
+
+
+def line_money(amount: Decimal, vat_rate: int, *, prices_include_vat: bool) -> LineMoney:
+    """Split a line's `amount` at list prices (already rounded to the kopeck) into net, VAT and
+    total, rounding the VAT of each line half-up to the kopeck as Russian invoices do. When the
+    price list quotes prices with VAT, the amount is the total and holds the VAT:
+    VAT = amount × rate / (100 + rate). When it quotes them without, the amount is the net and
+    the VAT is added: VAT = amount × rate / 100."""
+    rate = Decimal(vat_rate)
+    if prices_include_vat:
+        vat = (amount * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return LineMoney(net=amount - vat, vat=vat, total=amount)
+    vat = (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return LineMoney(net=amount, vat=vat, total=amount + vat)
+
+
+@dataclass(frozen=True)
+class VatRow:
+    """The order's lines at one VAT rate, summed line by line (never re-rounded)."""
+
+    rate: int
+    net: Decimal
+    vat: Decimal
+    total: Decimal
+
+
+def vat_by_rate(lines: list[tuple[int, Decimal, Decimal]]) -> list[VatRow]:
+    """The sums per VAT rate of lines given as (rate, VAT, total), the highest rate first: the
+    invoice's "in all, VAT 20 %: ..., VAT 10 %: ..." rows. The sums of stored, already rounded
+    line figures, so the rows add up to the order's own figures to the kopeck."""
+    sums: dict[int, tuple[Decimal, Decimal]] = {}
+    for rate, vat, total in lines:
+        old_vat, old_total = sums.get(rate, (ZERO, ZERO))
+        sums[rate] = (old_vat + vat, old_total + total)
+    return [
+        VatRow(rate=rate, net=total - vat, vat=vat, total=total)
+        for rate, (vat, total) in sorted(sums.items(), reverse=True)
+    ]
+
+
+def vat_rate_problem(value, *, allowed: tuple[int, ...] | list[int]) -> str | None:
+    """Why `value` is not a VAT rate of this desk (`settings.CALLDESK_VAT_RATES`, in per cent),
+    or None when it is one. The same words for the price list, the API and the admin."""
+    if isinstance(value, int) and not isinstance(value, bool) and value in allowed:
+        return None
+    return _("The VAT rate must be one of %(rates)s (per cent).") % {
+        "rates": ", ".join(str(rate) for rate in sorted(allowed))
+    }
+
+
 # --- III.10: which column of the price list applies ----------------------------------------------
 
 BASE = "base"  # the column every product has a price in

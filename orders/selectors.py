@@ -60,11 +60,13 @@ from orders.rules import (
     Delivery,
     DraftFacts,
     FixedColumn,
+    VatRow,
     choose_column,
     delivery_prefill,
     missing_for_confirmation,
     missing_in_words,
     price_in_column,
+    vat_by_rate,
 )
 from staff.permissions import (
     OrderFacts,
@@ -512,6 +514,7 @@ class CatalogItem:
     category: str
     active: bool
     new_until: date | None
+    vat_rate: int
     price: Decimal | None
     column: str | None  # the column the price is from: the client's, or base when it has none there
     available: Decimal | None = None  # in the page's warehouse (III.12); None: not limited
@@ -582,6 +585,7 @@ def catalog_page(
                 category=product.category,
                 active=product.active,
                 new_until=product.new_until,
+                vat_rate=product.vat_rate,
                 price=amount,
                 column=code,
                 available=shown_available(product.stock, product.reserved),  # type: ignore[attr-defined]
@@ -705,6 +709,11 @@ class OrderScreen:
     def over_limit_by(self) -> Decimal | None:
         headroom = self.state.headroom if self.state else None
         return -headroom if headroom is not None and headroom < 0 else None
+
+    @property
+    def vat_rows(self) -> list[VatRow]:
+        """The order's VAT per rate, from its lines (already read): an invoice's rows."""
+        return vat_by_rate([(line.vat_rate, line.vat, line.total) for line in self.order.lines.all()])
 
 
 def open_call_of(order: Order, actor) -> int | None:

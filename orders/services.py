@@ -61,7 +61,7 @@ from orders.models import (
     Special,
     TypeFavourite,
 )
-from orders.rules import ZERO, hand_added_is_accepted_offer, line_total, offer_refusal
+from orders.rules import ZERO, hand_added_is_accepted_offer, line_money, line_total, offer_refusal
 from orders.selectors import (
     base_price,
     column_for_client,
@@ -302,14 +302,15 @@ def _reprice(order: Order, *, on: date) -> bool:
         OrderLine.objects.filter(order=order).update(
             unit_price=Coalesce(Subquery(special_price[:1]), at_column)
         )
-        # total = quantity x unit price, rounded to the cent, line by line
-        lines = list(OrderLine.objects.filter(order=order).only("id", "quantity", "unit_price"))
+        # total = quantity x unit price, rounded to the kopeck, and its VAT, line by line
+        lines = list(OrderLine.objects.filter(order=order).only("id", "quantity", "unit_price", "vat_rate"))
         for line in lines:
-            line.total = line_total(line.quantity, line.unit_price)
-        OrderLine.objects.bulk_update(lines, ["total"])
+            _price_line(line)
+        OrderLine.objects.bulk_update(lines, ["total", "vat"])
         order.total = sum((line.total for line in lines), ZERO)
+        order.vat = sum((line.vat for line in lines), ZERO)
     order.column_reason = choice.reason
-    order.save(update_fields=["column", "column_reason", "base_subtotal", "total"])
+    order.save(update_fields=["column", "column_reason", "base_subtotal", "total", "vat"])
     return repriced
 
 
@@ -324,6 +325,17 @@ def _check_stock(product: Product, *, old: Decimal, new: Decimal, available: Dec
                 FieldError(field="quantity", detail=_("Available: %(n)s") % {"n": plain_quantity(available)})
             ],
         )
+
+
+def _price_line(line: OrderLine) -> None:
+    """The line's total and VAT from its quantity, unit price and VAT rate (orders.rules.line_money;
+    settings.CALLDESK_PRICES_INCLUDE_VAT says whether list prices hold the VAT)."""
+    amounts = line_money(
+        line_total(line.quantity, line.unit_price),
+        line.vat_rate,
+        prices_include_vat=settings.CALLDESK_PRICES_INCLUDE_VAT,
+    )
+    line.total, line.vat = amounts.total, amounts.vat
 
 
 @dataclass(frozen=True)
@@ -418,11 +430,16 @@ def add_line(
     is_new = line is None
     if line is None:
         line = OrderLine(
-            order=order, product=product, quantity=ZERO, base_price=base_amount, special_id=special_id
+            order=order,
+            product=product,
+            quantity=ZERO,
+            base_price=base_amount,
+            special_id=special_id,
+            vat_rate=product.vat_rate,
         )
-        old_total, old_base = ZERO, ZERO
+        old_total, old_vat, old_base = ZERO, ZERO, ZERO
     else:
-        old_total, old_base = line.total, line_total(line.quantity, line.base_price)
+        old_total, old_vat, old_base = line.total, line.vat, line_total(line.quantity, line.base_price)
         if special_id is not None:
             line.special_id = special_id
         elif line.special_id is not None:
@@ -435,13 +452,14 @@ def add_line(
         )
     line.quantity += quantity
     line.unit_price = column_amount
-    line.total = line_total(line.quantity, line.unit_price)
+    _price_line(line)
     line.save()
     order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
     order.total += line.total - old_total
+    order.vat += line.vat - old_vat
     repriced = _reprice(order, on=timezone.localdate())
     if repriced:  # the line's price changed with all the others, in the database
-        line.refresh_from_db(fields=["unit_price", "total"])
+        line.refresh_from_db(fields=["unit_price", "total", "vat"])
     return LineChange(order=order, line=line, repriced=repriced)
 
 
@@ -455,15 +473,16 @@ def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineCh
     if quantity > line.quantity and not backorders_allowed():
         available = available_of(warehouse_id=order.warehouse_id, product_ids=[line.product_id])
         _check_stock(line.product, old=line.quantity, new=quantity, available=available.get(line.product_id))
-    old_total, old_base = line.total, line_total(line.quantity, line.base_price)
+    old_total, old_vat, old_base = line.total, line.vat, line_total(line.quantity, line.base_price)
     line.quantity = quantity
-    line.total = line_total(line.quantity, line.unit_price)
-    line.save(update_fields=["quantity", "total"])
+    _price_line(line)
+    line.save(update_fields=["quantity", "total", "vat"])
     order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
     order.total += line.total - old_total
+    order.vat += line.vat - old_vat
     repriced = _reprice(order, on=timezone.localdate())
     if repriced:  # the line's price changed with all the others, in the database
-        line.refresh_from_db(fields=["unit_price", "total"])
+        line.refresh_from_db(fields=["unit_price", "total", "vat"])
     return LineChange(order=order, line=line, repriced=repriced)
 
 
@@ -475,6 +494,7 @@ def remove_line(*, actor: User, order_id: int, line_id: int) -> LineChange:
         raise OrderNotFound(_("No such line in this order."))
     order.base_subtotal -= line_total(line.quantity, line.base_price)
     order.total -= line.total
+    order.vat -= line.vat
     line.delete()
     repriced = _reprice(order, on=timezone.localdate())
     return LineChange(order=order, line=None, repriced=repriced)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from calldesk.search import normalise
 from clients.models import Client, ClientPhone, ClientType, Receivable
 from orders.models import Order, OrderLine, Price, PriceColumn, Product
+from orders.rules import line_money
 from staff.models import Department, Role, User
 from staff.services import set_role
 
@@ -115,3 +116,8 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("1.000")
     unit_price = Decimal("10.00")
     total = factory.LazyAttribute(lambda line: (line.quantity * line.unit_price).quantize(Decimal("0.01")))
+    vat_rate = factory.LazyAttribute(lambda line: line.product.vat_rate)
+    # the VAT in the total at the line's rate, the prices holding it (the desk's default)
+    vat = factory.LazyAttribute(
+        lambda line: line_money(line.total, line.vat_rate, prices_include_vat=True).vat
+    )

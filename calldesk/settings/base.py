@@ -286,6 +286,11 @@ ORDER_OFFERS_REQUIRED = 3
 # allows backorders; a client's region with no warehouse of its own is served by this one.
 CALLDESK_ALLOW_BACKORDERS = False
 CALLDESK_DEFAULT_WAREHOUSE = "main"
+# VAT (НДС): whether the price list quotes prices with VAT, as Russian wholesale price lists
+# usually do (then a line's VAT is the part of its amount at rate/(100 + rate)); False: prices
+# are without VAT and each line's VAT is added to it. The rates a product may have, in per cent.
+CALLDESK_PRICES_INCLUDE_VAT = env_bool("CALLDESK_PRICES_INCLUDE_VAT", True)
+CALLDESK_VAT_RATES = (0, 10, 20)
 
 # How old the last worker heartbeat may be before /health calls the worker stale.
 WORKER_HEARTBEAT_STALE_SECONDS = 180

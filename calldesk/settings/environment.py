@@ -31,6 +31,7 @@ ENVIRONMENT_VARIABLES = {
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "SECURE_SSL_REDIRECT",
+    "CALLDESK_PRICES_INCLUDE_VAT",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

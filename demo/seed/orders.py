@@ -24,6 +24,7 @@ from orders.models import (
     Product,
     Special,
 )
+from orders.rules import line_money
 from staff.models import User
 
 CATEGORIES = {
@@ -36,6 +37,9 @@ CATEGORIES = {
     "Snacks": ["Crisps", "Salted crackers", "Sunflower seeds", "Peanuts", "Dried fish", "Chocolate bar"],
     "Canned food": ["Sprats", "Stewed beef", "Green peas", "Sweet corn", "Pickled cucumbers", "Tomato paste"],
 }
+# VAT (НДС) per category: 10 % for the foods of the government's list (milk, groceries, canned
+# food), 20 % for drinks, snacks and the rest.
+CATEGORY_VAT = {"Dairy": 10, "Grocery": 10, "Canned food": 10}
 BRANDS = ["Severnaya", "Volga", "Zarya", "Kolos", "Rodnik", "Altai", "Baikal", "Kuban", "Ural", "Sadko"]
 SIZES = {
     "Soft drinks": ["0.5 l", "1.5 l", "2 l"],
@@ -214,6 +218,7 @@ def make_catalog(
                             name=name,
                             unit=RU_UNIT if russian else "pcs",
                             pack=rng.choice([6, 8, 12, 12, 20, 24]),
+                            vat_rate=CATEGORY_VAT.get(category, 20),
                             category=RU_CATEGORY_NAMES[category] if russian else category,
                             active=number % 41 != 0,
                             new_until=today + timedelta(days=rng.randint(10, 60)) if new else None,
@@ -387,6 +392,7 @@ def seed_order_history(
                     created_at=created,
                     confirmed_at=created + timedelta(minutes=rng.randint(3, 15)),
                     total=sum((money(q * p) for _, q, p in lines), Decimal("0.00")),
+                    vat=sum((_vat(product, q * p) for product, q, p in lines), Decimal("0.00")),
                     base_subtotal=sum((money(q * base_price[p.pk]) for p, q, _ in lines), Decimal("0.00")),
                     column_reason=reasons[column_code],
                     delivery_date=working_day(day + timedelta(days=1)),
@@ -417,6 +423,8 @@ def seed_order_history(
             unit_price=p,
             base_price=base_price[product.pk],
             total=money(q * p),
+            vat_rate=product.vat_rate,
+            vat=_vat(product, q * p),
         )
         for order, lines in zip(orders, order_lines, strict=True)
         for product, q, p in lines
@@ -430,6 +438,11 @@ def seed_order_history(
     touched = [Client(pk=client_id, last_order_on=day) for client_id, day in last_order.items()]
     Client.objects.bulk_update(touched, ["last_order_on"], batch_size=2000)
     return orders, line_rows
+
+
+def _vat(product: Product, amount: Decimal) -> Decimal:
+    """The VAT in a line's amount at the product's rate, the demo's prices holding the VAT."""
+    return line_money(money(amount), product.vat_rate, prices_include_vat=True).vat
 
 
 def seed_type_favourites(*, today: date) -> None:

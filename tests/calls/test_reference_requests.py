@@ -145,13 +145,13 @@ def test_a_price_list_request_sends_one_email_with_the_xlsx_and_pdf_at_the_clien
     assert xlsx_name in message.body and pdf_name in message.body
     assert pdf_text(attachment(message, pdf_name)) == [
         f"Price list for Zarya minimarket, Column 3, {today_read()}",
-        "Prices in RUB.",
-        "SKU Name Unit Pack Price",
+        "Prices in RUB, VAT included.",
+        "SKU Name Unit Pack VAT Price",
         "Drinks",
-        "COLA Cola 0.5 l pcs 12 RUB 47.00",
-        "KVASS Kvass 1 l pcs 12 RUB 40.00 *",
+        "COLA Cola 0.5 l pcs 12 20 % RUB 47.00",
+        "KVASS Kvass 1 l pcs 12 20 % RUB 40.00 *",
         "Snacks",
-        "CHIPS Chips paprika pcs 12 RUB 33.37",
+        "CHIPS Chips paprika pcs 12 20 % RUB 33.37",
         "* base price: Column 3 has no price for this product",
         "calldesk · Page 1 of 1",
     ]
@@ -164,7 +164,8 @@ def test_a_price_list_request_sends_one_email_with_the_xlsx_and_pdf_at_the_clien
     assert set(rows) == {"COLA", "KVASS", "CHIPS"}  # active products only
     assert Decimal(str(rows["COLA"][5])).quantize(Decimal("0.01")) == Decimal("47.00")  # column 3
     assert Decimal(str(rows["KVASS"][5])) == Decimal("40")  # no column-3 price: base, and it says so
-    assert "base price" in rows["KVASS"][6]
+    assert rows["COLA"][6] == 20  # VAT, %
+    assert "base price" in rows["KVASS"][7]
     assert sheet.cell(row=5, column=6).number_format == '#,##0.00 "RUB"'
 
     request.refresh_from_db()
@@ -197,11 +198,18 @@ def test_the_pdfs_print_cyrillic_names_and_amounts_as_text(catalog):
     # given: a Russian shop and Russian products, beside the Latin ones
     romashka = ClientFactory(name="Магазин «Ромашка»", type=client_type("retail"), credit_limit=None)
     butter = ProductFactory(
-        sku="00231", name="Масло сливочное 82,5%, 0,5 кг", category="Молочные продукты", unit="шт", pack=20
+        sku="00231",
+        name="Масло сливочное 82,5%, 0,5 кг",
+        category="Молочные продукты",
+        unit="шт",
+        pack=20,
+        vat_rate=10,
     )
     price(butter, "base", "189.90")
     price(butter, "column_3", "12500.00")
-    kefir = ProductFactory(sku="00232", name="Кефир 1 л — «Домик»", category="Молочные продукты", unit="шт")
+    kefir = ProductFactory(
+        sku="00232", name="Кефир 1 л — «Домик»", category="Молочные продукты", unit="шт", vat_rate=10
+    )
     price(kefir, "base", "75.50")
     on = date(2026, 11, 2)
     # when
@@ -211,16 +219,16 @@ def test_the_pdfs_print_cyrillic_names_and_amounts_as_text(catalog):
     # then: every letter is there, as text a reader copies out
     assert pdf_text(price_list.content) == [
         "Price list for Магазин «Ромашка», Column 3, 11/02/2026",
-        "Prices in RUB.",
-        "SKU Name Unit Pack Price",
+        "Prices in RUB, VAT included.",
+        "SKU Name Unit Pack VAT Price",
         "Drinks",
-        "COLA Cola 0.5 l pcs 12 RUB 47.00",
-        "KVASS Kvass 1 l pcs 12 RUB 40.00 *",
+        "COLA Cola 0.5 l pcs 12 20 % RUB 47.00",
+        "KVASS Kvass 1 l pcs 12 20 % RUB 40.00 *",
         "Snacks",
-        "CHIPS Chips paprika pcs 12 RUB 33.37",
+        "CHIPS Chips paprika pcs 12 20 % RUB 33.37",
         "Молочные продукты",
-        "00232 Кефир 1 л — «Домик» шт 1 RUB 75.50 *",
-        "00231 Масло сливочное 82,5%, 0,5 кг шт 20 RUB 12,500.00",
+        "00232 Кефир 1 л — «Домик» шт 1 10 % RUB 75.50 *",
+        "00231 Масло сливочное 82,5%, 0,5 кг шт 20 10 % RUB 12,500.00",
         "* base price: Column 3 has no price for this product",
         "calldesk · Page 1 of 1",
     ]
@@ -242,7 +250,12 @@ def test_a_russian_reader_gets_roubles_and_dates_as_russians_write_them(catalog)
     # given: a Russian shop, a Russian product, the documents written in Russian (II.2)
     romashka = ClientFactory(name="Магазин «Ромашка»", type=client_type("retail"), credit_limit=None)
     butter = ProductFactory(
-        sku="00231", name="Масло сливочное 82,5%, 0,5 кг", category="Молочные продукты", unit="шт", pack=20
+        sku="00231",
+        name="Масло сливочное 82,5%, 0,5 кг",
+        category="Молочные продукты",
+        unit="шт",
+        pack=20,
+        vat_rate=10,
     )
     price(butter, "base", "189.90")
     price(butter, "column_3", "12500.00")
@@ -258,7 +271,7 @@ def test_a_russian_reader_gets_roubles_and_dates_as_russians_write_them(catalog)
     assert pdf_text(price_list.content) == RUSSIAN_PRICE_LIST
     assert pdf_text(assortment.content)[0] == "Ассортимент на 02.11.2026"
     assert workbook["A1"].value == "Прайс-лист для Магазин «Ромашка», колонка Колонка 3, 02.11.2026"
-    assert workbook["A2"].value == "Цены в ₽."
+    assert workbook["A2"].value == "Цены в ₽, с НДС."
     assert workbook.cell(row=5, column=6).number_format == '#,##0.00 "₽"'
     # the exact characters CLDR writes (through Babel): no-break spaces in the thousands and
     # before the sign, so an amount never wraps; a PDF reader copies them out as plain spaces
@@ -268,15 +281,15 @@ def test_a_russian_reader_gets_roubles_and_dates_as_russians_write_them(catalog)
 RUSSIAN_PRICE_LIST = [
     "Прайс-лист  для  Магазин  «Ромашка»,  колонка  Колонка  3,",  # the title wraps, justified
     "02.11.2026",
-    "Цены в ₽.",
-    "Артикул Наименование Ед. изм. В упаковке Цена",  # each heading on one line
+    "Цены в ₽, с НДС.",
+    "Артикул Наименование Ед. изм. В упаковке НДС Цена",  # each heading on one line
     "Drinks",
-    "COLA Cola 0.5 l pcs 12 47,00 ₽",
-    "KVASS Kvass 1 l pcs 12 40,00 ₽ *",
+    "COLA Cola 0.5 l pcs 12 20 % 47,00 ₽",
+    "KVASS Kvass 1 l pcs 12 20 % 40,00 ₽ *",
     "Snacks",
-    "CHIPS Chips paprika pcs 12 33,37 ₽",
+    "CHIPS Chips paprika pcs 12 20 % 33,37 ₽",
     "Молочные продукты",
-    "00231 Масло сливочное 82,5%, 0,5 кг шт 20 12 500,00 ₽",
+    "00231 Масло сливочное 82,5%, 0,5 кг шт 20 10 % 12 500,00 ₽",
     "* базовая цена: в колонке Колонка 3 нет цены на этот товар",
     "calldesk · Страница 1 из 1",
 ]

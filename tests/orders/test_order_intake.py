@@ -50,6 +50,9 @@ def test_lines_are_priced_at_the_column_and_the_column_follows_the_subtotal(api,
         "name": catalog["COLA"].name,
         "quantity": "12.000",
         "unit_price": "50.00",
+        "net": "500.00",
+        "vat_rate": 20,
+        "vat": "100.00",
         "total": "600.00",
     }
     assert (body["subtotal"], body["total"], body["lines_count"], body["repriced"]) == (

@@ -29,6 +29,7 @@ def test_export_lists_confirmed_orders_with_lines_in_constant_queries(
         body = http.get("/api/v1/orders", {"status": "confirmed", "client": shop.pk}).json()
     assert body["count"] == 3
     assert [o["number"] for o in body["items"]] == ["2026-000003", "2026-000002", "2026-000001"]
+    # 2.5 x 10.00 = 25.00 with VAT 20 %: 25.00 x 20 / 120 = 4.1666... → 4.17
     assert body["items"][0]["lines"] == [
         {
             "sku": "S2",
@@ -36,6 +37,8 @@ def test_export_lists_confirmed_orders_with_lines_in_constant_queries(
             "unit": "бут",
             "quantity": "2.500",
             "unit_price": "10.00",
+            "vat_rate": 20,
+            "vat": "4.17",
             "total": "25.00",
         }
     ]
