@@ -81,9 +81,9 @@ def test_a_russian_client_gets_the_email_and_documents_in_russian_signed_by_the_
     assert price_list[:3] == [
         "Прайс-лист  для  Магазин  «Ромашка»,  колонка  Базовая,",  # the title wraps, justified
         f"{today:%d.%m.%Y}",
-        "Цены в ₽.",
+        "Цены в ₽, с НДС.",
     ]
-    assert "00231 Масло сливочное 82,5% pcs 1 189,90 ₽" in price_list
+    assert "00231 Масло сливочное 82,5% pcs 1 20 % 189,90 ₽" in price_list
     assert price_list[-1] == "ООО «Продторг» · Страница 1 из 1"
     language, terms = pdf(message.attachments[2][1])
     assert (language, terms[0], terms[-1]) == (

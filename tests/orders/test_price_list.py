@@ -415,7 +415,7 @@ def test_export_has_the_header_and_money_with_two_places(catalog):
         None,
         1100,
     ]
-    assert sheet["H4"].number_format == "0.00"
+    assert sheet["I4"].number_format == "0.00"
 
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_xlsx(commercial):
