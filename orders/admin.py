@@ -140,7 +140,18 @@ class ProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ["sku", "name", "unit", "pack", "vat_rate", "category", "active", "new_until"]
+        fields = [
+            "sku",
+            "name",
+            "unit",
+            "pack",
+            "min_quantity",
+            "whole_packs",
+            "vat_rate",
+            "category",
+            "active",
+            "new_until",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -152,6 +163,21 @@ class ProductAdminForm(forms.ModelForm):
             empty_value=None,
             initial=Product._meta.get_field("vat_rate").default,
         )
+
+        minimum = Product._meta.get_field("min_quantity")
+        self.fields["min_quantity"] = LocalDecimalField(
+            label=minimum.verbose_name,
+            help_text=minimum.help_text,
+            min_value=0,
+            max_digits=12,
+            decimal_places=3,
+            required=False,
+        )
+
+    def clean_min_quantity(self):
+        """Left out of the form: the product keeps its minimum."""
+        minimum = self.cleaned_data.get("min_quantity")
+        return self.instance.min_quantity if minimum is None else minimum
 
     def clean_vat_rate(self) -> int:
         """Left out of the form: the product keeps its rate (a new one gets the default)."""
@@ -167,8 +193,8 @@ class PriceListFileMixin(FileImportAdmin):
     import_title = gettext_lazy("Import the price list from a file")
     import_help = gettext_lazy(
         "CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX, as the export writes it. The first "
-        "row names the columns: sku, name, unit, pack, category, active, new_until, vat_rate and one "
-        "column per price column."
+        "row names the columns: sku, name, unit, pack, category, active, new_until, vat_rate, "
+        "min_quantity, whole_packs and one column per price column."
     )
     import_template = "admin/orders/product/import.html"
 

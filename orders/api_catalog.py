@@ -36,6 +36,8 @@ ROW_EXAMPLE = {
     "new_until": None,
     "active": True,
     "vat_rate": 20,
+    "min_quantity": "24",
+    "whole_packs": True,
     "prices": {"base": "50.00", "column_2": "48.50"},
 }
 
@@ -79,6 +81,8 @@ class ProductOut(Schema):
     active: bool
     new_until: date | None
     vat_rate: int = Field(description="VAT (НДС) in per cent: 0, 10 or 20.")
+    min_quantity: Quantity = Field(description="The least quantity of a line, in units; 0.000: none.")
+    whole_packs: bool = Field(description="A line's quantity must be a multiple of `pack`.")
     price: Money | None = Field(description="In the column that applies to the client today, else base.")
     column: str | None = Field(description="The column the price is from.")
     available: Quantity | None = Field(
@@ -179,11 +183,12 @@ def put_price_list(
 ):
     """Upsert products by `sku` with their prices (commercial, admin). Each row: `sku`, `name`,
     `unit`, `pack`, `category`, `active`, `new_until` (YYYY-MM-DD or null), `vat_rate` (VAT in
-    per cent, one of the desk's rates: 0, 10, 20; a new product without it: 20) and `prices` by column
-    code (decimal strings, at most two places; `base` required; null removes that column's
-    price; a column left out keeps its price). All or nothing: if any row is bad, nothing is
-    written and the 400 lists every bad row. Counts only what changed; every changed price is
-    recorded with who and when."""
+    per cent, one of the desk's rates: 0, 10, 20; a new product without it: 20), `min_quantity`
+    (the least quantity of a line, "0" for none) and `whole_packs` (true: lines in whole packs
+    only), then `prices` by column code (decimal strings, at most two places; `base` required;
+    null removes that column's price; a column left out keeps its price). All or nothing: if
+    any row is bad, nothing is written and the 400 lists every bad row. Counts only what
+    changed; every changed price is recorded with who and when."""
     require_role(request.auth, *PRICE_LIST_ROLES)
     result = upsert_price_list(rows=payload, actor=request.auth, source=Source.API)
     return {"created": result.created, "updated": result.updated, "prices_changed": result.prices_changed}
@@ -229,6 +234,8 @@ def list_products(
                 "active": item.active,
                 "new_until": item.new_until,
                 "vat_rate": item.vat_rate,
+                "min_quantity": f"{item.min_quantity:.3f}",
+                "whole_packs": item.whole_packs,
                 "price": money(item.price),
                 "column": item.column,
                 "available": None if item.available is None else f"{item.available:.3f}",

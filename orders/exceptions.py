@@ -22,6 +22,14 @@ class ProductNotFound(InvalidInput):
     default_detail = _("No such product.")
 
 
+class InvalidQuantity(InvalidInput):
+    """A line's quantity breaks the product's minimum, pack or unit (orders.rules.quantity_refusal):
+    400, naming the nearest quantities that keep them."""
+
+    code = "invalid_quantity"
+    default_detail = _("The quantity breaks the product's minimum, pack or unit.")
+
+
 class OrderRuleError(DeskError):
     """A rule of order taking refuses the request (409)."""
 

@@ -45,6 +45,18 @@ class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=20, default="pcs")
     pack = models.PositiveIntegerField(_("pack"), default=1, help_text=_("Units in one pack."))
+    # What a line may hold (orders.rules.quantity_refusal): at least `min_quantity` units, whole
+    # packs only when `whole_packs`, whole pieces unless `unit` is a measure (kg, л).
+    min_quantity = models.DecimalField(
+        _("minimum quantity"),
+        max_digits=12,
+        decimal_places=3,
+        default=Decimal("0.000"),
+        help_text=_("The least quantity of one order line, in units; 0: no minimum."),
+    )
+    whole_packs = models.BooleanField(
+        _("sold by whole packs"), default=False, help_text=_("A line's quantity is a multiple of the pack.")
+    )
     # VAT (НДС) in per cent: one of settings.CALLDESK_VAT_RATES (orders.rules.vat_rate_problem)
     vat_rate = models.PositiveSmallIntegerField(_("VAT rate, %"), default=20)
     category = models.CharField(_("category"), max_length=100, blank=True)
@@ -62,6 +74,9 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         constraints = [
             models.CheckConstraint(condition=Q(vat_rate__lte=100), name="product_vat_rate_percent"),
+            models.CheckConstraint(
+                condition=Q(min_quantity__gte=0), name="product_min_quantity_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

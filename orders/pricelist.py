@@ -7,7 +7,8 @@ One upsert, three doors: `PUT /api/v1/price-list`, the admin's file upload and
 Every price it changes (and every single edit through `set_price` or `remove_price`) leaves a
 `PriceChange` row: who, when, old, new, and from where.
 
-A row: `{"sku", "name", "unit", "pack", "vat_rate", "category", "active", "new_until", "prices": {"base":
+A row: `{"sku", "name", "unit", "pack", "vat_rate", "min_quantity", "whole_packs", "category",
+"active", "new_until", "prices": {"base":
 "10.00", "<column code>": "9.50"}}`. `sku`, `name` and a `base` price are required. A product
 field left out keeps its value (a new product gets the default); a price column left out keeps
 its price, and a column given as null (a blank cell in a file) removes it. `base` is never removed.
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from calldesk.errors import DeskError, FieldError, InvalidInput
 from calldesk.exporting import table_bytes
-from calldesk.parsing import CANONICAL, Notation, parse_money, parse_text
+from calldesk.parsing import CANONICAL, Notation, file_number_text, parse_money, parse_text
 from calldesk.tabular import BatchKeys, FileImport, HeaderTitles, is_blank, key_text, read_table
 from orders.exceptions import InvalidPriceList, ProductNotFound
 from orders.models import Price, PriceChange, PriceColumn, Product, Source
@@ -38,8 +39,30 @@ from orders.rules import BASE, vat_rate_problem
 from staff.models import User
 from staff.permissions import PRICE_LIST_ROLES, require_role
 
-PRODUCT_FIELDS = ("sku", "name", "unit", "pack", "category", "active", "new_until", "vat_rate")
-UPDATED_FIELDS = ["name", "unit", "pack", "category", "active", "new_until", "vat_rate", "search_text"]
+PRODUCT_FIELDS = (
+    "sku",
+    "name",
+    "unit",
+    "pack",
+    "category",
+    "active",
+    "new_until",
+    "vat_rate",
+    "min_quantity",
+    "whole_packs",
+)
+UPDATED_FIELDS = [
+    "name",
+    "unit",
+    "pack",
+    "category",
+    "active",
+    "new_until",
+    "vat_rate",
+    "min_quantity",
+    "whole_packs",
+    "search_text",
+]
 REQUIRED_HEADER = ("sku", "name", BASE)
 # The header's titles of each product field and of the base price (any case, ё as е,
 # punctuation ignored): the code the desk exports, and what 1C and Russian Excel title a price
@@ -53,12 +76,16 @@ HEADER_TITLES = {
     "active": ["Активен", "Активный", "Действует"],
     "new_until": ["Новинка до"],
     "vat_rate": ["Ставка НДС", "НДС", "НДС, %", "Ставка НДС, %"],
+    "min_quantity": ["Минимальный заказ", "Мин. заказ", "Минимум", "Минимальное количество"],
+    "whole_packs": ["Только упаковками", "Целыми упаковками", "Кратно упаковке"],
     BASE: ["Цена", "Базовая цена", "Цена базовая"],
 }
 
 # Price.amount is DecimalField(max_digits=12, decimal_places=2).
 PRICE_LIMIT = Decimal(10) ** 10
 PACK_LIMIT = 1_000_000
+QUANTITY_PLACES = Decimal("0.001")
+QUANTITY_LIMIT = Decimal(10) ** 9
 MAX_LENGTH = {name: Product._meta.get_field(name).max_length for name in ("sku", "name", "unit", "category")}
 # Russian Excel writes a logical cell to CSV as ИСТИНА or ЛОЖЬ.
 TRUE_WORDS = {"true", "1", "yes", "y", "истина", "да"}
@@ -249,6 +276,8 @@ def _parse_row(
         "pack": _pack,
         "active": _boolean,
         "vat_rate": _vat_rate,
+        "min_quantity": _min_quantity,
+        "whole_packs": _boolean,
     }
     for name, parse in parsers.items():
         if not is_blank(row.get(name)):
@@ -302,6 +331,24 @@ def _pack(value: Any) -> int:
     if not text.isdigit() or not 1 <= int(text) <= PACK_LIMIT:
         raise ValueError(_("Expected a whole number of units from 1 to %(limit)d.") % {"limit": PACK_LIMIT})
     return int(text)
+
+
+def _min_quantity(value: Any) -> Decimal:
+    """A least quantity in units: 0 or more, at most three decimals ("12", "0,5", 24)."""
+    text = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, str):
+        text = file_number_text(value)
+    quantity = Decimal(text) if text is not None else None
+    if (
+        quantity is None
+        or quantity < 0
+        or quantity != quantity.quantize(QUANTITY_PLACES)
+        or quantity >= QUANTITY_LIMIT
+    ):
+        raise ValueError(_("Expected a quantity of 0 or more with at most three decimals, e.g. 12 or 0.5."))
+    return quantity.quantize(QUANTITY_PLACES)
 
 
 def _vat_rate(value: Any) -> int:
@@ -422,7 +469,8 @@ def price_list_header(columns: list[PriceColumn] | None = None) -> list[str]:
 def read_price_list_file(file: BinaryIO, filename: str) -> list[dict]:
     """The data rows of a CSV or XLSX price list, as rows for `upsert_price_list`.
 
-    The first row is the header: `sku, name, unit, pack, category, active, new_until, vat_rate` and one
+    The first row is the header: `sku, name, unit, pack, category, active, new_until, vat_rate,
+    min_quantity, whole_packs` and one
     column per price column, each by its code or a title 1C writes (`header_titles`; any order,
     any case; `sku`, `name` and `base` are required; a
     product field left out of the header keeps the product's value, a price column left out keeps
@@ -526,7 +574,7 @@ def export_price_list(fmt: str) -> bytes:
         by_column = {price.column_id: price.amount for price in product.prices.all()}
         rows.append(
             [product.sku, product.name, product.unit, product.pack, product.category, product.active]
-            + [product.new_until, product.vat_rate]
+            + [product.new_until, product.vat_rate, product.min_quantity, product.whole_packs]
             + [by_column.get(column.pk) for column in columns]
         )
     return table_bytes(fmt, header, rows, title=_("Price list"))

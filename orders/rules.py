@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from calldesk.money import format_money
+from calldesk.screen_input import local_number
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -82,6 +83,118 @@ def vat_rate_problem(value, *, allowed: tuple[int, ...] | list[int]) -> str | No
     return _("The VAT rate must be one of %(rates)s (per cent).") % {
         "rates": ", ".join(str(rate) for rate in sorted(allowed))
     }
+
+
+# --- Units, packs and minimums (III.12: the quantities agreed are ones the warehouse ships) -----
+
+# Units a quantity may be a fraction of (weight, volume, length): anything else is counted in
+# whole pieces (шт, pcs, бут., упак., case...). Compared lower-case, without a final dot.
+MEASURE_UNITS = frozenset(
+    {
+        "kg",
+        "g",
+        "t",
+        "l",
+        "ml",
+        "m",
+        "m2",
+        "m²",
+        "m3",
+        "m³",
+        "кг",
+        "г",
+        "гр",
+        "т",
+        "л",
+        "мл",
+        "м",
+        "м2",
+        "м²",
+        "м3",
+        "м³",
+    }
+)
+THOUSANDTH = Decimal("0.001")
+
+
+def sold_by_measure(unit: str) -> bool:
+    """True when `unit` is a measure (kg, л...) a quantity may be a fraction of."""
+    return unit.strip().lower().rstrip(".") in MEASURE_UNITS
+
+
+@dataclass(frozen=True)
+class QuantityRefusal:
+    """Why a line's quantity breaks the product's terms, in words, and the nearest quantities
+    that keep them (the operator reads them out to the client)."""
+
+    reason: str  # "below_minimum", "whole_packs" or "whole_units"
+    detail: str
+    nearest: tuple[Decimal, ...]
+
+
+def quantity_step(*, unit: str, pack: int, whole_packs: bool) -> Decimal:
+    """The step a valid quantity is a multiple of: the pack when sold by whole packs, one piece,
+    or a thousandth of a measure."""
+    if whole_packs and pack > 1:
+        return Decimal(pack)
+    return Decimal(1) if not sold_by_measure(unit) else THOUSANDTH
+
+
+def smallest_quantity(*, unit: str, pack: int, min_quantity: Decimal, whole_packs: bool) -> Decimal:
+    """The least quantity the product is sold in: the minimum rounded up to the step (one step
+    without a minimum)."""
+    step = quantity_step(unit=unit, pack=pack, whole_packs=whole_packs)
+    least = max(min_quantity, step)
+    return (least / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+def quantity_refusal(
+    quantity: Decimal, *, name: str, unit: str, pack: int, min_quantity: Decimal, whole_packs: bool
+) -> QuantityRefusal | None:
+    """None when a line of `quantity` keeps the product's terms; else why not, with the two
+    nearest quantities that do: below the minimum, not a whole number of packs (when the product
+    is sold by whole packs), or a fraction of a piece. The one rule of every door that sets a
+    line's quantity (the screen, the API, an accepted offer)."""
+    step = quantity_step(unit=unit, pack=pack, whole_packs=whole_packs)
+    least = smallest_quantity(unit=unit, pack=pack, min_quantity=min_quantity, whole_packs=whole_packs)
+    if quantity >= least and quantity % step == 0:
+        return None
+    if quantity < least:
+        # a measure (kg, л) is sold from its minimum in thousandths: the minimum is the nearest
+        nearest = (least,) if step == THOUSANDTH else (least, least + step)
+    else:
+        below = (quantity / step).to_integral_value(rounding=ROUND_FLOOR) * step
+        nearest = (below, below + step)
+    if len(nearest) == 2:
+        choices = _("%(first)s or %(second)s") % {
+            "first": plain_number(nearest[0]),
+            "second": plain_number(nearest[1]),
+        }
+    else:
+        choices = _("%(first)s or more") % {"first": plain_number(nearest[0])}
+    shown = {
+        "product": name,
+        "unit": unit,
+        "pack": pack,
+        "minimum": plain_number(min_quantity),
+        "choices": choices,
+    }
+    if quantity < min_quantity:
+        reason = "below_minimum"
+        detail = _("%(product)s is sold from %(minimum)s %(unit)s: %(choices)s.") % shown
+    elif step == Decimal(pack) and whole_packs and pack > 1:
+        reason = "whole_packs"
+        detail = _("%(product)s is sold by whole packs of %(pack)s: %(choices)s.") % shown
+    else:
+        reason = "whole_units"
+        detail = _("%(product)s is sold in whole units (%(unit)s): %(choices)s.") % shown
+    return QuantityRefusal(reason=reason, detail=detail, nearest=nearest)
+
+
+def plain_number(value: Decimal) -> str:
+    """12.000 → "12", 2.500 → "2.5" ("2,5" in Russian): a quantity as a person says it."""
+    text = f"{value:f}"
+    return local_number(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 # --- III.10: which column of the price list applies ----------------------------------------------

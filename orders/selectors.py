@@ -66,6 +66,8 @@ from orders.rules import (
     missing_for_confirmation,
     missing_in_words,
     price_in_column,
+    quantity_refusal,
+    smallest_quantity,
     vat_by_rate,
 )
 from staff.permissions import (
@@ -515,6 +517,8 @@ class CatalogItem:
     active: bool
     new_until: date | None
     vat_rate: int
+    min_quantity: Decimal
+    whole_packs: bool
     price: Decimal | None
     column: str | None  # the column the price is from: the client's, or base when it has none there
     available: Decimal | None = None  # in the page's warehouse (III.12); None: not limited
@@ -586,6 +590,8 @@ def catalog_page(
                 active=product.active,
                 new_until=product.new_until,
                 vat_rate=product.vat_rate,
+                min_quantity=product.min_quantity,
+                whole_packs=product.whole_packs,
                 price=amount,
                 column=code,
                 available=shown_available(product.stock, product.reserved),  # type: ignore[attr-defined]
@@ -734,6 +740,33 @@ def open_call_of(order: Order, actor) -> int | None:
     )
 
 
+def offered_quantity(product: Product) -> Decimal:
+    """What an accepted offer adds when no quantity is given: the pack, or the least quantity
+    the product is sold in when that is more (orders.rules.smallest_quantity)."""
+    least = smallest_quantity(
+        unit=product.unit,
+        pack=product.pack,
+        min_quantity=product.min_quantity,
+        whole_packs=product.whole_packs,
+    )
+    return max(Decimal(product.pack or 1), least)
+
+
+def product_refuses(product: Product, quantity: Decimal) -> bool:
+    """True when a line of `quantity` would break the product's minimum, pack or unit."""
+    return (
+        quantity_refusal(
+            quantity,
+            name=product.name,
+            unit=product.unit,
+            pack=product.pack,
+            min_quantity=product.min_quantity,
+            whole_packs=product.whole_packs,
+        )
+        is not None
+    )
+
+
 def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen:
     """Everything the order screen shows: the order with its lines and offers, and for a draft
     what still stands before confirmation and what to offer. Raises OrderNotFound. Four queries
@@ -755,12 +788,14 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
             product.sku: product
             for product in Product.objects.filter(sku__in=[s.sku for s in suggestions])
             .annotate(price=price_at(order.column_id))
-            .only("sku", "pack")
+            .only("sku", "name", "unit", "pack", "min_quantity", "whole_packs")
         }
         for suggestion in suggestions:
             product = products.get(suggestion.sku)
             usual = suggestion.usual_quantity
-            quantity = plain_quantity(usual) if usual else str(product.pack if product else 1)
+            if product is not None and (usual is None or product_refuses(product, usual)):
+                usual = offered_quantity(product)  # the pack, or the least it is sold in (III.12)
+            quantity = plain_quantity(usual) if usual else "1"
             rows.append(OfferRow(suggestion, quantity, product.price if product else None))
     reasons = list(DeclineReason.objects.filter(active=True)) if rows else []
     return OrderScreen(order=order, state=state, offers=rows, decline_reasons=reasons)

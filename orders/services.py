@@ -38,6 +38,7 @@ from orders.exceptions import (
     CallHasOrder,
     ClientHasDebt,
     InsufficientStock,
+    InvalidQuantity,
     InvalidStatusChange,
     OperatorMayNotTake,
     OrderNotEditable,
@@ -61,12 +62,20 @@ from orders.models import (
     Special,
     TypeFavourite,
 )
-from orders.rules import ZERO, hand_added_is_accepted_offer, line_money, line_total, offer_refusal
+from orders.rules import (
+    ZERO,
+    hand_added_is_accepted_offer,
+    line_money,
+    line_total,
+    offer_refusal,
+    quantity_refusal,
+)
 from orders.selectors import (
     base_price,
     column_for_client,
     delivery_prefill_for,
     draft_state,
+    offered_quantity,
     order_facts,
     plain_quantity,
     price_at,
@@ -338,6 +347,21 @@ def _price_line(line: OrderLine) -> None:
     line.total, line.vat = amounts.total, amounts.vat
 
 
+def check_quantity(product: Product, quantity: Decimal) -> None:
+    """Refuse a line of `quantity` that breaks the product's minimum, whole packs or whole pieces
+    (orders.rules.quantity_refusal), with the nearest quantities that keep them: InvalidQuantity."""
+    refusal = quantity_refusal(
+        quantity,
+        name=product.name,
+        unit=product.unit,
+        pack=product.pack,
+        min_quantity=product.min_quantity,
+        whole_packs=product.whole_packs,
+    )
+    if refusal is not None:
+        raise InvalidQuantity(refusal.detail, errors=[FieldError(field="quantity", detail=refusal.detail)])
+
+
 @dataclass(frozen=True)
 class LineChange:
     order: Order
@@ -444,6 +468,7 @@ def add_line(
             line.special_id = special_id
         elif line.special_id is not None:
             column_amount = line.unit_price  # the line keeps its special price
+    check_quantity(product, line.quantity + quantity)  # the product's minimum, pack and unit (III.12)
     available = product.available  # type: ignore[attr-defined]  # with its prices, in the same query
     _check_stock(product, old=line.quantity, new=line.quantity + quantity, available=available)
     if is_new and not offered:  # before the line is saved: the suggestions the operator saw
@@ -470,6 +495,7 @@ def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineCh
     line = OrderLine.objects.filter(order=order, pk=line_id).select_related("product").first()
     if line is None:
         raise OrderNotFound(_("No such line in this order."))
+    check_quantity(line.product, quantity)
     if quantity > line.quantity and not backorders_allowed():
         available = available_of(warehouse_id=order.warehouse_id, product_ids=[line.product_id])
         _check_stock(line.product, old=line.quantity, new=quantity, available=available.get(line.product_id))
@@ -605,7 +631,7 @@ def record_offer(
             actor=actor,
             order_id=order.pk,
             sku=sku,
-            quantity=amount or Decimal(product.pack or 1),
+            quantity=amount or offered_quantity(product),
             special_id=special,
             offered=True,
         )

@@ -94,12 +94,14 @@ def test_the_price_list_exports_for_excel_and_imports_back_unchanged(catalog, st
     content = export_price_list("csv-excel")
 
     assert content.startswith(
-        b"\xef\xbb\xbfsku;name;unit;pack;category;active;new_until;vat_rate;base;column_2;"
+        b"\xef\xbb\xbfsku;name;unit;pack;category;active;new_until;vat_rate;min_quantity;whole_packs;base;column_2;"
     )
     assert content.decode("utf-8-sig").split("\r\n") == [
-        "sku;name;unit;pack;category;active;new_until;vat_rate;base;column_2;column_3;column_4",
-        '00231;"Масло сливочное 82,5%; 0,5 кг";шт;20;Молочные продукты;true;31.12.2026;20;189,90;12500,00;;',
-        "COLA;'=Cola 0.5 l;pcs;12;Drinks;true;;20;50,00;;;",
+        "sku;name;unit;pack;category;active;new_until;vat_rate;min_quantity;whole_packs;base;column_2;"
+        "column_3;column_4",
+        '00231;"Масло сливочное 82,5%; 0,5 кг";шт;20;Молочные продукты;true;31.12.2026;20;0,000;false;'
+        "189,90;12500,00;;",
+        "COLA;'=Cola 0.5 l;pcs;12;Drinks;true;;20;0,000;false;50,00;;;",
         "",
     ]
     commercial = staff_of(Role.COMMERCIAL, department_code=None)

@@ -346,9 +346,14 @@ def desk(api) -> Desk:
         ("CH-150", "Чипсы «Русская картошка», 150 г", "119.00", "111.90", False),
         ("MR-500", "Морс клюквенный, 0,5 л", "74.00", "69.50", True),
         ("PR-300", "Пряники тульские, 300 г", "149.00", "139.00", False),
-        ("SG-001", "Сушки с маком, 1 кг", "210.00", "198.00", False),
+        ("SG-001", "Сушки с маком, на развес", "210.00", "198.00", False),
     ]:
-        product = ProductFactory(sku=sku, name=name, new_until=today + dt.timedelta(days=30) if new else None)
+        product = ProductFactory(
+            sku=sku,
+            name=name,
+            unit="кг" if sku == "SG-001" else "шт",  # by weight: a fraction of a kilogram is sold
+            new_until=today + dt.timedelta(days=30) if new else None,
+        )
         price(product, "base", base)
         price(product, "column_3", column_3)
     return Desk(

@@ -503,7 +503,8 @@ def test_an_unknown_price_list_title_is_refused_naming_the_accepted_titles(comme
         "Номенклатура / Название / Товар, unit / Ед. изм. / Единица измерения / Единица / Ед., pack / "
         "В упаковке / Упаковка / Кратность, category / Категория / Группа / Группа товаров, active / "
         "Активен / Активный / Действует, new_until / Новинка до, vat_rate / Ставка НДС / НДС / НДС, % / "
-        "Ставка НДС, %, base / Цена / Базовая цена / "
+        "Ставка НДС, %, min_quantity / Минимальный заказ / Мин. заказ / Минимум / Минимальное количество, "
+        "whole_packs / Только упаковками / Целыми упаковками / Кратно упаковке, base / Цена / Базовая цена / "
         "Цена базовая / Base, column_2 / Column 2, column_3 / Column 3, column_4 / Column 4."
     )
     assert [(e.field, e.detail) for e in caught.value.errors] == [

@@ -84,18 +84,18 @@ def test_lines_are_priced_at_the_column_and_the_column_follows_the_subtotal(api,
     ]
     # back under the threshold: base again
     body = http.patch(
-        f"/api/v1/orders/{order['id']}/lines/{cola_line}", {"quantity": "1.5"}, content_type=JSON
+        f"/api/v1/orders/{order['id']}/lines/{cola_line}", {"quantity": "2"}, content_type=JSON
     ).json()
     assert body["column"]["code"] == "base"
     line = body["line"]
-    assert (line["quantity"], line["unit_price"], body["repriced"]) == ("1.500", "50.00", True)
-    assert (body["subtotal"], body["total"]) == ("501.00", "501.00")
+    assert (line["quantity"], line["unit_price"], body["repriced"]) == ("2.000", "50.00", True)
+    assert (body["subtotal"], body["total"]) == ("526.00", "526.00")
     # removing a line answers with no line
     chips_line = lines[1]["id"]
     body = http.delete(f"/api/v1/orders/{order['id']}/lines/{chips_line}").json()
-    assert (body["line"], body["lines_count"], body["subtotal"]) == (None, 1, "75.00")
+    assert (body["line"], body["lines_count"], body["subtotal"]) == (None, 1, "100.00")
     http.post(f"/api/v1/orders/{order['id']}/lines", {"sku": "CHIPS", "quantity": "12"}, content_type=JSON)
-    assert order_totals(order["id"]) == (Decimal("501.00"), Decimal("501.00"))
+    assert order_totals(order["id"]) == (Decimal("526.00"), Decimal("526.00"))
 
 
 def test_the_same_product_twice_adds_to_its_line(api, operator, catalog, shop):
@@ -103,12 +103,12 @@ def test_the_same_product_twice_adds_to_its_line(api, operator, catalog, shop):
     order = new_order(http, shop.pk)
     http.post(f"/api/v1/orders/{order['id']}/lines", {"sku": "KVASS", "quantity": "2"}, content_type=JSON)
     body = http.post(
-        f"/api/v1/orders/{order['id']}/lines", {"sku": "KVASS", "quantity": "0.5"}, content_type=JSON
+        f"/api/v1/orders/{order['id']}/lines", {"sku": "KVASS", "quantity": "3"}, content_type=JSON
     ).json()
     assert (body["line"]["sku"], body["line"]["quantity"], body["line"]["total"], body["lines_count"]) == (
         "KVASS",
-        "2.500",
-        "100.00",
+        "5.000",
+        "200.00",
         1,
     )
 

@@ -396,9 +396,13 @@ def test_export_has_the_header_and_money_with_two_places(catalog):
     sheet = load_workbook(io.BytesIO(export_price_list("xlsx"))).active
 
     lines = csv_text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "sku,name,unit,pack,category,active,new_until,vat_rate,base,column_2,column_3,column_4"
-    assert lines[1] == 'COLA,"Cola, 0.5 l",pcs,12,Soft drinks,true,,20,50.00,48.50,,'
-    assert lines[3] == 'TEA,"Tea; black, ""Assam""",kg,1,,true,2027-01-31,20,1234.05,,,1100.00'
+    assert (
+        lines[0]
+        == "sku,name,unit,pack,category,active,new_until,vat_rate,min_quantity,whole_packs,base,column_2,"
+        "column_3,column_4"
+    )
+    assert lines[1] == 'COLA,"Cola, 0.5 l",pcs,12,Soft drinks,true,,20,0.000,false,50.00,48.50,,'
+    assert lines[3] == 'TEA,"Tea; black, ""Assam""",kg,1,,true,2027-01-31,20,0.000,false,1234.05,,,1100.00'
     assert [cell.value for cell in sheet[1]] == lines[0].split(",")
     tea = [cell.value for cell in sheet[4]]
     assert tea == [
@@ -410,12 +414,14 @@ def test_export_has_the_header_and_money_with_two_places(catalog):
         True,
         datetime(2027, 1, 31),
         20,
+        0,
+        False,
         1234.05,
         None,
         None,
         1100,
     ]
-    assert sheet["I4"].number_format == "0.00"
+    assert sheet["K4"].number_format == "0.00"
 
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_xlsx(commercial):
@@ -443,10 +449,10 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_csv(commercial):
 
     lines = data.decode("utf-8").lstrip("\ufeff").splitlines()
     assert lines[1:] == [
-        "AT,'@Тархун,pcs,1,,true,,20,1.00,,,",
-        "MINUS,'-Квас-,pcs,1,,true,,20,1.00,,,",
-        "PLUS,'+7 495 111-22-33,pcs,1,,true,,20,1.00,,,",
-        "SUM,'=SUM(A1),pcs,1,,true,,20,1.00,,,",
+        "AT,'@Тархун,pcs,1,,true,,20,0.000,false,1.00,,,",
+        "MINUS,'-Квас-,pcs,1,,true,,20,0.000,false,1.00,,,",
+        "PLUS,'+7 495 111-22-33,pcs,1,,true,,20,0.000,false,1.00,,,",
+        "SUM,'=SUM(A1),pcs,1,,true,,20,0.000,false,1.00,,,",
     ]
     rows = read_price_list_file(io.BytesIO(data), "p.csv")
     result = upsert_price_list(rows=rows, actor=commercial, source="import", first_row=1)

@@ -14,6 +14,7 @@ from calldesk.screen_input import date_pattern
 from orders.models import Order, OrderLine
 from orders.services import start_order
 from staff.models import User
+from tests.factories import ProductFactory, price
 from tests.orders.conftest import delivery_day
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,15 @@ def html_of(response) -> str:
 
 
 @pytest.fixture
-def russian_desk(db, operator, catalog, shop):
+def butter(db):
+    """Sold by the kilogram, so a quantity may be a fraction (orders.rules.sold_by_measure)."""
+    product = ProductFactory(sku="МС-825", name="Масло сливочное 82,5 %", unit="кг")
+    price(product, "base", "50.00")
+    return product
+
+
+@pytest.fixture
+def russian_desk(db, operator, catalog, butter, shop):
     User.objects.filter(pk=operator.pk).update(language="ru")
     http = HttpClient()
     http.force_login(User.objects.get(pk=operator.pk))
@@ -41,7 +50,7 @@ def russian_desk(db, operator, catalog, shop):
 def test_a_russian_operator_adds_a_decimal_comma_quantity(russian_desk):
     http, draft = russian_desk
     response = http.post(
-        reverse("orders:line-add", args=[draft.pk]), {"product": "COLA", "quantity": "2,5"}, headers=HTMX
+        reverse("orders:line-add", args=[draft.pk]), {"product": "МС-825", "quantity": "2,5"}, headers=HTMX
     )
     assert response.status_code == 200
     line = OrderLine.objects.get(order=draft)
@@ -52,7 +61,7 @@ def test_a_russian_operator_adds_a_decimal_comma_quantity(russian_desk):
 
 def test_a_russian_operator_changes_a_quantity_with_spaces_in_thousands(russian_desk):
     http, draft = russian_desk
-    http.post(reverse("orders:line-add", args=[draft.pk]), {"product": "COLA", "quantity": "1"})
+    http.post(reverse("orders:line-add", args=[draft.pk]), {"product": "МС-825", "quantity": "1"})
     line = OrderLine.objects.get(order=draft)
     http.post(reverse("orders:line-change", args=[draft.pk, line.pk]), {"quantity": "1\u00a0200,5"})
     line.refresh_from_db()
@@ -114,19 +123,19 @@ def test_an_english_operator_may_type_either_date_form(db, operator, catalog, sh
         assert draft.delivery_date == day
 
 
-def test_api_stays_canonical_for_a_russian_user(db, api, operator, catalog, shop):
+def test_api_stays_canonical_for_a_russian_user(db, api, operator, catalog, butter, shop):
     User.objects.filter(pk=operator.pk).update(language="ru")
     http = api(User.objects.get(pk=operator.pk))
     order = http.post("/api/v1/orders", {"client": shop.pk}, content_type="application/json").json()
     refused = http.post(
         f"/api/v1/orders/{order['id']}/lines",
-        {"sku": "COLA", "quantity": "2,5"},
+        {"sku": "МС-825", "quantity": "2,5"},
         content_type="application/json",
     )
     assert refused.status_code == 400
     added = http.post(
         f"/api/v1/orders/{order['id']}/lines",
-        {"sku": "COLA", "quantity": "2.5"},
+        {"sku": "МС-825", "quantity": "2.5"},
         content_type="application/json",
     )
     assert added.status_code == 201
