@@ -30,6 +30,7 @@ from calldesk.errors import FieldError, InvalidInput
 from calls.documents import PDF, Attachment, _Document, _row, company_name
 from clients.models import Client
 from orders.models import Order, OrderFormMail
+from orders.rules import vat_by_rate
 from orders.selectors import plain_quantity
 from staff.models import User
 
@@ -150,7 +151,14 @@ def order_form_pdf(order: Order) -> Attachment:
                 ],
             )
     pdf.ln(2)
-    pdf.paragraph(_("Total: %(amount)s") % {"amount": _money(order.total)})
+    # as a Russian invoice sums it: without VAT, the VAT at each rate, with VAT
+    lines = list(order.lines.all())
+    sums = [(_("Total without VAT"), order.net)]
+    for row in vat_by_rate([(line.vat_rate, line.vat, line.total) for line in lines]):
+        sums.append((_("VAT %(rate)s %%") % {"rate": row.rate}, row.vat))
+    sums.append((_("Total with VAT"), order.total))
+    for label, amount in sums:
+        pdf.paragraph(f"{label}: {_money(amount)}")
     pdf.paragraph(
         _("Taken by %(operator)s, %(company)s.")
         % {"operator": order.taken_by.get_full_name(), "company": company_name()}

@@ -101,7 +101,9 @@ def test_the_operator_ticks_the_form_and_the_client_gets_it_in_russian(
         # (a PDF reader copies the no-break spaces of "1 128,00 ₽" out as spaces)
         "COLA Кола 0,5 л 24 бут 47,00 ₽ 1 128,00 ₽",
         "CHIPS Чипсы «Хруст» 3 уп 33,37 ₽ 100,11 ₽",
-        "Итого: 1 228,11 ₽",
+        "Итого без НДС: 1 023,42 ₽",
+        "НДС 20 %: 204,69 ₽",
+        "Итого с НДС: 1 228,11 ₽",
         f"Заказ принял(а) {operator.get_full_name()}, calldesk.",
         "calldesk · Страница 1 из 1",
     ]
@@ -196,6 +198,9 @@ def test_the_warehouse_reads_the_full_order(api, staff_of, operator, ready, roma
         "confirmed_at": order.confirmed_at.isoformat(),
         "column": {"code": "column_3", "reason": "Column 3: retail client, order over RUB\xa01,000.00"},
         "subtotal": "1306.50",
+        # VAT 20 % held in each line: 1 128.00 / 6 = 188.00, 100.11 / 6 = 16.685 → 16.69
+        "net": "1023.42",
+        "vat": "204.69",
         "total": "1228.11",
         "delivery_date": delivery_day().isoformat(),
         "delivery": {
@@ -221,6 +226,8 @@ def test_the_warehouse_reads_the_full_order(api, staff_of, operator, ready, roma
                 "unit": "бут",
                 "quantity": "24.000",
                 "unit_price": "47.00",
+                "vat_rate": 20,
+                "vat": "188.00",
                 "total": "1128.00",
             },
             {
@@ -229,6 +236,8 @@ def test_the_warehouse_reads_the_full_order(api, staff_of, operator, ready, roma
                 "unit": "уп",
                 "quantity": "3.000",
                 "unit_price": "33.37",
+                "vat_rate": 20,
+                "vat": "16.69",
                 "total": "100.11",
             },
         ],

@@ -179,6 +179,8 @@ def test_the_export_for_the_warehouse_carries_vat(api, operator, groceries, shop
     assert (item["net"], item["vat"], item["total"]) == ("1792.37", "237.64", "2030.01")
     assert item["lines"][0] == {
         "sku": "МС-825",
+        "name": "Масло сливочное 82,5 %",
+        "unit": "кг",
         "quantity": "7.000",
         "unit_price": "189.90",
         "vat_rate": 10,
