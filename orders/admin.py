@@ -378,7 +378,18 @@ class SpecialForm(PriceListRuleForm):
 
     class Meta:
         model = Special
-        fields = ["product", "valid_from", "valid_to", "client_types", "note", "special_price"]
+        fields = [
+            "product",
+            "valid_from",
+            "valid_to",
+            "client_types",
+            "note",
+            "kind",
+            "special_price",
+            "percent",
+            "buy",
+            "pay",
+        ]
 
     def service_input(self, data: dict) -> dict:
         product = data.get("product")
@@ -388,7 +399,11 @@ class SpecialForm(PriceListRuleForm):
             "valid_to": data.get("valid_to"),
             "client_types": _codes(data.get("client_types")),
             "note": data.get("note"),
+            "kind": data.get("kind") or "",
             "special_price": data.get("special_price"),
+            "percent": data.get("percent"),
+            "buy": data.get("buy"),
+            "pay": data.get("pay"),
         }
 
 
@@ -507,7 +522,7 @@ class DiscountRuleAdmin(ThroughServicesAdmin):
 @admin.register(Special)
 class SpecialAdmin(ThroughServicesAdmin):
     form = SpecialForm
-    list_display = ["product", "valid_from", "valid_to", "special_price", "note", "created_by"]
+    list_display = ["product", "valid_from", "valid_to", "kind", "terms", "note", "created_by"]
     list_filter = ["client_types"]
     list_select_related = ["product", "created_by"]
     search_fields = ["product__sku", "product__name", "note"]
@@ -538,7 +553,19 @@ class DeclineReasonAdmin(admin.ModelAdmin):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["product", "quantity", "unit_price", "base_price", "vat_rate", "vat", "total", "special"]
+    fields = [
+        "product",
+        "quantity",
+        "list_price",
+        "unit_price",
+        "base_price",
+        "promotion",
+        "saving",
+        "vat_rate",
+        "vat",
+        "total",
+        "special",
+    ]
 
 
 class OrderChangeInline(ReadOnlyInline):

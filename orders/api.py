@@ -22,6 +22,7 @@ from orders.selectors import (
     offers_required,
     order_with_lines,
     orders_for_export,
+    promotion_terms,
     suggestions_for,
 )
 from orders.services import (
@@ -159,6 +160,12 @@ class OrderLineOut(Schema):
     vat_rate: int = Field(description="VAT (НДС) in per cent.")
     vat: Money = Field(description="The line's VAT, rounded half-up to the kopeck.")
     total: Money = Field(description="With VAT: what the client pays for the line.")
+    promotion: str = Field(
+        description="The special's kind applied to the price (III.23): special_price, percent_off, "
+        "n_for_m, free_per_n; empty when none."
+    )
+    promotion_terms: str = Field(description='The promotion in words ("3 for the price of 2").')
+    saving: Money = Field(description="What the promotion saved against the line at its column's price.")
 
 
 class VatRowOut(Schema):
@@ -231,6 +238,7 @@ class OrderHeadOut(Schema):
 
 class OrderOut(OrderHeadOut):
     lines: list[OrderLineOut]
+    saving: Money = Field(description="What the lines' promotions saved in all (III.23).")
     vat_by_rate: list[VatRowOut] = Field(
         description="Net, VAT and total per VAT rate, highest rate first (a mixed 10 %/20 % order has two)."
     )
@@ -293,6 +301,9 @@ def _line_out(line) -> dict:
         "vat_rate": line.vat_rate,
         "vat": money(line.vat),
         "total": money(line.total),
+        "promotion": line.promotion,
+        "promotion_terms": promotion_terms(line),
+        "saving": money(line.saving),
     }
 
 
@@ -368,6 +379,7 @@ def order_out(order_id: int, actor) -> dict:
     lines = order.lines.all()
     body["lines"] = [_line_out(line) for line in lines]
     body["lines_count"] = len(body["lines"])
+    body["saving"] = money(sum((line.saving for line in lines), Decimal("0.00")))
     body["vat_by_rate"] = [
         {"rate": row.rate, "net": money(row.net), "vat": money(row.vat), "total": money(row.total)}
         for row in vat_by_rate([(line.vat_rate, line.vat, line.total) for line in lines])

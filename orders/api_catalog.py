@@ -104,7 +104,15 @@ class SpecialIn(Schema):
     valid_to: date
     client_types: list[str] = []
     note: str = ""
+    kind: str = Field(
+        default="",
+        description="special_price, percent_off (percent), n_for_m (buy N, pay M), free_per_n (buy N); "
+        "empty: a note, which changes no price (a special_price alone makes a special price).",
+    )
     special_price: MoneyIn | None = None
+    percent: MoneyIn | None = Field(default=None, description="Above 0 and below 100.")
+    buy: int | None = Field(default=None, description="N: the units taken (N > M).")
+    pay: int | None = Field(default=None, description="M: the units paid, at least 1.")
 
 
 class SpecialOut(Schema):
@@ -114,7 +122,12 @@ class SpecialOut(Schema):
     valid_to: date
     client_types: list[str]
     note: str
+    kind: str
+    terms: str = Field(description="The promotion in words, as the operator reads it out.")
     special_price: Money | None
+    percent: Money | None
+    buy: int | None
+    pay: int | None
 
 
 class DiscountRuleIn(Schema):
@@ -146,7 +159,12 @@ def special_out(special: Special) -> dict:
         "valid_to": special.valid_to,
         "client_types": [client_type.code for client_type in special.client_types.all()],
         "note": special.note,
+        "kind": special.kind,
+        "terms": special.terms(),
         "special_price": money(special.special_price),
+        "percent": money(special.percent),
+        "buy": special.buy,
+        "pay": special.pay,
     }
 
 
@@ -257,7 +275,11 @@ def post_special(request: HttpRequest, payload: SpecialIn):
         valid_to=payload.valid_to,
         client_types=payload.client_types,
         note=payload.note,
+        kind=payload.kind,
         special_price=payload.special_price,
+        percent=payload.percent,
+        buy=payload.buy,
+        pay=payload.pay,
     )
     return Status(201, special_out(special))
 

@@ -231,7 +231,15 @@ class DiscountRule(models.Model):
 
 class Special(models.Model):
     """A special item named by commercial management (III.7, III.23), offered on every order of
-    the client types it is for, during its period; optionally at a special price."""
+    the client types it is for, during its period. Its `kind` says how it changes the price of
+    the line it is accepted on (orders.rules.price_line); without a kind it is a note the
+    operator reads out and changes nothing."""
+
+    class Kind(models.TextChoices):
+        SPECIAL_PRICE = "special_price", _("Special price")
+        PERCENT_OFF = "percent_off", _("Percentage off")
+        N_FOR_M = "n_for_m", _("N for the price of M")
+        FREE_PER_N = "free_per_n", _("One free per N bought")
 
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="specials"
@@ -242,8 +250,21 @@ class Special(models.Model):
         "clients.ClientType", verbose_name=_("client types"), blank=True, help_text=_("Empty: every type.")
     )
     note = models.CharField(_("what to say"), max_length=300, help_text=_("A line the operator reads out."))
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, blank=True, help_text=_("Empty: a note only.")
+    )
     special_price = models.DecimalField(
         _("special price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    percent = models.DecimalField(_("percentage off"), max_digits=5, decimal_places=2, null=True, blank=True)
+    buy = models.PositiveSmallIntegerField(
+        _("N (units taken)"),
+        null=True,
+        blank=True,
+        help_text=_("N for the price of M; one free per N bought."),
+    )
+    pay = models.PositiveSmallIntegerField(
+        _("M (units paid)"), null=True, blank=True, help_text=_("N for the price of M.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -264,10 +285,26 @@ class Special(models.Model):
                 condition=Q(special_price__isnull=True) | Q(special_price__gte=0),
                 name="special_price_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gt=0, percent__lt=100),
+                name="special_percent_between_0_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(pay__isnull=True) | Q(pay__gte=1, buy__gt=F("pay")),
+                name="special_buy_more_than_pay",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product} ({self.valid_from} to {self.valid_to})"
+
+    def terms(self) -> str:
+        """The promotion in words ("3 for the price of 2", "7 % off"); "" for a note."""
+        from orders.rules import promotion_words
+
+        return promotion_words(
+            self.kind, special_price=self.special_price, percent=self.percent, buy=self.buy, pay=self.pay
+        )
 
 
 class RuleChange(Recorded):
@@ -511,6 +548,10 @@ class OrderLine(models.Model):
     )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    # The price at the order's column before any promotion (III.10): what `saving` is counted from.
+    list_price = models.DecimalField(
+        _("list price"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     base_price = models.DecimalField(
         _("base price"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
@@ -519,6 +560,10 @@ class OrderLine(models.Model):
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
     vat_rate = models.PositiveSmallIntegerField(_("VAT rate, %"), default=20)
     vat = models.DecimalField(_("VAT"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    # The promotion applied when the line was priced (III.23; Special.Kind, empty: none) and what
+    # it saved the client against the line at its column's price, in roubles.
+    promotion = models.CharField(_("promotion"), max_length=16, blank=True)
+    saving = models.DecimalField(_("saving"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     special = models.ForeignKey(
         Special, verbose_name=_("special"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

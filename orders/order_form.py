@@ -16,6 +16,7 @@ Cyrillic prints and can be copied out, the company at the foot of every page).
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,6 +158,9 @@ def order_form_pdf(order: Order) -> Attachment:
     for row in vat_by_rate([(line.vat_rate, line.vat, line.total) for line in lines]):
         sums.append((_("VAT %(rate)s %%") % {"rate": row.rate}, row.vat))
     sums.append((_("Total with VAT"), order.total))
+    saving = sum((line.saving for line in lines), Decimal("0.00"))
+    if saving:  # what the promotions saved (III.23)
+        sums.append((_("Saved by promotions"), saving))
     for label, amount in sums:
         pdf.paragraph(f"{label}: {_money(amount)}")
     pdf.paragraph(

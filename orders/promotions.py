@@ -27,7 +27,27 @@ SUBTOTAL_LIMIT = Decimal(10) ** 12
 NOTE_MAX_LENGTH = Special._meta.get_field("note").max_length
 RULE_NAME_MAX_LENGTH = DiscountRule._meta.get_field("name").max_length
 
-SPECIAL_INPUT = ("sku", "valid_from", "valid_to", "client_types", "note", "special_price")
+SPECIAL_INPUT = (
+    "sku",
+    "valid_from",
+    "valid_to",
+    "client_types",
+    "note",
+    "kind",
+    "special_price",
+    "percent",
+    "buy",
+    "pay",
+)
+# The terms each kind of special needs (III.23); a note (no kind) takes none of them.
+KIND_TERMS = {
+    "": (),
+    Special.Kind.SPECIAL_PRICE: ("special_price",),
+    Special.Kind.PERCENT_OFF: ("percent",),
+    Special.Kind.N_FOR_M: ("buy", "pay"),
+    Special.Kind.FREE_PER_N: ("buy",),
+}
+COUNT_LIMIT = 10_000
 RULE_INPUT = ("name", "column", "client_types", "min_subtotal", "priority", "valid_from", "valid_to")
 
 
@@ -84,12 +104,7 @@ def validate_special(data: dict) -> dict:
         errors.append(FieldError("note", _("Write the line the operator reads out.")))
     elif len(note) > NOTE_MAX_LENGTH:
         errors.append(FieldError("note", _("At most %(count)d characters.") % {"count": NOTE_MAX_LENGTH}))
-    amount = None
-    if data.get("special_price") is not None:
-        try:
-            amount = parse_money(data["special_price"], limit=PRICE_LIMIT)
-        except ValueError as exc:
-            errors.append(FieldError("special_price", str(exc)))
+    terms = _promotion_terms(data, errors)
     if errors:
         raise InvalidInput(_("The special is not valid."), errors=errors)
     return {
@@ -98,8 +113,69 @@ def validate_special(data: dict) -> dict:
         "valid_to": end,
         "client_types": types,
         "note": note,
-        "special_price": amount,
+        **terms,
     }
+
+
+def _promotion_terms(data: dict, errors: list[FieldError]) -> dict:
+    """How the special changes the price (III.23): `kind` and the terms it needs, checked. A
+    special price without a kind is a special price (as specials were before kinds); no kind and
+    no terms is a note, which changes nothing."""
+    kind = data.get("kind") or ""
+    given = {name for name in ("special_price", "percent", "buy", "pay") if data.get(name) not in (None, "")}
+    if not kind and given == {"special_price"}:
+        kind = Special.Kind.SPECIAL_PRICE
+    terms: dict = {"kind": kind, "special_price": None, "percent": None, "buy": None, "pay": None}
+    if kind not in KIND_TERMS:
+        errors.append(
+            FieldError(
+                "kind",
+                _("Unknown kind; the kinds are: %(kinds)s (or none, for a note).")
+                % {"kinds": ", ".join(Special.Kind.values)},
+            )
+        )
+        return terms
+    needed = KIND_TERMS[kind]
+    for name in sorted(given - set(needed)):
+        errors.append(FieldError(name, _("Not a term of this kind of special.")))
+    for name in needed:
+        if name not in given:
+            errors.append(FieldError(name, _("This kind of special needs it.")))
+    if "special_price" in needed and "special_price" in given:
+        try:
+            terms["special_price"] = parse_money(data["special_price"], limit=PRICE_LIMIT)
+        except ValueError as exc:
+            errors.append(FieldError("special_price", str(exc)))
+    if "percent" in needed and "percent" in given:
+        try:
+            percent = parse_money(data["percent"], limit=Decimal(100))
+        except ValueError:
+            percent = None
+        if percent is None or not 0 < percent < 100:
+            errors.append(FieldError("percent", _("A percentage above 0 and below 100, e.g. 7 or 12.5.")))
+        else:
+            terms["percent"] = percent
+    counts = {name: _count(data.get(name)) for name in needed if name in ("buy", "pay") and name in given}
+    for name, count in counts.items():
+        if count is None:
+            errors.append(FieldError(name, _("A whole number from 1 to %(limit)d.") % {"limit": COUNT_LIMIT}))
+    if (
+        kind == Special.Kind.N_FOR_M
+        and counts.get("buy")
+        and counts.get("pay")
+        and counts["buy"] <= counts["pay"]
+    ):
+        errors.append(FieldError("pay", _("N for the price of M pays for fewer units than it gives: M < N.")))
+    terms["buy"], terms["pay"] = counts.get("buy"), counts.get("pay")
+    return terms
+
+
+def _count(value: Any) -> int | None:
+    """A whole number from 1 to COUNT_LIMIT (a JSON number or its text), else None."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return int(text) if text.isdigit() and 1 <= int(text) <= COUNT_LIMIT else None
 
 
 def validate_discount_rule(data: dict) -> dict:
@@ -147,7 +223,11 @@ def _special_values(special: Special) -> dict:
         "valid_to": special.valid_to,
         "client_types": list(special.client_types.order_by("code")),
         "note": special.note,
+        "kind": special.kind,
         "special_price": special.special_price,
+        "percent": special.percent,
+        "buy": special.buy,
+        "pay": special.pay,
     }
 
 
@@ -270,10 +350,16 @@ def create_special(
     client_types: list[str],
     note: str,
     special_price: Decimal | str | int | None = None,
+    kind: str = "",
+    percent: Decimal | str | int | None = None,
+    buy: int | str | None = None,
+    pay: int | str | None = None,
     source: str = Source.API,
 ) -> Special:
     """Name a special item (III.7, III.23): offered on every order of `client_types` (empty: all
-    types) during its period, optionally at a special price. Commercial and admin. Records each
+    types) during its period; `kind` and its terms say how it changes the price of the line it
+    is accepted on (special_price; percent_off: percent; n_for_m: buy N, pay M; free_per_n: buy
+    N), none makes it a note. Commercial and admin. Records each
     field it sets (RuleChange). Raises Forbidden, InvalidInput (every bad field)."""
     _check_commercial(actor)
     values = validate_special(
@@ -283,7 +369,11 @@ def create_special(
             "valid_to": valid_to,
             "client_types": client_types,
             "note": note,
+            "kind": kind,
             "special_price": special_price,
+            "percent": percent,
+            "buy": buy,
+            "pay": pay,
         }
     )
     return _create_recorded(Special, RuleChange.Kind.SPECIAL, values, actor=actor, source=source)
@@ -314,7 +404,12 @@ def update_special(
     _unknown_fields(changes, SPECIAL_INPUT)
     special = _locked(Special, special_id)
     before = _special_values(special)
-    after = validate_special({**_as_input(before), **changes})
+    merged = {**_as_input(before), **changes}
+    if "kind" in changes:  # another kind: the old kind's terms go, unless given again
+        merged.update(
+            {name: None for name in ("special_price", "percent", "buy", "pay") if name not in changes}
+        )
+    after = validate_special(merged)
     _save_changed(special, before, after)
     _record_rule_change(RuleChange.Kind.SPECIAL, special, action, before, after, actor=actor, source=source)
     return special

@@ -85,6 +85,90 @@ def vat_rate_problem(value, *, allowed: tuple[int, ...] | list[int]) -> str | No
     }
 
 
+# --- Promotions that change the price (III.23) ----------------------------------------------------
+
+SPECIAL_PRICE, PERCENT_OFF, N_FOR_M, FREE_PER_N = "special_price", "percent_off", "n_for_m", "free_per_n"
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A special's terms as they price a line (orders.models.Special)."""
+
+    kind: str  # one of the four above; "" is a note, which changes nothing
+    special_price: Decimal | None = None
+    percent: Decimal | None = None
+    buy: int | None = None  # N
+    pay: int | None = None  # M
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """A line priced with its promotion: the unit price it shows, the amount at list prices
+    (before the VAT is split out or added, orders.rules.line_money), what the promotion saved
+    against the line at `list_price`, and the promotion applied ("" when none did)."""
+
+    unit_price: Decimal
+    amount: Decimal
+    saving: Decimal
+    promotion: str
+
+
+def price_line(quantity: Decimal, list_price: Decimal, promotion: Promotion | None) -> PricedLine:
+    """The line of `quantity` at `list_price` (the order's column) with a special's promotion:
+
+    - special price: every unit at the special price (never more than the list price saves);
+    - percentage off: the unit price less p %, rounded half-up to the kopeck, times the quantity;
+    - N for the price of M: in every full group of N units, N - M are free (3 for 2 on 7 units:
+      two groups, 2 free, 5 paid);
+    - one free per N bought: of every N + 1 units, one is free (one per 10 on 22 units: 2 free,
+      20 paid).
+
+    The amount is rounded half-up to the kopeck once, on the line (Russian invoices); the saving
+    is the line at the list price less the amount. A note (no kind) changes nothing."""
+    full = line_total(quantity, list_price)
+    promotion = promotion or Promotion("")
+    kind = promotion.kind
+    unit_price, amount = list_price, full
+    if kind == SPECIAL_PRICE and promotion.special_price is not None:
+        unit_price = promotion.special_price
+        amount = line_total(quantity, unit_price)
+    elif kind == PERCENT_OFF and promotion.percent is not None:
+        unit_price = (list_price * (100 - promotion.percent) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = line_total(quantity, unit_price)
+    elif kind == N_FOR_M and promotion.buy and promotion.pay:
+        groups = (quantity / promotion.buy).to_integral_value(rounding=ROUND_FLOOR)
+        amount = line_total(quantity - groups * (promotion.buy - promotion.pay), list_price)
+    elif kind == FREE_PER_N and promotion.buy:
+        free = (quantity / (promotion.buy + 1)).to_integral_value(rounding=ROUND_FLOOR)
+        amount = line_total(quantity - free, list_price)
+    else:
+        kind = ""
+    saving = full - amount
+    if kind and saving <= 0:  # a special price above the column's: the column's price holds
+        return PricedLine(unit_price=list_price, amount=full, saving=ZERO, promotion="")
+    return PricedLine(unit_price=unit_price, amount=amount, saving=saving, promotion=kind)
+
+
+def promotion_words(
+    kind: str,
+    *,
+    special_price: Decimal | None = None,
+    percent: Decimal | None = None,
+    buy: int | None = None,
+    pay: int | None = None,
+) -> str:
+    """A promotion as the operator reads it out and the order screen shows it."""
+    if kind == SPECIAL_PRICE and special_price is not None:
+        return _("special price %(price)s") % {"price": format_money(special_price)}
+    if kind == PERCENT_OFF and percent is not None:
+        return _("%(percent)s %% off") % {"percent": plain_number(percent)}
+    if kind == N_FOR_M and buy and pay:
+        return _("%(n)s for the price of %(m)s") % {"n": buy, "m": pay}
+    if kind == FREE_PER_N and buy:
+        return _("one free per %(n)s bought") % {"n": buy}
+    return ""
+
+
 # --- Units, packs and minimums (III.12: the quantities agreed are ones the warehouse ships) -----
 
 # Units a quantity may be a fraction of (weight, volume, length): anything else is counted in

@@ -339,7 +339,7 @@ def order_with_lines(*, order_id: int, actor) -> Order:
         .prefetch_related(
             Prefetch(
                 "lines",
-                queryset=OrderLine.objects.select_related("product")
+                queryset=OrderLine.objects.select_related("product", "special")
                 # what the order's warehouse has available of each line's product (III.12)
                 .annotate(**stock_annotations(OuterRef("order__warehouse_id"), OuterRef("product_id")))
                 .order_by("id"),
@@ -717,6 +717,11 @@ class OrderScreen:
         return -headroom if headroom is not None and headroom < 0 else None
 
     @property
+    def saving(self) -> Decimal:
+        """What the lines' promotions saved in all (III.23)."""
+        return sum((line.saving for line in self.order.lines.all()), Decimal("0.00"))
+
+    @property
     def vat_rows(self) -> list[VatRow]:
         """The order's VAT per rate, from its lines (already read): an invoice's rows."""
         return vat_by_rate([(line.vat_rate, line.vat, line.total) for line in self.order.lines.all()])
@@ -738,6 +743,17 @@ def open_call_of(order: Order, actor) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def promotion_terms(line: OrderLine) -> str:
+    """The promotion applied to a line in words (III.23): its special's terms, or the kind's
+    name once the special is gone; "" when none applied."""
+    if not line.promotion:
+        return ""
+    special = line.special
+    if special is not None and special.kind == line.promotion:
+        return special.terms()
+    return str(Special.Kind(line.promotion).label) if line.promotion in Special.Kind.values else ""
 
 
 def offered_quantity(product: Product) -> Decimal:
@@ -778,6 +794,7 @@ def order_screen(*, order_id: int, actor, on: date | None = None) -> OrderScreen
     for line in order.lines.all():
         line.quantity_text = plain_quantity(line.quantity)  # type: ignore[attr-defined]  # for the template
         line.available = shown_available(line.stock, line.reserved)  # type: ignore[attr-defined]
+        line.promotion_terms = promotion_terms(line)  # type: ignore[attr-defined]
     if not order.is_editable():
         return OrderScreen(order=order, state=None, offers=[], wrap_up_call_id=open_call_of(order, actor))
     state = draft_state(order=order, actor=actor, on=on)

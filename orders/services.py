@@ -64,10 +64,12 @@ from orders.models import (
 )
 from orders.rules import (
     ZERO,
+    Promotion,
     hand_added_is_accepted_offer,
     line_money,
     line_total,
     offer_refusal,
+    price_line,
     quantity_refusal,
 )
 from orders.selectors import (
@@ -306,16 +308,17 @@ def _reprice(order: Order, *, on: date) -> bool:
     if repriced:
         order.column = PriceColumn.objects.get(code=choice.code)
         at_column = price_at(order.column_id, product=OuterRef("product_id"), base=F("base_price"))
-        # an accepted special keeps its special price whatever the column (III.23)
-        special_price = Special.objects.filter(pk=OuterRef("special_id")).values("special_price")
-        OrderLine.objects.filter(order=order).update(
-            unit_price=Coalesce(Subquery(special_price[:1]), at_column)
+        OrderLine.objects.filter(order=order).update(list_price=at_column)
+        # each line at its new list price with its special's promotion (an accepted special keeps
+        # its terms whatever the column, III.23), then its total and VAT, line by line
+        lines = list(
+            OrderLine.objects.filter(order=order)
+            .select_related("special")
+            .only("id", "quantity", "list_price", "vat_rate", *(f"special__{f}" for f in PROMOTION_FIELDS))
         )
-        # total = quantity x unit price, rounded to the kopeck, and its VAT, line by line
-        lines = list(OrderLine.objects.filter(order=order).only("id", "quantity", "unit_price", "vat_rate"))
         for line in lines:
-            _price_line(line)
-        OrderLine.objects.bulk_update(lines, ["total", "vat"])
+            _price_line(line, line.list_price)
+        OrderLine.objects.bulk_update(lines, ["unit_price", "total", "vat", "saving", "promotion"])
         order.total = sum((line.total for line in lines), ZERO)
         order.vat = sum((line.vat for line in lines), ZERO)
     order.column_reason = choice.reason
@@ -336,14 +339,35 @@ def _check_stock(product: Product, *, old: Decimal, new: Decimal, available: Dec
         )
 
 
-def _price_line(line: OrderLine) -> None:
-    """The line's total and VAT from its quantity, unit price and VAT rate (orders.rules.line_money;
-    settings.CALLDESK_PRICES_INCLUDE_VAT says whether list prices hold the VAT)."""
-    amounts = line_money(
-        line_total(line.quantity, line.unit_price),
-        line.vat_rate,
-        prices_include_vat=settings.CALLDESK_PRICES_INCLUDE_VAT,
+PROMOTION_FIELDS = ("kind", "special_price", "percent", "buy", "pay")
+# What pricing a line writes on it
+LINE_PRICES = ["list_price", "unit_price", "total", "vat", "saving", "promotion"]
+
+
+def _promotion(special: Special | None) -> Promotion | None:
+    if special is None:
+        return None
+    # a special price with no kind is a special price (specials had no kind before), not a note
+    kind = special.kind or (Special.Kind.SPECIAL_PRICE if special.special_price is not None else "")
+    return Promotion(
+        kind=kind,
+        special_price=special.special_price,
+        percent=special.percent,
+        buy=special.buy,
+        pay=special.pay,
     )
+
+
+def _price_line(line: OrderLine, list_price: Decimal) -> None:
+    """Price the line at `list_price` (its column's) with its special's promotion (III.23,
+    orders.rules.price_line), then split out or add its VAT (orders.rules.line_money;
+    settings.CALLDESK_PRICES_INCLUDE_VAT says whether list prices hold the VAT)."""
+    priced = price_line(line.quantity, list_price, _promotion(line.special))
+    amounts = line_money(
+        priced.amount, line.vat_rate, prices_include_vat=settings.CALLDESK_PRICES_INCLUDE_VAT
+    )
+    line.list_price, line.unit_price = list_price, priced.unit_price
+    line.saving, line.promotion = priced.saving, priced.promotion
     line.total, line.vat = amounts.total, amounts.vat
 
 
@@ -446,11 +470,8 @@ def add_line(
     product, base_amount, column_amount = _product_with_prices(
         sku=sku, column_id=order.column_id, warehouse_id=order.warehouse_id
     )
-    if special_id is not None:
-        special_price = Special.objects.filter(pk=special_id).values_list("special_price", flat=True).first()
-        if special_price is not None:
-            column_amount = special_price
-    line = OrderLine.objects.filter(order=order, product=product).first()
+    special = Special.objects.filter(pk=special_id).first() if special_id is not None else None
+    line = OrderLine.objects.select_related("special").filter(order=order, product=product).first()
     is_new = line is None
     if line is None:
         line = OrderLine(
@@ -458,16 +479,14 @@ def add_line(
             product=product,
             quantity=ZERO,
             base_price=base_amount,
-            special_id=special_id,
+            special=special,
             vat_rate=product.vat_rate,
         )
         old_total, old_vat, old_base = ZERO, ZERO, ZERO
     else:
         old_total, old_vat, old_base = line.total, line.vat, line_total(line.quantity, line.base_price)
-        if special_id is not None:
-            line.special_id = special_id
-        elif line.special_id is not None:
-            column_amount = line.unit_price  # the line keeps its special price
+        if special is not None:  # an accepted special; without one the line keeps its own (III.23)
+            line.special = special
     check_quantity(product, line.quantity + quantity)  # the product's minimum, pack and unit (III.12)
     available = product.available  # type: ignore[attr-defined]  # with its prices, in the same query
     _check_stock(product, old=line.quantity, new=line.quantity + quantity, available=available)
@@ -476,15 +495,14 @@ def add_line(
             actor=actor, order=order, product=product, quantity=quantity, on=timezone.localdate()
         )
     line.quantity += quantity
-    line.unit_price = column_amount
-    _price_line(line)
+    _price_line(line, column_amount)
     line.save()
     order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
     order.total += line.total - old_total
     order.vat += line.vat - old_vat
     repriced = _reprice(order, on=timezone.localdate())
     if repriced:  # the line's price changed with all the others, in the database
-        line.refresh_from_db(fields=["unit_price", "total", "vat"])
+        line.refresh_from_db(fields=LINE_PRICES)
     return LineChange(order=order, line=line, repriced=repriced)
 
 
@@ -492,7 +510,7 @@ def add_line(
 def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineChange:
     quantity = parse_quantity(quantity)
     order = _locked_draft(order_id, actor)
-    line = OrderLine.objects.filter(order=order, pk=line_id).select_related("product").first()
+    line = OrderLine.objects.filter(order=order, pk=line_id).select_related("product", "special").first()
     if line is None:
         raise OrderNotFound(_("No such line in this order."))
     check_quantity(line.product, quantity)
@@ -501,14 +519,14 @@ def change_line(*, actor: User, order_id: int, line_id: int, quantity) -> LineCh
         _check_stock(line.product, old=line.quantity, new=quantity, available=available.get(line.product_id))
     old_total, old_vat, old_base = line.total, line.vat, line_total(line.quantity, line.base_price)
     line.quantity = quantity
-    _price_line(line)
-    line.save(update_fields=["quantity", "total", "vat"])
+    _price_line(line, line.list_price)
+    line.save(update_fields=["quantity", *LINE_PRICES])
     order.base_subtotal += line_total(line.quantity, line.base_price) - old_base
     order.total += line.total - old_total
     order.vat += line.vat - old_vat
     repriced = _reprice(order, on=timezone.localdate())
     if repriced:  # the line's price changed with all the others, in the database
-        line.refresh_from_db(fields=["unit_price", "total", "vat"])
+        line.refresh_from_db(fields=LINE_PRICES)
     return LineChange(order=order, line=line, repriced=repriced)
 
 

@@ -119,6 +119,7 @@ def test_a_special_posted_through_the_api_records_each_field_it_sets(api, commer
         ("special", "created", "valid_to", "", "2026-11-30", "kvasilieva", "api"),
         ("special", "created", "client_types", "", "market, retail", "kvasilieva", "api"),
         ("special", "created", "note", "", "Cola at 45 this month", "kvasilieva", "api"),
+        ("special", "created", "kind", "", "special_price", "kvasilieva", "api"),
         ("special", "created", "special_price", "", "45.00", "kvasilieva", "api"),
     ]
     assert set(RuleChange.objects.values_list("object_id", "label")) == {

@@ -245,7 +245,12 @@ def test_commercial_creates_a_special(api, commercial, priced_products):
         "valid_to": "2026-11-30",
         "client_types": ["market"],
         "note": "Cola at 45 this month",
+        "kind": "special_price",  # a special price alone makes the kind
+        "terms": "special price RUB\xa045.00",
         "special_price": "45.00",
+        "percent": None,
+        "buy": None,
+        "pay": None,
     }
     assert special.created_by == commercial
 

@@ -54,6 +54,9 @@ def test_lines_are_priced_at_the_column_and_the_column_follows_the_subtotal(api,
         "vat_rate": 20,
         "vat": "100.00",
         "total": "600.00",
+        "promotion": "",
+        "promotion_terms": "",
+        "saving": "0.00",
     }
     assert (body["subtotal"], body["total"], body["lines_count"], body["repriced"]) == (
         "600.00",
