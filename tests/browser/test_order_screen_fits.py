@@ -68,7 +68,7 @@ def test_confirm_and_what_blocks_it_stay_in_view_and_alt_w_leads_back_to_the_wra
     page.keyboard.press("F2")
     expect(search).to_be_focused()
     for count, (sku, quantity) in enumerate(
-        [("COLA", "12"), ("KVASS", "24"), ("CHIPS", "6"), ("TEA", "2.5"), ("RICE", "3")], start=1
+        [("COLA", "12"), ("KVASS", "24"), ("CHIPS", "6"), ("TEA", "12"), ("RICE", "3")], start=1
     ):
         page.keyboard.type(sku)
         page.keyboard.press("Tab")
