@@ -43,7 +43,9 @@ def stock_the_catalog(today):
             ("WATER", "20.00"),
         ]
     ):
-        product = ProductFactory(sku=sku, name=f"{sku.title()} product", pack=12 if n % 2 else 1)
+        # tea is sold loose, by the kilogram: 2.5 of it is a quantity (orders.rules.sold_by_measure)
+        unit = "kg" if sku == "TEA" else "pcs"
+        product = ProductFactory(sku=sku, name=f"{sku.title()} product", unit=unit, pack=12 if n % 2 else 1)
         price(product, "base", base)
         price(product, "column_3", str((Decimal(base) * Decimal("0.94")).quantize(Decimal("0.01"))))
         products[sku] = product

@@ -163,7 +163,9 @@ def test_operator_takes_a_whole_order_in_russian(page: Page, browser: Browser, l
     expect(cheese).to_contain_text("SYR-050")
     expect(cheese.locator("input[name=quantity]")).to_have_value("2,5")
     expect(cheese.locator("td.num").nth(1)).to_have_text(rub("689.00"))
-    expect(cheese.locator("td.num").nth(2)).to_have_text(rub("1722.50"))
+    # the VAT in it at 20 %: 1 722,50 / 6 = 287,083... → 287,08 (rounded half-up, line by line)
+    expect(cheese.locator("td.num").nth(2)).to_have_text("20 %: " + rub("287.08"))
+    expect(cheese.locator("td.num").nth(3)).to_have_text(rub("1722.50"))
     # 12 × 94,90 + 2,5 × 689,00 = 1 138,80 + 1 722,50
     expect(page.locator("#order-total")).to_have_text(rub("2861.30"))
     expect(page.locator("#order-headroom")).to_contain_text(rub("97138.70"))
