@@ -44,10 +44,12 @@ from calldesk.search import normalise
 from calls.models import Call
 from clients.models import Client, ClientPhone, ClientType, Contact, Receivable
 from demo.seed.clients import CONTACT_FIRST, CONTACT_LAST, REGIONS, RU_NAME_FIRST, STREETS
-from demo.seed.orders import CATEGORIES, COLUMN_REASONS, RU_BRANDS, RU_ITEMS, SIZES, TYPE_TASTE
+from demo.seed.orders import CATEGORIES, CATEGORY_VAT, COLUMN_REASONS, RU_BRANDS, RU_ITEMS, SIZES, TYPE_TASTE
 from demo.seed.staff import DEMO_PASSWORD, ensure_demo_staff
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, PriceColumn, Product
 from staff.models import Department, Role, User
+from warehouse.models import Stock
+from warehouse.stock import warehouse_by_code
 
 SKU_PREFIX = "BENCH-"
 NULL = "\\N"  # COPY's text format
@@ -511,6 +513,7 @@ class _Loader:
         self.products_in: dict[str, list[int]] = {category: [] for category in CATEGORIES}
         product_rows = []
         base: list[int] = []
+        self.vat_rates: list[int] = []  # III.10, III.12: 10 % for the foods of the list, else 20 %
         for i in range(n):
             category, item, brand, size, variant = combos[i % len(combos)]
             suffix = f" #{i // len(combos) + 1}" if i >= len(combos) else ""
@@ -518,10 +521,12 @@ class _Loader:
             new_until = self.day_str[self.today_i + 10] if i % 97 == 0 else "\\N"
             sku = f"{SKU_PREFIX}{i + 1:05d}"
             name = f"{item_names[item]} «{brand}» {variant}, {russian_size(size)}{suffix}"
+            vat_rate = CATEGORY_VAT.get(category, 20)
+            self.vat_rates.append(vat_rate)
             product_rows.append(
                 f"{first + i}\t{sku}\t{name}\tpcs\t"
                 f"{rng.choice([6, 8, 12, 12, 20, 24])}\t{category}\t{'f' if i % 53 == 52 else 't'}\t"
-                f"{new_until}\t{normalise(sku, name)}\n"
+                f"{new_until}\t{normalise(sku, name)}\t{vat_rate}\t0\tf\n"
             )
             wine = category == "Wine and spirits"
             base.append(rng.randint(2_500, 150_000) if wine else rng.randint(1_500, 40_000))
@@ -532,7 +537,20 @@ class _Loader:
         self.price_str = [[cents(p) for p in row] for row in self.price]
         copy_rows(
             Product._meta.db_table,
-            ["id", "sku", "name", "unit", "pack", "category", "active", "new_until", "search_text"],
+            [
+                "id",
+                "sku",
+                "name",
+                "unit",
+                "pack",
+                "category",
+                "active",
+                "new_until",
+                "search_text",
+                "vat_rate",
+                "min_quantity",
+                "whole_packs",
+            ],
             product_rows,
         )
         first_price = max_id(Price._meta.db_table) + 1
@@ -542,6 +560,21 @@ class _Loader:
             for k, column_id in enumerate(self.column_ids)
         )
         prices = copy_rows(Price._meta.db_table, ["id", "amount", "column_id", "product_id"], price_rows)
+        # Every product in stock at the main warehouse (III.12), plenty: each added line and each
+        # confirmation reads its stock and what open orders reserve, as on a real desk.
+        warehouse = warehouse_by_code("main")
+        if warehouse is not None:
+            first_stock = max_id(Stock._meta.db_table) + 1
+            now = self.at(self.today_i, 21_600)
+            stock_rows = (
+                f"{first_stock + i}\t{warehouse.pk}\t{first + i}\t1000000.000\t{now}\n" for i in range(n)
+            )
+            copy_rows(
+                Stock._meta.db_table,
+                ["id", "warehouse_id", "product_id", "quantity", "updated_at"],
+                stock_rows,
+            )
+        self.warehouse_id = warehouse.pk if warehouse is not None else None
         self.step("products and prices", n + prices, since)
         return {"products": n, "prices": prices}
 
@@ -591,7 +624,7 @@ class _Loader:
         cols = [
             "id", "name", "tax_id", "region", "address", "credit_limit", "payment_terms_days",
             "joined_on", "created_at", "manager_id", "type_id", "department_id", "last_order_on",
-            "search_text", "language",
+            "search_text", "language", "price_column_reason", "email", "order_form_by_email",
         ]  # fmt: skip
 
         def rows() -> Iterator[str]:
@@ -613,7 +646,7 @@ class _Loader:
                     f"{NULL if limit is None else cents(limit)}\t{terms}\t{self.day_str[client.joined]}\t"
                     f"{self.at(client.joined, 36_000 + i % 3600)}\t"
                     f"{NULL if client.manager_id is None else client.manager_id}\t{type_id}\t"
-                    f"{department_id}\t{last}\t{normalise(name, tax_id)}\t{LANGUAGE}\n"
+                    f"{department_id}\t{last}\t{normalise(name, tax_id)}\t{LANGUAGE}\t\t\tf\n"
                 )
 
         clients = copy_rows(Client._meta.db_table, cols, rows())
@@ -732,6 +765,8 @@ class _Loader:
         order_rows: list[str] = []
         self.order_calls: dict[int, list[tuple[int, int, int, int, int]]] = {}
         day_str = self.day_str
+        vat_rates = self.vat_rates
+        warehouse = NULL if self.warehouse_id is None else self.warehouse_id
 
         def line_rows() -> Iterator[str]:
             line_id = first_line
@@ -755,15 +790,19 @@ class _Loader:
                 column = client.column
                 unit, unit_str = price[column], price_str[column]
                 times = 2 if client.code == "key" else 1
-                total = base_total = 0
+                total = base_total = vat_total = 0
                 for p in picked:
                     quantity = rng.choice(QUANTITIES) * times
                     line_total = quantity * unit[p]
                     total += line_total
                     base_total += quantity * base_price[p]
+                    rate = vat_rates[p]
+                    # the VAT in the line's amount, the prices holding it, half-up to the kopeck
+                    vat = (2 * line_total * rate + 100 + rate) // (2 * (100 + rate))
+                    vat_total += vat
                     yield (
                         f"{line_id}\t{order_id}\t{product_ids[p]}\t{quantity}\t{unit_str[p]}\t"
-                        f"{base_str[p]}\t{cents(line_total)}\t\\N\n"
+                        f"{base_str[p]}\t{cents(line_total)}\t\\N\t{unit_str[p]}\t{rate}\t{cents(vat)}\t\t0.00\n"
                     )
                     line_id += 1
                 confirmed = second + rng.randint(180, 900)
@@ -804,7 +843,7 @@ class _Loader:
                     f"{self.at(day, confirmed)}\t{cents(total)}\t{day_str[delivery]}\t\t{client.id}\t"
                     f"{taken_by}\t{column_ids[column]}\t{cents(base_total)}\t{reason}\t{carrier}\t"
                     f"{self.column_reason[column]}\t{client.address}\t10:00-18:00\t\\N\t\\N\t\t{terms}\t"
-                    f"{client.contact}\t{client.contact_phone}\t{changed}\t{code}\n"
+                    f"{client.contact}\t{client.contact_phone}\t{changed}\t{code}\t{warehouse}\t{cents(vat_total)}\n"
                 )
 
         self.column_reason = [
@@ -812,7 +851,21 @@ class _Loader:
         ]
         lines = copy_rows(
             OrderLine._meta.db_table,
-            ["id", "order_id", "product_id", "quantity", "unit_price", "base_price", "total", "special_id"],
+            [
+                "id",
+                "order_id",
+                "product_id",
+                "quantity",
+                "unit_price",
+                "base_price",
+                "total",
+                "special_id",
+                "list_price",
+                "vat_rate",
+                "vat",
+                "promotion",
+                "saving",
+            ],
             line_rows(),
         )
         self.step("order lines", lines, since)
@@ -822,7 +875,7 @@ class _Loader:
             "client_id", "taken_by_id", "column_id", "base_subtotal", "cancel_reason", "carrier",
             "column_reason", "delivery_address", "delivery_window", "exception_at", "exception_by_id",
             "exception_reason", "fulfilment", "payment_form", "pickup_at", "shipping_address",
-            "receiver_name", "receiver_phone", "status_changed_at", "cancel_code",
+            "receiver_name", "receiver_phone", "status_changed_at", "cancel_code", "warehouse_id", "vat",
         ]  # fmt: skip
         orders = copy_rows(Order._meta.db_table, cols, order_rows)
         for year, last_value in sequences.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -19,8 +20,11 @@ from calldesk.search import normalise
 from calls.models import Call
 from clients.models import Client, ClientPhone, Contact, Receivable
 from clients.selectors import search_clients
+from demo.seed.orders import CATEGORY_VAT
 from orders.models import Order, OrderLine, OrderNumberSequence, Price, Product
+from orders.rules import line_money
 from staff.models import User
+from warehouse.models import Stock, Warehouse
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -96,6 +100,18 @@ def test_a_tiny_benchmark_data_set_is_loaded_exactly_once():
     )
     assert sums.exclude(total=F("line_total")).count() == 0
     assert sums.exclude(base_subtotal=F("line_base")).count() == 0
+    # VAT (III.10, III.12) as the desk computes it: each line's by orders.rules.line_money at its
+    # product's rate (10 % dairy, grocery and canned food, else 20 %), each order's their sum
+    for line in OrderLine.objects.select_related("product").order_by("id")[::97]:
+        assert line.vat_rate == line.product.vat_rate == CATEGORY_VAT.get(line.product.category, 20)
+        assert line.vat == line_money(line.total, line.vat_rate, prices_include_vat=True).vat
+        assert (line.list_price, line.promotion, line.saving) == (line.unit_price, "", Decimal("0.00"))
+    assert sums.annotate(line_vat=Sum("lines__vat")).exclude(vat=F("line_vat")).count() == 0
+    assert set(Product.objects.values_list("vat_rate", flat=True)) == {10, 20}
+    # every order shipped by the main warehouse, which has every product in stock
+    main = Warehouse.objects.get(code="main")
+    assert Order.objects.exclude(warehouse=main).count() == 0
+    assert Stock.objects.filter(warehouse=main, quantity=1_000_000).count() == 50
     # numbers per year without gaps, and the sequences where the next confirmation continues
     per_year = Counter(number[:4] for number in Order.objects.values_list("number", flat=True))
     for year, count in per_year.items():
