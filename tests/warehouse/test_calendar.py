@@ -6,6 +6,7 @@ nothing, for admins only."""
 from datetime import date, datetime, time
 
 import pytest
+from django.utils import timezone
 
 from orders.rules import Missing
 from orders.selectors import draft_state
@@ -137,7 +138,7 @@ def test_a_cut_off_passed_moves_the_earliest_delivery_date(operator, kvass, mark
     main_warehouse.save()
     order_id = ready_draft(operator, market, "КВАС-1", "1")  # agreed for the next working day
     order = start_order(actor=operator, client_id=market.pk)
-    state = draft_state(order=order, actor=operator, on=order.created_at.date())
+    state = draft_state(order=order, actor=operator, on=timezone.localdate())
     assert state.facts.earliest_delivery == next_working_day(delivery_day())
     from orders.exceptions import DeliveryIncomplete
 
