@@ -102,6 +102,7 @@ def test_a_prefilled_receiver_a_pack_rounded_quantity_a_promotion_vat_and_the_sa
     expect(lines.first.locator("input[name=quantity]")).to_have_value("24")
 
     # the milk week's promotion, accepted from the suggestions for 10 litres: 7 % off the line
+    page.wait_for_load_state("networkidle")  # the panels the new line redraws have come back
     page.keyboard.press("Alt+s")
     expect(page.locator(".suggestion").first).to_contain_text("Молочная неделя")
     expect(page.locator(".suggestion").first.locator("input[name=quantity]")).to_be_focused()
